@@ -1,0 +1,48 @@
+# The two commands: `make run` and `make test`. Everything they need is installed here, idempotently.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+GONGJIAN := $(VENV)/bin/gongjian
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: install run test lint demo worker bench clean
+
+$(VENV)/.deps: requirements.txt requirements-dev.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+node_modules/.deps: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.deps node_modules/.deps
+	$(GONGJIAN) migrate --noinput -v 0
+
+demo: install
+	$(GONGJIAN) demo
+
+run: install
+	GONGJIAN_TODAY=2023-03-31 $(GONGJIAN) demo
+	@echo ""
+	@echo "攻坚 is at http://$(HOST):$(PORT)/  (Ctrl-C stops the web server and the job worker)"
+	@echo ""
+	GONGJIAN_TODAY=2023-03-31 $(GONGJIAN) serve --host $(HOST) --port $(PORT)
+
+worker: install
+	$(GONGJIAN) worker
+
+test: install
+	$(PY) -m pytest -n 2 -q $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+bench: install
+	$(GONGJIAN) bench --scale county
+
+clean:
+	rm -rf $(VENV) node_modules var

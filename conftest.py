@@ -1,0 +1,88 @@
+"""The fixed cast every test uses (DESIGN.md "Conventions"): the supervision office, a city leader, unit A's
+editor and viewer, an outsider from unit B, a citizen (anonymous) and the three administrators."""
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from gongjian.org.models import Role, Unit
+from gongjian.org.services import user_create
+
+PASSWORD = "Cast#Pass2023"
+
+
+@dataclass
+class Cast:
+    office: object
+    leader: object
+    editor_a: object
+    viewer_a: object
+    outsider_b: object
+    system_admin: object
+    security_admin: object
+    audit_admin: object
+    unit_a: Unit
+    unit_b: Unit
+    leadership: Unit
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    leadership = Unit.objects.create(name="市委市政府", kind=Unit.Kind.LEADERSHIP)
+    office_unit = Unit.objects.create(name="市委市政府督查室", kind=Unit.Kind.LEADERSHIP, parent=leadership)
+    unit_a = Unit.objects.create(name="姜山镇", kind=Unit.Kind.TOWN)
+    unit_b = Unit.objects.create(name="发改局", kind=Unit.Kind.DEPARTMENT)
+    it = Unit.objects.create(name="大数据局", kind=Unit.Kind.DEPARTMENT)
+
+    def make(username, display, unit, roles):
+        return user_create(actor=None, username=username, password=PASSWORD, display_name=display, unit=unit,
+                           roles=roles)
+
+    return Cast(
+        office=make("office", "督查室主任", office_unit, [Role.SUPERVISION_OFFICE]),
+        leader=make("leader", "常务副市长", leadership, [Role.CITY_LEADER]),
+        editor_a=make("editor_a", "姜山镇督查专员", unit_a, [Role.UNIT_EDITOR]),
+        viewer_a=make("viewer_a", "姜山镇镇长", unit_a, [Role.UNIT_VIEWER]),
+        outsider_b=make("outsider_b", "发改局科长", unit_b, [Role.UNIT_EDITOR]),
+        system_admin=make("sysadmin1", "系统管理员", it, [Role.SYSTEM_ADMIN]),
+        security_admin=make("secadmin1", "安全管理员", it, [Role.SECURITY_ADMIN]),
+        audit_admin=make("auditadmin1", "审计管理员", it, [Role.AUDIT_ADMIN]),
+        unit_a=unit_a,
+        unit_b=unit_b,
+        leadership=leadership,
+    )
+
+
+@pytest.fixture
+def citizen() -> Client:
+    """A member of the public: no account, no session."""
+    return Client()
+
+
+@pytest.fixture
+def client_for():
+    def make(user) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def api_for():
+    from rest_framework.test import APIClient
+
+    def make(user) -> APIClient:
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user)
+        return client
+
+    return make

@@ -1,0 +1,46 @@
+from django.db.models import Count, Q, QuerySet
+
+from gongjian.org.access import roles_of
+from gongjian.org.models import Person, Role, Unit
+
+
+def units_with_counts() -> QuerySet[Unit]:
+    return Unit.objects.select_related("parent").annotate(people_count=Count("people"))
+
+
+def units_matching(query: str) -> QuerySet[Unit]:
+    query = query.strip()
+    units = Unit.objects.filter(is_active=True)
+    if query:
+        units = units.filter(Q(name__icontains=query) | Q(short_name__icontains=query) | Q(pinyin__startswith=query.lower()))
+    return units
+
+
+def people_matching(query: str) -> QuerySet[Person]:
+    query = query.strip()
+    people = Person.objects.select_related("unit", "user").filter(user__is_active=True)
+    if query:
+        people = people.filter(
+            Q(display_name__icontains=query) | Q(post__icontains=query) | Q(pinyin__startswith=query.lower())
+        )
+    return people
+
+
+def city_leaders() -> QuerySet[Person]:
+    return Person.objects.filter(is_city_leader=True, user__is_active=True).order_by("id")
+
+
+def people_with_roles() -> list[dict]:
+    people = Person.objects.select_related("unit", "user").prefetch_related("user__role_grants").order_by("id")
+    return [
+        {"person": p, "roles": [Role(g.role).label for g in p.user.role_grants.all()], "active": p.user.is_active}
+        for p in people
+    ]
+
+
+def workbench_for(user) -> dict:
+    person = getattr(user, "person", None)
+    return {
+        "person": person,
+        "roles": [Role(r).label for r in sorted(roles_of(user))],
+    }

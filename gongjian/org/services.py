@@ -1,0 +1,202 @@
+"""Writes about units, people, roles and logins. Each is keyword-only, atomic and audited."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model, login, logout
+from django.contrib.auth import password_validation
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from gongjian.audit.services import record
+from gongjian.errors import UserError
+from gongjian.org.models import ADMIN_ROLES, PasswordHistory, Person, Role, RoleGrant, Unit, UserSession
+
+User = get_user_model()
+
+LOGIN_REFUSED = "用户名或密码错误，或账户已被锁定，请稍后再试。"
+RESERVED_USERNAMES = {"admin", "root", "test", "administrator", "guest", "user"}
+
+
+def _end_sessions(user) -> int:
+    keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
+    Session.objects.filter(session_key__in=keys).delete()
+    UserSession.objects.filter(user=user).delete()
+    return len(keys)
+
+
+def _register_failure(person: Person, now) -> bool:
+    """Count a failed login inside the window; return True when this failure locks the account."""
+    window = timedelta(minutes=settings.LOCKOUT_WINDOW_MINUTES)
+    if person.first_failure_at is None or now - person.first_failure_at > window:
+        person.first_failure_at = now
+        person.failed_logins = 0
+    person.failed_logins += 1
+    locks = person.failed_logins >= settings.LOCKOUT_FAILURES
+    if locks:
+        person.locked_until = now + timedelta(minutes=settings.LOCKOUT_MINUTES)
+        person.failed_logins = 0
+        person.first_failure_at = None
+    person.save(update_fields=["failed_logins", "first_failure_at", "locked_until"])
+    return locks
+
+
+def session_login(*, request, username: str, password: str):
+    """Check credentials with lockout; on success rotate the session key and remember it for the user.
+
+    A locked account is refused even with the right password, with the same message as a wrong one. Failures
+    commit their count and audit rows before the refusal is raised, so that the refusal cannot roll them back."""
+    now = timezone.now()
+    username = (username or "").strip()[:150]
+    refused = False
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(username=username).first()
+        person = Person.objects.select_for_update().filter(user=user).first() if user else None
+        if user is None or person is None:
+            record(actor=None, actor_name=username, event="login.failed", object_type="auth.user", success=False)
+            refused = True
+        elif person.locked_until and person.locked_until > now:
+            record(actor=None, actor_name=username, event="login.locked_refused", obj=user, success=False)
+            refused = True
+        elif not user.is_active or not user.check_password(password):
+            locked = _register_failure(person, now)
+            record(actor=None, actor_name=username, event="login.failed", obj=user, success=False)
+            if locked:
+                record(actor=None, actor_name=username, event="login.locked", obj=user, success=False,
+                       changes={"locked_until": person.locked_until})
+            refused = True
+        else:
+            person.failed_logins = 0
+            person.first_failure_at = None
+            person.locked_until = None
+            person.save(update_fields=["failed_logins", "first_failure_at", "locked_until"])
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            request.session["login_at"] = now.timestamp()
+            request.session["seen_at"] = now.timestamp()
+            request.session.save()
+            UserSession.objects.get_or_create(user=user, session_key=request.session.session_key)
+            record(actor=user, event="login", obj=user)
+    if refused:
+        raise UserError(LOGIN_REFUSED, "login_failed")
+    return user
+
+
+def session_logout(*, request) -> None:
+    user = request.user if request.user.is_authenticated else None
+    with transaction.atomic():
+        if user is not None:
+            UserSession.objects.filter(session_key=request.session.session_key).delete()
+            record(actor=user, event="logout", obj=user)
+        logout(request)
+
+
+def password_is_expired(user) -> bool:
+    if settings.PASSWORD_MAX_AGE_DAYS == 0:
+        return False
+    person = getattr(user, "person", None)
+    if person is None or person.password_changed_at is None:
+        return False
+    return timezone.now() - person.password_changed_at > timedelta(days=settings.PASSWORD_MAX_AGE_DAYS)
+
+
+def _validate_password(password: str, user) -> None:
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        raise UserError("；".join(exc.messages), "weak_password", field="password") from None
+
+
+def _store_password(user, password: str) -> None:
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    PasswordHistory.objects.create(user=user, password=user.password)
+    Person.objects.filter(user=user).update(password_changed_at=timezone.now())
+
+
+def password_change(*, actor, user, old_password: str | None, new_password: str) -> None:
+    """Change a password; the user must give the old one unless a security administrator resets it."""
+    resetting = actor != user
+    if resetting and Role.SECURITY_ADMIN not in set(RoleGrant.objects.filter(user=actor).values_list("role", flat=True)):
+        raise UserError("只有安全管理员可以重置他人密码", "forbidden", status=403)
+    if not resetting and not user.check_password(old_password or ""):
+        raise UserError("原密码不正确", "wrong_password", field="old_password")
+    _validate_password(new_password, user)
+    with transaction.atomic():
+        _store_password(user, new_password)
+        record(actor=actor, event="password.reset" if resetting else "password.change", obj=user)
+
+
+def user_create(
+    *,
+    actor,
+    username: str,
+    password: str,
+    display_name: str,
+    unit: Unit | None = None,
+    post: str = "",
+    roles: list[str] | tuple[str, ...] = (),
+    is_city_leader: bool = False,
+    allow_reserved: bool = False,
+):
+    username = username.strip()
+    if not username:
+        raise UserError("用户名不能为空", "required", field="username")
+    if username.lower() in RESERVED_USERNAMES and not allow_reserved:
+        raise UserError(f"用户名“{username}”是保留的默认账户名，不允许使用", "reserved_username", field="username")
+    if User.objects.filter(username=username).exists():
+        raise UserError(f"用户名“{username}”已存在", "duplicate", field="username", status=409)
+    _check_admin_roles(set(roles))
+    candidate = User(username=username)
+    _validate_password(password, candidate)
+    with transaction.atomic():
+        user = User.objects.create(username=username)
+        _store_password(user, password)
+        Person.objects.create(
+            user=user,
+            display_name=display_name,
+            unit=unit,
+            post=post,
+            is_city_leader=is_city_leader or Role.CITY_LEADER in roles,
+            password_changed_at=timezone.now(),
+        )
+        for role in roles:
+            RoleGrant.objects.create(user=user, role=role)
+        record(actor=actor, event="user.create", obj=user,
+               changes={"unit": unit.name if unit else None, "roles": sorted(roles)})
+    return user
+
+
+def _check_admin_roles(roles: set[str]) -> None:
+    held = roles & ADMIN_ROLES
+    if len(held) > 1:
+        names = "、".join(Role(r).label for r in sorted(held))
+        raise UserError(f"三员分立：同一账户不能同时担任{names}", "separation_of_duties", field="roles")
+
+
+def role_grant(*, actor, user, role: str) -> RoleGrant:
+    if role not in Role.values:
+        raise UserError(f"未知角色：{role}", "invalid", field="role")
+    current = set(RoleGrant.objects.filter(user=user).values_list("role", flat=True))
+    _check_admin_roles(current | {role})
+    with transaction.atomic():
+        grant, created = RoleGrant.objects.get_or_create(user=user, role=role)
+        if created:
+            record(actor=actor, event="role.grant", obj=user, changes={"role": [None, role]})
+    return grant
+
+
+def role_revoke(*, actor, user, role: str) -> None:
+    with transaction.atomic():
+        deleted, _ = RoleGrant.objects.filter(user=user, role=role).delete()
+        if deleted:
+            record(actor=actor, event="role.revoke", obj=user, changes={"role": [role, None]})
+
+
+def user_disable(*, actor, user) -> None:
+    with transaction.atomic():
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        ended = _end_sessions(user)
+        record(actor=actor, event="user.disable", obj=user, changes={"is_active": [True, False], "sessions_ended": ended})

@@ -1,0 +1,105 @@
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_not_required
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from gongjian.errors import UserError
+from gongjian.org import selectors, services
+from gongjian.org.access import has_role, require
+from gongjian.org.models import Role
+
+
+@login_not_required
+@require_GET
+def healthz(request):
+    return JsonResponse({"status": "ok"})
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def login_view(request):
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    context = {"next": next_url, "expired": request.GET.get("expired"), "username": ""}
+    if request.method == "POST":
+        context["username"] = request.POST.get("username", "")[:150]
+        try:
+            services.session_login(
+                request=request, username=request.POST.get("username", ""), password=request.POST.get("password", "")
+            )
+        except UserError as exc:
+            context["error"] = exc.message
+            return render(request, "org/login.html", context, status=400)
+        if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+            next_url = reverse("home")
+        return redirect(next_url or "home")
+    return render(request, "org/login.html", context)
+
+
+@require_POST
+def logout_view(request):
+    services.session_logout(request=request)
+    return redirect("login")
+
+
+@require_http_methods(["GET", "POST"])
+def password_change_view(request):
+    errors = {}
+    if request.method == "POST":
+        try:
+            services.password_change(
+                actor=request.user,
+                user=request.user,
+                old_password=request.POST.get("old_password", ""),
+                new_password=request.POST.get("new_password", ""),
+            )
+        except UserError as exc:
+            errors[exc.field or "password"] = exc.message
+        else:
+            return redirect("home")
+    return render(
+        request,
+        "org/password_change.html",
+        {"errors": errors, "expired": request.GET.get("expired")},
+        status=400 if errors else 200,
+    )
+
+
+# Where each role starts its day; later modules take over these landing pages.
+LANDING = [
+    (Role.AUDIT_ADMIN, "audit_list"),
+    (Role.SECURITY_ADMIN, "user_list"),
+    (Role.SYSTEM_ADMIN, "unit_list"),
+]
+
+
+@require_GET
+def home(request):
+    for role, url_name in LANDING:
+        if has_role(request.user, role):
+            return redirect(url_name)
+    return render(request, "org/home.html", selectors.workbench_for(request.user))
+
+
+@require_GET
+def unit_list(request):
+    require(has_role(request.user, Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.SUPERVISION_OFFICE))
+    return render(request, "org/unit_list.html", {"units": selectors.units_with_counts()})
+
+
+@require_GET
+def user_list(request):
+    require(has_role(request.user, Role.SECURITY_ADMIN))
+    return render(request, "org/user_list.html", {"people": selectors.people_with_roles()})
+
+
+@require_GET
+def unit_search(request):
+    """Units by name or pinyin initials, for pickers (e.g. "fgj" finds 发改局)."""
+    units = selectors.units_matching(request.GET.get("q", ""))[:20]
+    return JsonResponse({"results": [{"id": u.id, "name": u.name, "kind": u.get_kind_display()} for u in units]})
+
+
+User = get_user_model()

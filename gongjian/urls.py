@@ -1,0 +1,31 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from gongjian.audit import views as audit_views
+from gongjian.org import api as org_api
+from gongjian.org import views as org_views
+
+router = DefaultRouter()
+router.register("units", org_api.UnitViewSet, basename="unit")
+
+urlpatterns = [
+    path("", org_views.home, name="home"),
+    path("healthz", org_views.healthz, name="healthz"),
+    path("login/", org_views.login_view, name="login"),
+    path("logout/", org_views.logout_view, name="logout"),
+    path("password/", org_views.password_change_view, name="password_change"),
+    path("org/units/", org_views.unit_list, name="unit_list"),
+    path("org/units/search/", org_views.unit_search, name="unit_search"),
+    path("org/users/", org_views.user_list, name="user_list"),
+    path("audit/", audit_views.audit_list, name="audit_list"),
+    path("api/v1/me/", org_api.me, name="api_me"),
+    path("api/v1/", include(router.urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+]
+
+handler404 = "gongjian.views.not_found"
+handler403 = "gongjian.views.forbidden"
+handler400 = "gongjian.views.bad_request"
+handler500 = "gongjian.views.server_error"
