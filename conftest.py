@@ -25,6 +25,7 @@ class Cast:
     unit_a: Unit
     unit_b: Unit
     leadership: Unit
+    password: str = PASSWORD
 
 
 @pytest.fixture(autouse=True)

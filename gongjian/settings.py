@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "gongjian.audit",
     "gongjian.org",
     "gongjian.workdays",
+    "gongjian.campaigns",
     "gongjian.demo",
     "gongjian.ops",
 ]

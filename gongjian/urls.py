@@ -3,11 +3,17 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from gongjian.audit import views as audit_views
+from gongjian.campaigns import api as campaigns_api
 from gongjian.org import api as org_api
 from gongjian.org import views as org_views
 
 router = DefaultRouter()
 router.register("units", org_api.UnitViewSet, basename="unit")
+router.register("campaigns", campaigns_api.CampaignViewSet, basename="campaign")
+router.register("focus-areas", campaigns_api.FocusAreaViewSet, basename="focus-area")
+router.register("tasks", campaigns_api.TaskViewSet, basename="task")
+router.register("milestones", campaigns_api.MilestoneViewSet, basename="milestone")
+router.register("dependencies", campaigns_api.DependencyViewSet, basename="dependency")
 
 urlpatterns = [
     path("", org_views.home, name="home"),
@@ -19,6 +25,7 @@ urlpatterns = [
     path("org/units/search/", org_views.unit_search, name="unit_search"),
     path("org/users/", org_views.user_list, name="user_list"),
     path("audit/", audit_views.audit_list, name="audit_list"),
+    path("", include("gongjian.campaigns.urls")),
     path("api/v1/me/", org_api.me, name="api_me"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),

@@ -6,7 +6,6 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 
-from conftest import PASSWORD
 from gongjian.audit.models import AuditEvent
 from gongjian.errors import UserError
 from gongjian.org.models import Role
@@ -21,7 +20,7 @@ def _login(client: Client, username: str, password: str):
 
 def test_correct_password_logs_in_and_audits(cast):
     client = Client()
-    response = _login(client, "editor_a", PASSWORD)
+    response = _login(client, "editor_a", cast.password)
     assert response.status_code == 302
     assert AuditEvent.objects.filter(event="login", actor=cast.editor_a).count() == 1
 
@@ -30,7 +29,7 @@ def test_sixth_attempt_with_right_password_refused_after_five_failures(cast):
     client = Client()
     for _ in range(5):
         assert _login(client, "editor_a", "wrong-Pass1").status_code == 400
-    response = _login(client, "editor_a", PASSWORD)
+    response = _login(client, "editor_a", cast.password)
     assert response.status_code == 400
     assert "用户名或密码错误" in response.content.decode()
     events = list(AuditEvent.objects.filter(object_id=str(cast.editor_a.pk)).values_list("event", flat=True))
@@ -43,9 +42,9 @@ def test_lock_lifts_after_thirty_minutes(cast):
         for _ in range(5):
             _login(client, "editor_a", "wrong-Pass1")
         traveller.shift(timedelta(minutes=29))
-        assert _login(client, "editor_a", PASSWORD).status_code == 400
+        assert _login(client, "editor_a", cast.password).status_code == 400
         traveller.shift(timedelta(minutes=2))
-        assert _login(client, "editor_a", PASSWORD).status_code == 302
+        assert _login(client, "editor_a", cast.password).status_code == 302
 
 
 def test_failures_spread_beyond_window_do_not_lock(cast):
@@ -55,11 +54,11 @@ def test_failures_spread_beyond_window_do_not_lock(cast):
             _login(client, "editor_a", "wrong-Pass1")
         traveller.shift(timedelta(minutes=16))
         _login(client, "editor_a", "wrong-Pass1")
-        assert _login(client, "editor_a", PASSWORD).status_code == 302
+        assert _login(client, "editor_a", cast.password).status_code == 302
 
 
 def test_unknown_user_gets_same_message_as_wrong_password(cast):
-    unknown = _login(Client(), "nobody", PASSWORD).content.decode()
+    unknown = _login(Client(), "nobody", cast.password).content.decode()
     wrong = _login(Client(), "editor_a", "wrong-Pass1").content.decode()
     assert "用户名或密码错误" in unknown and "用户名或密码错误" in wrong
 
@@ -69,14 +68,14 @@ def test_session_key_rotates_at_login(cast):
     client.get(reverse("login"))
     client.session.save()
     before = client.session.session_key
-    _login(client, "editor_a", PASSWORD)
+    _login(client, "editor_a", cast.password)
     assert client.session.session_key != before
 
 
 def test_idle_session_expires_after_thirty_minutes(cast):
     client = Client()
     with time_machine.travel("2026-03-02 09:00 +0800", tick=False) as traveller:
-        _login(client, "viewer_a", PASSWORD)
+        _login(client, "viewer_a", cast.password)
         assert client.get(reverse("home")).status_code == 200
         traveller.shift(timedelta(minutes=29))
         assert client.get(reverse("home")).status_code == 200
@@ -88,7 +87,7 @@ def test_idle_session_expires_after_thirty_minutes(cast):
 def test_administrator_idle_limit_is_fifteen_minutes(cast):
     client = Client()
     with time_machine.travel("2026-03-02 09:00 +0800", tick=False) as traveller:
-        _login(client, "auditadmin1", PASSWORD)
+        _login(client, "auditadmin1", cast.password)
         traveller.shift(timedelta(minutes=16))
         assert client.get(reverse("audit_list")).status_code == 302
 
@@ -96,7 +95,7 @@ def test_administrator_idle_limit_is_fifteen_minutes(cast):
 def test_absolute_session_limit_twelve_hours(cast):
     client = Client()
     with time_machine.travel("2026-03-02 08:00 +0800", tick=False) as traveller:
-        _login(client, "viewer_a", PASSWORD)
+        _login(client, "viewer_a", cast.password)
         for _ in range(26):
             traveller.shift(timedelta(minutes=28))
             client.get(reverse("home"))
@@ -105,8 +104,8 @@ def test_absolute_session_limit_twelve_hours(cast):
 
 def test_disabling_a_user_ends_all_sessions(cast):
     first, second = Client(), Client()
-    _login(first, "editor_a", PASSWORD)
-    _login(second, "editor_a", PASSWORD)
+    _login(first, "editor_a", cast.password)
+    _login(second, "editor_a", cast.password)
     user_disable(actor=cast.security_admin, user=cast.editor_a)
     assert not Session.objects.filter(session_key__in=[first.session.session_key, second.session.session_key]).exists()
     assert first.get(reverse("home")).status_code == 302
@@ -124,7 +123,7 @@ def test_weak_passwords_refused(cast, password):
 
 def test_password_reuse_of_last_five_refused(cast):
     user = cast.viewer_a
-    old = PASSWORD
+    old = cast.password
     for i in range(5):
         new = f"Rotate#{i}Pass2023"
         password_change(actor=user, user=user, old_password=old, new_password=new)
@@ -136,7 +135,7 @@ def test_password_reuse_of_last_five_refused(cast):
 def test_expired_password_forces_change(cast):
     client = Client()
     with time_machine.travel("2026-03-02 09:00 +0800", tick=False) as traveller:
-        password_change(actor=cast.viewer_a, user=cast.viewer_a, old_password=PASSWORD, new_password="Fresh#Pass2026")
+        password_change(actor=cast.viewer_a, user=cast.viewer_a, old_password=cast.password, new_password="Fresh#Pass2026")
         traveller.shift(timedelta(days=91))
         _login(client, "viewer_a", "Fresh#Pass2026")
         response = client.get(reverse("home"))

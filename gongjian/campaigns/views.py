@@ -1,0 +1,267 @@
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from gongjian.campaigns import ledger, selectors, services
+from gongjian.campaigns.access import can_write_task, task_for, tasks_visible_to
+from gongjian.campaigns.filters import TaskFilter
+from gongjian.campaigns.forms import AdjustmentForm, CompleteMilestoneForm, DependencyForm, MilestoneForm, TaskForm
+from gongjian.campaigns.models import Adjustment, Campaign, Milestone, Task
+from gongjian.errors import UserError
+from gongjian.forms_util import add_user_error
+from gongjian.listing import SortColumn, page_of, querystring_without, sorted_queryset, xlsx_response
+from gongjian.org.access import get_or_404, is_office, require, unit_id_of
+
+TASK_COLUMNS = [
+    SortColumn("title", "任务名称", "title"),
+    SortColumn("focus_area", "重点方向", "focus_area__order"),
+    SortColumn("lead_unit", "牵头单位", "lead_unit__order"),
+    SortColumn("lead_leader", "牵头领导", "lead_leader__id"),
+    SortColumn("deadline", "办结时限", "deadline"),
+    SortColumn("progress", "进度", "progress"),
+    SortColumn("status", "状态", "status"),
+]
+
+
+@require_GET
+def campaign_list(request):
+    visible = tasks_visible_to(request.user).values("campaign_id")
+    campaigns = Campaign.objects.filter(id__in=visible) if not is_office(request.user) else Campaign.objects.all()
+    return render(request, "campaigns/campaign_list.html", {"campaigns": campaigns})
+
+
+@require_GET
+def campaign_detail(request, pk: int):
+    campaign = get_object_or_404(Campaign, pk=pk)
+    areas = selectors.campaign_overview(campaign=campaign, user=request.user)
+    if not is_office(request.user) and not any(a["tasks"] for a in areas):
+        raise Http404
+    return render(request, "campaigns/campaign_detail.html", {"campaign": campaign, "areas": areas})
+
+
+@require_GET
+def task_list(request):
+    filterset = TaskFilter(request.GET or None, queryset=tasks_visible_to(request.user))
+    tasks = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
+    tasks, sort = sorted_queryset(selectors.task_rows(tasks), request, TASK_COLUMNS, "deadline")
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response(ledger.export_tasks(tasks), "任务清单")
+    page = page_of(tasks, request)
+    return render(request, "campaigns/task_list.html", {
+        "filter": filterset, "page": page, "count": page.paginator.count, "columns": TASK_COLUMNS, "sort": sort,
+        "qs": querystring_without(request, "sort", "page", "export"),
+        "qs_export": querystring_without(request, "page", "export"),
+    })
+
+
+@require_GET
+def my_tasks(request):
+    unit_id = unit_id_of(request.user)
+    if unit_id is None:
+        return redirect("task_list")
+    return redirect(f"/tasks/?unit={unit_id}")
+
+
+def _task_form_kwargs(form: TaskForm) -> dict:
+    data = dict(form.cleaned_data)
+    data.pop("campaign")
+    return data
+
+
+@require_http_methods(["GET", "POST"])
+def task_create(request):
+    require(is_office(request.user))
+    form = TaskForm(request.POST or None, initial={"campaign": request.GET.get("campaign")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            task = services.task_create(actor=request.user, campaign=form.cleaned_data["campaign"],
+                                        **_task_form_kwargs(form))
+        except UserError as exc:
+            add_user_error(form, exc)
+        else:
+            messages.success(request, f"已创建任务“{task.title}”（草稿），请添加节点后交办。")
+            return redirect("task_detail", pk=task.pk)
+    return render(request, "campaigns/task_form.html", {"form": form, "title": "新建任务"},
+                  status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def task_edit(request, pk: int):
+    task = task_for(request.user, pk, write="manage")
+    initial = {f: getattr(task, f) for f in TaskForm.base_fields if f != "co_units"}
+    initial["co_units"] = list(task.co_units.all())
+    form = TaskForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        fields = _task_form_kwargs(form)
+        co_units = fields.pop("co_units")
+        try:
+            services.task_update(actor=request.user, task=task, co_units=co_units,
+                                 expected_version=_int(request.POST.get("version")), **fields)
+        except UserError as exc:
+            add_user_error(form, exc)
+        else:
+            messages.success(request, "已保存。")
+            return redirect("task_detail", pk=task.pk)
+    return render(request, "campaigns/task_form.html", {"form": form, "title": "修改任务", "task": task},
+                  status=400 if form.errors else 200)
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@require_GET
+def task_detail(request, pk: int):
+    task = task_for(request.user, pk)
+    context = selectors.task_detail(task)
+    context.update({
+        "can_manage": is_office(request.user),
+        "milestone_form": MilestoneForm(),
+        "dependency_form": DependencyForm(),
+        "adjustment_form": AdjustmentForm(),
+        "complete_form": CompleteMilestoneForm(),
+        "can_report": can_write_task(request.user, task, "report"),
+    })
+    return render(request, "campaigns/task_detail.html", context)
+
+
+def _back(request, task: Task, exc: UserError | None = None, ok: str = ""):
+    if exc is not None:
+        messages.error(request, exc.message)
+    elif ok:
+        messages.success(request, ok)
+    return redirect("task_detail", pk=task.pk)
+
+
+@require_POST
+def task_transition(request, pk: int):
+    task = task_for(request.user, pk, write="manage")
+    to = request.POST.get("to", "")
+    if to not in Task.Status.values:
+        return _back(request, task, UserError("未知的目标状态", "invalid"))
+    try:
+        services.task_transition(actor=request.user, task=task, to=to, reason=request.POST.get("reason", ""))
+    except UserError as exc:
+        return _back(request, task, exc)
+    return _back(request, task, ok=f"任务状态已变更为“{Task.Status(to).label}”。")
+
+
+@require_POST
+def task_schedule(request, pk: int):
+    task = task_for(request.user, pk, write="manage")
+    try:
+        schedule = services.task_schedule_backward(actor=request.user, task=task)
+    except UserError as exc:
+        return _back(request, task, exc)
+    return _back(request, task, ok=f"已倒排工期：{schedule.start:%Y-%m-%d} 开始，{schedule.finish:%Y-%m-%d} 完成。")
+
+
+@require_POST
+def milestone_create(request, pk: int):
+    task = task_for(request.user, pk, write="manage")
+    form = MilestoneForm(request.POST)
+    if not form.is_valid():
+        return _back(request, task, UserError(_first_error(form)))
+    try:
+        services.milestone_create(actor=request.user, task=task, **form.cleaned_data)
+    except UserError as exc:
+        return _back(request, task, exc)
+    return _back(request, task, ok="已添加节点。")
+
+
+def _first_error(form) -> str:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        return f"「{label}」{errors[0]}" if label else errors[0]
+    return "输入有误"
+
+
+@require_POST
+def milestone_complete(request, pk: int):
+    milestone = get_or_404(Milestone.objects.all(), pk)
+    task = task_for(request.user, milestone.task_id, write="report")
+    form = CompleteMilestoneForm(request.POST)
+    if not form.is_valid():
+        return _back(request, task, UserError(_first_error(form)))
+    try:
+        services.milestone_complete(actor=request.user, milestone=milestone, **form.cleaned_data)
+    except UserError as exc:
+        return _back(request, task, exc)
+    return _back(request, task, ok=f"节点“{milestone.title}”已完成。")
+
+
+@require_POST
+def dependency_create(request, pk: int):
+    task = task_for(request.user, pk, write="manage")
+    form = DependencyForm(request.POST)
+    if not form.is_valid():
+        return _back(request, task, UserError(_first_error(form)))
+    data = form.cleaned_data
+    predecessor = task.milestones.filter(pk=data["predecessor"]).first()
+    successor = task.milestones.filter(pk=data["successor"]).first()
+    if predecessor is None or successor is None:
+        return _back(request, task, UserError("请选择本任务的节点", "invalid"))
+    try:
+        services.dependency_create(actor=request.user, predecessor=predecessor, successor=successor,
+                                   type=data["type"], lag=data["lag"])
+    except UserError as exc:
+        return _back(request, task, exc)
+    return _back(request, task, ok="已添加依赖。")
+
+
+@require_POST
+def adjustment_request(request, pk: int):
+    task = task_for(request.user, pk, write="report")
+    form = AdjustmentForm(request.POST)
+    if not form.is_valid():
+        return _back(request, task, UserError(_first_error(form)))
+    try:
+        services.adjustment_request(actor=request.user, task=task, changes=form.changes(),
+                                    reason=form.cleaned_data["reason"])
+    except UserError as exc:
+        return _back(request, task, exc)
+    return _back(request, task, ok="调整申请已提交，等待督查室审批。")
+
+
+@require_POST
+def adjustment_decide(request, pk: int):
+    adjustment = get_or_404(Adjustment.objects.all(), pk)
+    task = task_for(request.user, adjustment.task_id, write="manage")
+    try:
+        services.adjustment_decide(actor=request.user, adjustment=adjustment,
+                                   approve=request.POST.get("decision") == "approve", note=request.POST.get("note", ""))
+    except UserError as exc:
+        return _back(request, task, exc)
+    return _back(request, task, ok="已审批调整申请。")
+
+
+@require_GET
+def ledger_template(request):
+    require(is_office(request.user))
+    return xlsx_response(ledger.template(), "任务台账模板")
+
+
+@require_http_methods(["GET", "POST"])
+def ledger_import(request):
+    require(is_office(request.user))
+    context = {"campaigns": Campaign.objects.all()}
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        campaign = Campaign.objects.filter(pk=_int(request.POST.get("campaign"))).first()
+        commit = request.POST.get("commit") == "1"
+        if upload is None or campaign is None:
+            context["error"] = "请选择攻坚行动并上传 .xlsx 文件"
+            return render(request, "campaigns/ledger_import.html", context, status=400)
+        try:
+            result = ledger.import_tasks(actor=request.user, campaign=campaign, data=upload.read(), commit=commit)
+        except UserError as exc:
+            context["error"] = exc.message
+            return render(request, "campaigns/ledger_import.html", context, status=400)
+        context.update({"result": result, "campaign": campaign, "committed": commit and not result.errors})
+        status = 400 if result.errors else 200
+        return render(request, "campaigns/ledger_import.html", context, status=status)
+    return render(request, "campaigns/ledger_import.html", context)
