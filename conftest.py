@@ -87,3 +87,27 @@ def api_for():
         return client
 
     return make
+
+
+@pytest.fixture
+def campaign(cast):
+    from datetime import date
+
+    from gongjian.campaigns import services
+
+    campaign = services.campaign_create(actor=cast.office, name="2023 攻坚克难年", year=2023, start=date(2023, 1, 28),
+                                        end=date(2023, 12, 31))
+    services.focus_area_create(actor=cast.office, campaign=campaign, title="深化双招双引")
+    return campaign
+
+
+@pytest.fixture
+def task_a(cast, campaign):
+    """A draft task led by unit A; unit B has no part in it."""
+    from datetime import date
+
+    from gongjian.campaigns import services
+
+    return services.task_create(actor=cast.office, campaign=campaign, title="建强姜山园区", lead_unit=cast.unit_a,
+                                start=date(2023, 2, 1), deadline=date(2023, 6, 30),
+                                focus_area=campaign.focus_areas.first())

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "gongjian.org",
     "gongjian.workdays",
     "gongjian.campaigns",
+    "gongjian.dispatch",
     "gongjian.demo",
     "gongjian.ops",
 ]
@@ -86,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "gongjian.context_processors.platform",
             ],
+            "builtins": ["gongjian.templatetags.gongjian_tags"],
         },
     },
 ]

@@ -26,6 +26,7 @@ urlpatterns = [
     path("org/users/", org_views.user_list, name="user_list"),
     path("audit/", audit_views.audit_list, name="audit_list"),
     path("", include("gongjian.campaigns.urls")),
+    path("", include("gongjian.dispatch.urls")),
     path("api/v1/me/", org_api.me, name="api_me"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),

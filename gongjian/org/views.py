@@ -72,6 +72,10 @@ LANDING = [
     (Role.AUDIT_ADMIN, "audit_list"),
     (Role.SECURITY_ADMIN, "user_list"),
     (Role.SYSTEM_ADMIN, "unit_list"),
+    (Role.SUPERVISION_OFFICE, "dispatch_queue"),
+    (Role.CITY_LEADER, "campaign_list"),
+    (Role.UNIT_EDITOR, "dispatch_queue"),
+    (Role.UNIT_VIEWER, "dispatch_queue"),
 ]
 
 

@@ -1,0 +1,59 @@
+"""Periodic jobs; each is also a command (`gongjian open-periods`, `gongjian remind`) for cron or a person."""
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import transaction
+
+from gongjian.audit.services import record
+from gongjian.campaigns.models import Task
+from gongjian.dispatch import periods, selectors
+from gongjian.dispatch.models import ReportingPeriod, Reminder
+from gongjian.org.models import Unit
+from gongjian.org.notify import notify_unit
+from gongjian.workdays import days
+
+
+def open_periods(*, on: date) -> list[ReportingPeriod]:
+    """Make sure this month's and last month's periods exist (last month's reports are due early this month), and
+    this week's when any hot task exists. Safe to run any number of times."""
+    with transaction.atomic():
+        result = [periods.period_for(ReportingPeriod.Kind.MONTH, on),
+                  periods.period_for(ReportingPeriod.Kind.MONTH, on.replace(day=1) - timedelta(days=1))]
+        if Task.objects.filter(is_hot=True, status__in=Task.OPEN_STATUSES).exists():
+            result.append(periods.period_for(ReportingPeriod.Kind.WEEK, on))
+    return result
+
+
+def remind(*, on: date) -> dict:
+    """Remind units with unsubmitted reports N working days before the due date and on it; once per kind."""
+    before = settings.REMIND_DAYS_BEFORE
+    sent, units = 0, []
+    for period in ReportingPeriod.objects.filter(due_on__gte=on, start__lte=on):
+        if on == period.due_on:
+            kind = Reminder.Kind.DUE
+        elif before and on == days.add(period.due_on, -before):
+            kind = Reminder.Kind.BEFORE
+        else:
+            continue
+        missing = selectors.units_missing(period)
+        unit_by_id = Unit.objects.in_bulk(list(missing))
+        for unit_id, count in sorted(missing.items()):
+            with transaction.atomic():
+                reminder, created = Reminder.objects.get_or_create(
+                    period=period, unit_id=unit_id, kind=kind,
+                    defaults={"sent_on": on, "missing": count},
+                )
+                if not created:
+                    continue
+                due = f"{period.due_on.year}年{period.due_on.month}月{period.due_on.day}日"
+                title = f"{period.title}进展填报{'今日截止' if kind == Reminder.Kind.DUE else '即将截止'}"
+                body = f"贵单位尚有{count}项任务未提交{period.title}进展，截止时间{due}。"
+                unit = unit_by_id[unit_id]
+                reminder.channels = notify_unit(unit=unit, title=title, body=body, link="/dispatch/mine/")
+                reminder.save(update_fields=["channels"])
+                record(actor=None, actor_name="system", event="reminder.send", obj=reminder,
+                       changes={"period": period.label, "unit": unit.name, "kind": kind, "missing": count})
+            sent += 1
+            units.append(unit_by_id[unit_id].name)
+    return {"date": on.isoformat(), "sent": sent, "units": units}

@@ -1,0 +1,53 @@
+"""Which reporting periods exist and when reports are due, on the working-day calendar."""
+
+from datetime import date, timedelta
+
+from django.conf import settings
+
+from gongjian.dispatch.models import ReportingPeriod
+from gongjian.workdays import days
+
+
+def month_bounds(on: date) -> tuple[date, date]:
+    start = on.replace(day=1)
+    end = (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    return start, end
+
+
+def week_bounds(on: date) -> tuple[date, date]:
+    start = on - timedelta(days=on.weekday())
+    return start, start + timedelta(days=6)
+
+
+def month_due(end: date) -> date:
+    """The N-th working day of the following month (default the 5th)."""
+    return days.add(end, settings.REPORT_DUE_WORKDAY)
+
+
+def week_due(end: date) -> date:
+    """Hot tasks report weekly (一周一反馈): due on the first working day after the week."""
+    return days.add(end, 1)
+
+
+def period_for(kind: str, on: date) -> ReportingPeriod:
+    """Get or create the period of the given kind that contains `on`."""
+    if kind == ReportingPeriod.Kind.MONTH:
+        start, end = month_bounds(on)
+        label, due = f"{start:%Y-%m}", month_due(end)
+    else:
+        start, end = week_bounds(on)
+        iso = start.isocalendar()
+        label, due = f"{iso.year}-W{iso.week:02d}", week_due(end)
+    period, _ = ReportingPeriod.objects.get_or_create(
+        kind=kind, start=start, defaults={"label": label, "end": end, "due_on": due}
+    )
+    return period
+
+
+def parse_month(text: str) -> date:
+    """"2023-03" → 2023-03-01; raises ValueError with a Chinese message otherwise."""
+    try:
+        year, month = (int(x) for x in text.strip().split("-"))
+        return date(year, month, 1)
+    except (ValueError, TypeError):
+        raise ValueError(f"月份格式应为 YYYY-MM：{text}") from None

@@ -1,0 +1,84 @@
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet
+
+from gongjian import clock
+from gongjian.campaigns.models import Task
+from gongjian.dispatch.models import ProgressReport, ReportingPeriod
+
+State = ProgressReport.State
+DONE_STATES = (State.SUBMITTED, State.APPROVED)
+
+
+def tasks_due(period: ReportingPeriod, tasks: QuerySet[Task] | None = None) -> QuerySet[Task]:
+    """Open tasks that owe a report for the period: monthly for all, weekly for hot tasks (一周一反馈)."""
+    tasks = Task.objects.all() if tasks is None else tasks
+    tasks = tasks.filter(status__in=Task.OPEN_STATUSES, start__lte=period.end)
+    if period.kind == ReportingPeriod.Kind.WEEK:
+        tasks = tasks.filter(is_hot=True)
+    return tasks
+
+
+def live_reports(period: ReportingPeriod) -> QuerySet[ProgressReport]:
+    """The current report of each task: the original, or its correction once that exists."""
+    return ProgressReport.objects.filter(period=period).exclude(state=State.SUPERSEDED).filter(
+        Q(superseded_by__isnull=True) | ~Q(state=State.APPROVED)
+    )
+
+
+@dataclass
+class QueueRow:
+    task: Task
+    report: ProgressReport | None
+    status: str  # missing, draft, submitted, returned, approved
+    late: bool
+    previous_percent: Decimal | None
+
+    @property
+    def delta(self) -> Decimal | None:
+        if self.report is None or self.previous_percent is None:
+            return None
+        return self.report.percent - self.previous_percent
+
+
+STATUS_LABELS = {"missing": "未填报", "draft": "草稿", "submitted": "待审核", "returned": "已退回", "approved": "已审核"}
+
+
+def review_queue(period: ReportingPeriod, tasks: QuerySet[Task]) -> list[QueueRow]:
+    today = clock.today()
+    due_tasks = list(tasks_due(period, tasks).select_related("lead_unit").order_by("lead_unit__order", "id"))
+    reports = {r.task_id: r for r in live_reports(period).filter(task__in=[t.id for t in due_tasks])}
+    previous_period = (ReportingPeriod.objects.filter(kind=period.kind, start__lt=period.start)
+                       .order_by("-start").first())
+    previous = {}
+    if previous_period is not None:
+        previous = dict(ProgressReport.objects.filter(period=previous_period, state=State.APPROVED)
+                        .values_list("task_id", "percent"))
+    rows = []
+    for task in due_tasks:
+        report = reports.get(task.id)
+        status = "missing" if report is None else report.state
+        if report is not None and report.supersedes_id and report.state == State.DRAFT:
+            status = "draft"
+        submitted_on = report.submitted_at.date() if report and report.submitted_at else None
+        late = (submitted_on or today) > period.due_on
+        rows.append(QueueRow(task, report, status, late, previous.get(task.id)))
+    return rows
+
+
+def units_missing(period: ReportingPeriod) -> dict[int, int]:
+    """unit id → number of tasks it leads with no submitted report for the period."""
+    done = live_reports(period).filter(state__in=DONE_STATES).values("task_id")
+    missing: dict[int, int] = {}
+    for unit_id in tasks_due(period).exclude(id__in=done).values_list("lead_unit_id", flat=True):
+        missing[unit_id] = missing.get(unit_id, 0) + 1
+    return missing
+
+
+def current_period(kind: str = ReportingPeriod.Kind.MONTH) -> ReportingPeriod | None:
+    """The period whose reports are being filled now: the latest one that has started and is not yet past due,
+    else the latest started."""
+    today = clock.today()
+    started = ReportingPeriod.objects.filter(kind=kind, start__lte=today).order_by("-start")
+    return started.filter(due_on__gte=today).last() or started.first()
