@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from gongjian.audit import views as audit_views
 from gongjian.campaigns import api as campaigns_api
+from gongjian.dispatch import api as dispatch_api
 from gongjian.org import api as org_api
 from gongjian.org import views as org_views
 
@@ -14,6 +15,8 @@ router.register("focus-areas", campaigns_api.FocusAreaViewSet, basename="focus-a
 router.register("tasks", campaigns_api.TaskViewSet, basename="task")
 router.register("milestones", campaigns_api.MilestoneViewSet, basename="milestone")
 router.register("dependencies", campaigns_api.DependencyViewSet, basename="dependency")
+router.register("reporting-periods", dispatch_api.PeriodViewSet, basename="reporting-period")
+router.register("reports", dispatch_api.ReportViewSet, basename="report")
 
 urlpatterns = [
     path("", org_views.home, name="home"),
