@@ -1,8 +1,11 @@
 """Laixi's units and one account per role, named by post (DESIGN.md "The demo")."""
 
-from django.contrib.auth import get_user_model
+from functools import cache
 
-from gongjian.org.models import Grid, Person, Role, RoleGrant, Unit
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+
+from gongjian.org.models import Grid, Person, Role, RoleGrant, Unit, pinyin_initials
 from gongjian.org.services import user_create
 
 DEMO_PASSWORD = "Laixi#2023demo"
@@ -55,6 +58,10 @@ LEADERS = [
     ("vicemayor_rural", "分管农业农村的副市长", "副市长"),
     ("vicemayor_urban", "分管城建的副市长", "副市长"),
     ("vicemayor_social", "分管社会事业的副市长", "副市长"),
+    ("org_head", "市委常委、组织部部长", "市委常委、组织部部长"),
+    ("pol_head", "市委常委、政法委书记", "市委常委、政法委书记"),
+    ("pub_head", "市委常委、宣传部部长", "市委常委、宣传部部长"),
+    ("dis_head", "市委常委、纪委书记", "市委常委、纪委书记"),
 ]
 
 # One account per role; the password exists only once the demo is loaded.
@@ -79,12 +86,17 @@ def _unit(name: str, kind: str, order: int, *, parent=None, short: str = "", dut
     return unit
 
 
+@cache
+def _demo_hash() -> str:
+    return make_password(DEMO_PASSWORD)
+
+
 def _account(username: str, display: str, unit: Unit | None, roles, *, leader: bool = False, post: str = "") -> User:
     user = User.objects.filter(username=username).first()
     if user is None:
         return user_create(
             actor=None, username=username, password=DEMO_PASSWORD, display_name=display, unit=unit,
-            post=post or display, roles=list(roles), is_city_leader=leader,
+            post=post or display, roles=list(roles), is_city_leader=leader, password_hash=_demo_hash(),
         )
     for role in roles:
         RoleGrant.objects.get_or_create(user=user, role=role)
@@ -106,6 +118,7 @@ def load() -> dict:
         _account(username, display, leadership, [Role.CITY_LEADER], leader=True, post=post)
     for username, display, unit_name, roles in ACCOUNTS:
         _account(username, display, Unit.objects.get(name=unit_name), roles)
+    _unit_editors()
     jiangshan = Unit.objects.get(name="姜山镇")
     worker = User.objects.get(username="grid_jiangshan")
     for village in ("姜山村", "前垛埠村", "杨家庄村"):
@@ -115,3 +128,13 @@ def load() -> dict:
                 town=jiangshan, parent=v, name=f"{village}第{n}网格", defaults={"level": Grid.Level.GRID, "worker": worker}
             )
     return {"units": Unit.objects.count(), "people": Person.objects.count()}
+
+
+def _unit_editors() -> None:
+    """Every town and department has a liaison (督查联络员) who fills its reports."""
+    staffed = set(RoleGrant.objects.filter(role=Role.UNIT_EDITOR).values_list("user__person__unit_id", flat=True))
+    for unit in Unit.objects.exclude(kind=Unit.Kind.LEADERSHIP).exclude(pk__in=staffed):
+        username = f"{pinyin_initials(unit.name)}_editor"
+        if User.objects.filter(username=username).exists():
+            username = f"{username}{unit.pk}"
+        _account(username, f"{unit.name}督查联络员", unit, [Role.UNIT_EDITOR])

@@ -6,7 +6,6 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
 
 from gongjian import clock
 from gongjian.audit.services import record
@@ -199,7 +198,7 @@ def report_submit(*, actor, report: ProgressReport) -> ProgressReport:
             raise UserError(f"进度为100%，但还有{open_left}个节点未完成", "inconsistent", field="percent")
         old = report.state
         report.state = State.SUBMITTED
-        report.submitted_at = timezone.now()
+        report.submitted_at = clock.now()
         report.version = F("version") + 1
         report.save()
         report.refresh_from_db()
@@ -219,7 +218,7 @@ def report_return(*, actor, report: ProgressReport, reason: str) -> ProgressRepo
         report.return_reason = reason
         report.return_count = F("return_count") + 1
         report.reviewed_by = actor
-        report.reviewed_at = timezone.now()
+        report.reviewed_at = clock.now()
         report.version = F("version") + 1
         report.save()
         report.refresh_from_db()
@@ -239,7 +238,7 @@ def report_approve(*, actor, report: ProgressReport) -> ProgressReport:
             milestone.save(update_fields=["done_on"])
         report.state = State.APPROVED
         report.reviewed_by = actor
-        report.reviewed_at = timezone.now()
+        report.reviewed_at = clock.now()
         report.version = F("version") + 1
         report.save()
         if report.supersedes_id:

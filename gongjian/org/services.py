@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model, login, logout
 from django.contrib.auth import password_validation
+from django.contrib.auth.hashers import identify_hasher
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -139,7 +140,10 @@ def user_create(
     roles: list[str] | tuple[str, ...] = (),
     is_city_leader: bool = False,
     allow_reserved: bool = False,
+    password_hash: str | None = None,
 ):
+    """Create an account with its profile and roles. `password_hash` (an already-hashed password, checked by
+    Django's hasher registry) lets bulk provisioning skip hashing the same password once per account."""
     username = username.strip()
     if not username:
         raise UserError("用户名不能为空", "required", field="username")
@@ -148,11 +152,17 @@ def user_create(
     if User.objects.filter(username=username).exists():
         raise UserError(f"用户名“{username}”已存在", "duplicate", field="username", status=409)
     _check_admin_roles(set(roles))
-    candidate = User(username=username)
-    _validate_password(password, candidate)
+    if password_hash is None:
+        _validate_password(password, User(username=username))
+    else:
+        identify_hasher(password_hash)
     with transaction.atomic():
         user = User.objects.create(username=username)
-        _store_password(user, password)
+        if password_hash is None:
+            _store_password(user, password)
+        else:
+            User.objects.filter(pk=user.pk).update(password=password_hash)
+            PasswordHistory.objects.create(user=user, password=password_hash)
         Person.objects.create(
             user=user,
             display_name=display_name,

@@ -21,7 +21,8 @@ from gongjian.campaigns.speech import (
 )
 
 DATA = Path(__file__).resolve().parent / "data"
-SEED_TEXT = (DATA / "laixi-2023-mobilization.txt").read_text(encoding="utf-8")
+SEED_TEXT = (Path(__file__).resolve().parents[2] / "gongjian" / "demo" / "data" / "laixi-2023-mobilization.txt").read_text(
+    encoding="utf-8")
 LABELS = json.loads((DATA / "seed_labels.json").read_text(encoding="utf-8"))
 # CI clones the repository next to shared/, so the original seed is a sibling of the repository root.
 SHARED_SEED = Path(__file__).resolve().parents[2].parent / "shared" / "seed" / "laixi-2023-mobilization.txt"

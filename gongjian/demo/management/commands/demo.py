@@ -1,19 +1,28 @@
+from datetime import date
+
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test import override_settings
 
-from gongjian.audit.services import record
-from gongjian.demo import org
+from gongjian.demo import campaign, org, reports
 from gongjian.demo.org import ACCOUNTS, DEMO_PASSWORD, LEADERS
+
+DEMO_TODAY = date(2023, 3, 31)
 
 
 class Command(BaseCommand):
     help = "加载莱西2023演示数据（可重复执行，结果不变）"
 
     def handle(self, *args, **options):
-        with transaction.atomic():
+        # The demo is the state of Laixi on 2023-03-31, whatever today is.
+        with override_settings(GONGJIAN_TODAY=DEMO_TODAY), transaction.atomic():
             counts = org.load()
-            record(actor=None, actor_name="demo", event="demo.load", changes=counts)
-        self.stdout.write(f"演示数据已就绪：{counts['units']}个单位，{counts['people']}人。")
+            office = get_user_model().objects.get(username="office")
+            demo_campaign = campaign.load(office)
+            counts["tasks"] = demo_campaign.tasks.count()
+            counts["reports"] = reports.load(demo_campaign, office)
+        self.stdout.write(f"演示数据已就绪：{counts['units']}个单位，{counts['people']}人，{counts['tasks']}项任务。")
         self.stdout.write(f"演示账户（密码均为 {DEMO_PASSWORD}，仅演示环境存在）：")
         for username, display, *_ in ACCOUNTS + [(u, d) for u, d, _ in LEADERS[:2]]:
             self.stdout.write(f"  {username:<20} {display}")

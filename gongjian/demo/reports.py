@@ -1,0 +1,101 @@
+"""February and March 2023 reports for the demo campaign: mostly on time, some late, some returned, some missing —
+what a supervision office sees on 2023-03-31."""
+
+from datetime import date, timedelta
+
+from django.test import override_settings
+
+from gongjian.campaigns import services as task_services
+from gongjian.campaigns.models import Task
+from gongjian.dispatch import periods, services
+from gongjian.dispatch.models import ProgressReport, ReportingPeriod
+from gongjian.org.models import Role, RoleGrant
+
+WORK = {
+    "制定工作方案，明确责任分工": "已召开专题会议研究，制定工作方案，明确责任分工和时间节点。",
+    "推进主体工作，完成阶段目标": "主体工作有序推进，正在协调解决用地和资金问题。",
+}
+PROBLEMS = [
+    {"category": "land", "description": "项目用地指标尚未落实，需自然资源局协调"},
+    {"category": "funding", "description": "配套资金缺口约800万元，需财政局统筹"},
+    {"category": "approval", "description": "环评审批进度较慢，需行政审批服务局提前介入"},
+]
+
+
+def _editor(task: Task):
+    grant = RoleGrant.objects.filter(role=Role.UNIT_EDITOR, user__person__unit=task.lead_unit).first()
+    return grant.user
+
+
+def _at(day: date):
+    return override_settings(GONGJIAN_TODAY=day)
+
+
+def _first_milestone_done(task: Task, when: date) -> dict[str, str]:
+    first = task.milestones.filter(done_on__isnull=True).order_by("order").first()
+    if first is None or first.planned_date is None:
+        return {}
+    return {str(first.pk): min(when, first.planned_date + timedelta(days=2)).isoformat()}
+
+
+def _report(task: Task, period: ReportingPeriod, *, on: date, percent: int, milestones: bool, problem: int | None):
+    with _at(on):
+        fields = {"work_done": WORK["制定工作方案，明确责任分工"] if milestones else "按计划推进，本月完成阶段工作量。",
+                  "next_steps": "下月继续加快推进，确保按节点完成。"}
+        if milestones:
+            fields["milestones_done"] = _first_milestone_done(task, on)
+        if not task.milestones.exists():
+            fields["percent"] = percent
+        if problem is not None:
+            fields["problems"] = [PROBLEMS[problem % len(PROBLEMS)]]
+        return services.report_save(actor=_editor(task), task=task, period=period, **fields)
+
+
+def load(campaign, office) -> int:
+    if ProgressReport.objects.filter(task__campaign=campaign).exists():
+        return 0
+    with _at(date(2023, 3, 31)):
+        february = periods.period_for(ReportingPeriod.Kind.MONTH, date(2023, 2, 15))
+        march = periods.period_for(ReportingPeriod.Kind.MONTH, date(2023, 3, 15))
+        periods.period_for(ReportingPeriod.Kind.MONTH, date(2023, 1, 15))
+    tasks = list(campaign.tasks.order_by("id"))
+    count = 0
+    for i, task in enumerate(tasks):
+        editor = _editor(task)
+        # February: 1 in 7 missing; 1 in 5 late; 1 in 6 returned once first; milestone one done for most.
+        if i % 7 != 3:
+            on = date(2023, 3, 9 + i % 4) if i % 5 == 1 else date(2023, 3, 2 + i % 3)
+            report = _report(task, february, on=on, percent=35 + i % 4 * 5, milestones=i % 4 != 2,
+                             problem=i if i % 6 == 0 else None)
+            with _at(on):
+                report = services.report_submit(actor=editor, report=report)
+            if i % 6 == 5:
+                with _at(on + timedelta(days=1)):
+                    report = services.report_return(actor=office, report=report, reason="进展描述过于笼统，请补充具体数据。")
+                with _at(on + timedelta(days=2)):
+                    report = services.report_update(actor=editor, report=report,
+                                                    work_done=report.work_done + "（补充）完成投资1200万元。")
+                    report = services.report_submit(actor=editor, report=report)
+            with _at(on + timedelta(days=3)):
+                services.report_approve(actor=office, report=report)
+            count += 1
+        # March (due 2023-04-10): a third submitted already, a third in draft, the rest not started.
+        if i % 3 == 0:
+            report = _report(task, march, on=date(2023, 3, 30), percent=60 + i % 3 * 10, milestones=False,
+                             problem=None)
+            with _at(date(2023, 3, 30)):
+                services.report_submit(actor=editor, report=report)
+            count += 1
+        elif i % 3 == 1:
+            _report(task, march, on=date(2023, 3, 31), percent=55, milestones=False, problem=None)
+            count += 1
+    _finish_early_town_goals(campaign, office)
+    return count
+
+
+def _finish_early_town_goals(campaign, office) -> None:
+    """Two of the town goals due in March were done in time; one was not (it shows red)."""
+    due_in_march = campaign.tasks.filter(source=Task.Source.TOWN_REPORT, deadline__lte=date(2023, 3, 31)).order_by("id")
+    for task in due_in_march[:2]:
+        with _at(task.deadline - timedelta(days=2)):
+            task_services.task_transition(actor=office, task=task, to=Task.Status.COMPLETED)

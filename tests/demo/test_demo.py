@@ -1,0 +1,76 @@
+"""The demo is what every newcomer sees first: Laixi on 2023-03-31."""
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.test import Client
+
+from gongjian.campaigns.models import Campaign
+from gongjian.campaigns.speech import parse_speech
+from gongjian.demo.campaign import SEED
+from gongjian.demo.org import ACCOUNTS, DEMO_PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def _counts() -> dict:
+    return {m._meta.label: m.objects.count() for m in apps.get_models()
+            if m._meta.app_label in ("org", "campaigns", "dispatch")}
+
+
+def test_loading_twice_changes_nothing(demo):
+    before = _counts()
+    call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert _counts() == before
+
+
+LANDING = {
+    "office": "/dispatch/", "jiangshan_editor": "/dispatch/", "jiangshan_viewer": "/dispatch/", "mayor": "/campaigns/",
+    "sysadmin": "/org/units/", "secadmin": "/org/users/", "auditadmin": "/audit/", "grid_jiangshan": None,
+}
+
+
+def test_each_demo_account_logs_in_and_lands_on_its_page(demo):
+    # One test for all accounts: loading the demo takes seconds, so it is loaded once here.
+    for username, lands_on in LANDING.items():
+        client = Client()
+        response = client.post("/login/", {"username": username, "password": DEMO_PASSWORD})
+        assert response.status_code == 302, (username, response.content.decode()[:300])
+        landing = client.get("/")
+        if lands_on is None:
+            assert landing.status_code == 200, username
+        else:
+            assert landing["Location"] == lands_on, username
+            assert client.get(lands_on).status_code == 200, username
+    _campaign_shows_every_focus_area()
+
+
+def test_every_role_has_a_demo_account():
+    from gongjian.org.models import Role
+
+    granted = {role for _, _, _, roles in ACCOUNTS for role in roles} | {Role.CITY_LEADER}
+    assert granted == set(Role.values)
+
+
+def _campaign_shows_every_focus_area():
+    campaign = Campaign.objects.get()
+    client = Client()
+    client.post("/login/", {"username": "office", "password": DEMO_PASSWORD})
+    html = client.get(f"/campaigns/{campaign.pk}/").content.decode()
+    draft = parse_speech(SEED.read_text(encoding="utf-8"))
+    assert len(draft.focus_areas) == 7
+    for area in draft.focus_areas:
+        assert area.title in html
+        assert campaign.tasks.filter(focus_area__title=area.title).count() == len(area.tasks) > 0
+
+
+def test_demo_people_are_named_by_post():
+    from gongjian.demo.org import LEADERS
+
+    assert all(display.endswith(("书记", "市长", "部长")) for _, display, _ in LEADERS)
