@@ -15,16 +15,23 @@ SOURCE_BY_LABEL = {label: value for value, label in Task.Source.choices}
 MILESTONE_SEPARATORS = ("；", ";", "\n")
 
 
+def _choice(key: str, header: str, choices: list[str], *, required: bool = False, multi: bool = False) -> Column:
+    """A drop-down column; with nothing to choose from (an export, or a campaign without focus areas) plain text."""
+    if not choices:
+        return Column(key, header, "text", required=required, max_length=2000)
+    return Column(key, header, "multi_choice" if multi else "choice", required=required, choices=choices)
+
+
 def _columns(*, areas: list[str], units: list[str], leaders: list[str], task_forces: list[str]) -> list[Column]:
     return [
-        Column("focus_area", "重点方向", "choice", choices=areas),
+        _choice("focus_area", "重点方向", areas),
         Column("title", "任务名称", "text", required=True, max_length=200),
         Column("description", "任务描述", "text", max_length=5000),
         Column("source", "来源", "choice", choices=list(SOURCE_BY_LABEL)),
-        Column("lead_leader", "牵头市级领导", "choice", choices=leaders),
-        Column("lead_unit", "牵头单位", "choice", required=True, choices=units),
-        Column("co_units", "配合单位", "multi_choice", choices=units),
-        Column("task_force", "专班", "choice", choices=task_forces),
+        _choice("lead_leader", "牵头市级领导", leaders),
+        _choice("lead_unit", "牵头单位", units, required=True),
+        _choice("co_units", "配合单位", units, multi=True),
+        _choice("task_force", "专班", task_forces),
         Column("start", "开始日期", "date"),
         Column("deadline", "办结时限", "date", required=True),
         Column("indicator", "量化指标", "text", max_length=100),
@@ -86,7 +93,7 @@ def export_tasks(tasks: QuerySet[Task]) -> bytes:
                 "lead_unit": t.lead_unit.name, "co_units": "、".join(u.name for u in t.co_units.all()),
                 "task_force": t.task_force.name if t.task_force_id else "", "start": t.start,
                 "deadline": t.deadline, "indicator": t.indicator, "indicator_unit": t.indicator_unit,
-                "target_value": t.target_value, "is_hot": "是" if t.is_hot else "否",
+                "target_value": t.target_value, "is_hot": t.is_hot,
                 "milestones": "；".join(f"{m.title}@{m.planned_date.isoformat() if m.planned_date else ''}"
                                        for m in milestones.get(t.id, [])),
             }
