@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "gongjian.workdays",
     "gongjian.campaigns",
     "gongjian.dispatch",
+    "gongjian.supervision",
     "gongjian.demo",
     "gongjian.ops",
 ]

@@ -12,6 +12,7 @@ from gongjian.audit.services import record
 from gongjian.campaigns.models import Milestone, Task
 from gongjian.dispatch import evidence as evidence_files
 from gongjian.dispatch.models import Contribution, Evidence, ProgressReport, ReportingPeriod
+from gongjian.dispatch.signals import report_approved
 from gongjian.errors import Conflict, UserError
 
 State = ProgressReport.State
@@ -250,6 +251,7 @@ def report_approve(*, actor, report: ProgressReport) -> ProgressReport:
         task.version = F("version") + 1
         task.save(update_fields=["progress", "status", "version", "updated_at"])
         report.refresh_from_db()
+        report_approved.send(sender=ProgressReport, report=report, actor=actor)
         record(actor=actor, event="report.approve", obj=report,
                changes={"state": [State.SUBMITTED, State.APPROVED], "task": task.pk,
                         "progress": [old_progress, report.percent], "task_status": [old_status, task.status],

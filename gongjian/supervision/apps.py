@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class SupervisionConfig(AppConfig):
+    name = "gongjian.supervision"
+    label = "supervision"
+    verbose_name = "督查督办"
+
+    def ready(self):
+        from gongjian.dispatch.signals import report_approved
+        from gongjian.supervision.services import blockers_from_report
+
+        report_approved.connect(lambda sender, report, actor, **kw: blockers_from_report(report=report, actor=actor),
+                                weak=False, dispatch_uid="blockers_from_report")

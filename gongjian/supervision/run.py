@@ -1,0 +1,162 @@
+"""The daily supervision run: load every open task's facts in a handful of queries, evaluate, write one card per
+task, climb the escalation ladder, escalate overdue blockers. Idempotent for a date."""
+
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+
+from django.db import transaction
+
+from gongjian.audit.services import record
+from gongjian.campaigns.models import Milestone, Task
+from gongjian.dispatch.models import ProgressReport, ReportingPeriod
+from gongjian.supervision import ladder
+from gongjian.supervision.evaluate import MilestoneFacts, TaskFacts, evaluate, worst
+from gongjian.supervision.models import Blocker, Card, CardOverride, Notice, Rule, SupervisionRun, TaskWatch
+from gongjian.supervision.rules import effective_rules
+from gongjian.workdays import days
+
+REPORTED = (ProgressReport.State.SUBMITTED, ProgressReport.State.APPROVED, ProgressReport.State.SUPERSEDED)
+BLOCKER_DAYS = 10
+CHUNK = 500
+
+
+def _chunks(items: list, size: int = CHUNK) -> Iterable[list]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def open_tasks(on: date):
+    return Task.objects.filter(status__in=Task.OPEN_STATUSES, start__lte=on)
+
+
+def rules_by_campaign(campaign_ids: set[int]) -> dict[int, dict]:
+    rows = list(Rule.objects.filter(task_kind__in=("", "task")).values("code", "enabled", "params", "campaign_id"))
+    general = [r for r in rows if r["campaign_id"] is None]
+    return {cid: effective_rules(general + [r for r in rows if r["campaign_id"] == cid]) for cid in campaign_ids}
+
+
+def _report_facts(on: date, red_periods: int) -> tuple[dict[int, int], dict[int, int], list[ReportingPeriod]]:
+    """(task → consecutive past-due periods unreported, task → returns in the current period, past-due periods)."""
+    months = ReportingPeriod.objects.filter(kind=ReportingPeriod.Kind.MONTH)
+    past_due = list(months.filter(due_on__lt=on).order_by("-start")[:max(red_periods, 1)])
+    current = months.filter(start__lte=on).order_by("-start").first()
+    reported: dict[int, set[int]] = defaultdict(set)
+    returns: dict[int, int] = {}
+    period_ids = [p.id for p in past_due] + ([current.id] if current else [])
+    rows = ProgressReport.objects.filter(period_id__in=period_ids, task__status__in=Task.OPEN_STATUSES)
+    for task_id, period_id, state, return_count in rows.values_list("task_id", "period_id", "state", "return_count"):
+        if state in REPORTED:
+            reported[period_id].add(task_id)
+        if current is not None and period_id == current.id:
+            returns[task_id] = max(returns.get(task_id, 0), return_count)
+    return reported, returns, past_due
+
+
+def _missing(task_id: int, start: date, reported, past_due: list[ReportingPeriod]) -> int:
+    count = 0
+    for period in past_due:
+        if start > period.end or task_id in reported[period.id]:
+            break
+        count += 1
+    return count
+
+
+def load_facts(on: date, red_periods: int = 2) -> list[tuple[dict, TaskFacts]]:
+    tasks = list(open_tasks(on).values("id", "campaign_id", "start", "deadline", "progress", "lead_unit_id",
+                                       "lead_leader_id", "title"))
+    milestones: dict[int, list[MilestoneFacts]] = defaultdict(list)
+    ms_rows = Milestone.objects.filter(task__status__in=Task.OPEN_STATUSES, task__start__lte=on)
+    for task_id, title, planned, done, weight in ms_rows.values_list("task_id", "title", "planned_date", "done_on",
+                                                                     "weight"):
+        milestones[task_id].append(MilestoneFacts(title, planned, done, float(weight)))
+    history: dict[int, list[tuple[date, float]]] = defaultdict(list)
+    approved = ProgressReport.objects.filter(state=ProgressReport.State.APPROVED, task__status__in=Task.OPEN_STATUSES,
+                                             period__kind=ReportingPeriod.Kind.MONTH, period__end__lt=on)
+    for task_id, end, percent in approved.order_by("period__start").values_list("task_id", "period__end", "percent"):
+        history[task_id].append((end, float(percent)))
+    reported, returns, past_due = _report_facts(on, red_periods)
+    overrides = {o.task_id: (o.color, o.reason)
+                 for o in CardOverride.objects.filter(valid_from__lte=on, valid_until__gte=on).order_by("created_at")}
+    return [
+        (row, TaskFacts(
+            id=row["id"], start=row["start"], deadline=row["deadline"], progress=float(row["progress"]),
+            milestones=tuple(milestones.get(row["id"], ())),
+            missing_periods=_missing(row["id"], row["start"], reported, past_due),
+            returned_this_period=returns.get(row["id"], 0), history=tuple(history.get(row["id"], ())),
+            override=overrides.get(row["id"]),
+        ))
+        for row in tasks
+    ]
+
+
+def _notice(row: dict, escalation: ladder.Escalation, on: date) -> Notice:
+    return Notice(kind=escalation.kind, task_id=row["id"], unit_id=row["lead_unit_id"],
+                  leader_id=row["lead_leader_id"] if escalation.inform_leader else None, rule="escalation",
+                  reason=f"{row['title']}：{escalation.reason}", issued_on=on, key=f"t{row['id']}:{escalation.key}")
+
+
+def _new_notices(candidates: list[Notice]) -> list[Notice]:
+    existing: set[str] = set()
+    for chunk in _chunks([n.key for n in candidates]):
+        existing.update(Notice.objects.filter(key__in=chunk).values_list("key", flat=True))
+    return [n for n in candidates if n.key not in existing]
+
+
+def escalate_blockers(on: date) -> list[Notice]:
+    """A blocker past its due date climbs one level (task force → leader in charge → principal leader)."""
+    notices = []
+    for blocker in Blocker.objects.filter(state=Blocker.State.OPEN, due_on__lt=on).select_related("task"):
+        level = blocker.level
+        if level < Blocker.Level.PRINCIPAL:
+            blocker.level = level + 1
+            blocker.due_on = days.add(on, BLOCKER_DAYS)
+            blocker.save(update_fields=["level", "due_on"])
+        notices.append(Notice(
+            kind=Notice.Kind.SUPERVISE, task_id=blocker.task_id, blocker=blocker, unit_id=blocker.responsible_unit_id,
+            rule="blocker_overdue", issued_on=on, key=f"b{blocker.pk}:L{blocker.level}",
+            reason=f"要素保障事项“{blocker.description[:40]}”超过办理时限，升级为{blocker.get_level_display()}",
+        ))
+    return notices
+
+
+def supervise(*, on: date, actor=None) -> dict:
+    started = time.perf_counter()
+    calendar = days.calendar()
+    facts = load_facts(on)
+    rules = rules_by_campaign({row["campaign_id"] for row, _ in facts})
+    watches = {w.task_id: w for w in TaskWatch.objects.filter(task__in=open_tasks(on))}
+    cards, new_watches, candidates = [], [], []
+    colors = {"red": 0, "yellow": 0, "green": 0}
+    rule_counts: dict[str, int] = defaultdict(int)
+    for row, task_facts in facts:
+        campaign_rules = rules[row["campaign_id"]]
+        findings = evaluate(task_facts, campaign_rules, on, calendar)
+        color = worst(findings)
+        colors[color] += 1
+        for f in findings:
+            rule_counts[f.rule] += 1
+        cards.append(Card(task_id=row["id"], date=on, color=color, findings=[f.as_dict() for f in findings],
+                          overridden=task_facts.override is not None))
+        watch = watches.get(row["id"])
+        base = (watch.before if watch.as_of == on else watch.state) if watch else {}
+        if "escalation" in campaign_rules:
+            state, due = ladder.step(base, color, on, campaign_rules["escalation"], calendar)
+            candidates.extend(_notice(row, e, on) for e in due)
+        else:
+            state = base
+        new_watches.append(TaskWatch(task_id=row["id"], as_of=on, state=state, before=base))
+    with transaction.atomic():
+        Card.objects.filter(date=on).delete()
+        Card.objects.bulk_create(cards, batch_size=2000)
+        TaskWatch.objects.filter(task__in=open_tasks(on)).delete()
+        TaskWatch.objects.bulk_create(new_watches, batch_size=2000)
+        notices = _new_notices(candidates + escalate_blockers(on))
+        Notice.objects.bulk_create(notices, batch_size=1000)
+        summary = {"date": on.isoformat(), "colors": colors, "rules": dict(sorted(rule_counts.items())),
+                   "notices": len(notices), "seconds": round(time.perf_counter() - started, 3)}
+        SupervisionRun.objects.update_or_create(date=on, defaults={"seconds": summary["seconds"], "summary": summary})
+        record(actor=actor, actor_name="system" if actor is None else "", event="supervision.run",
+               object_type="supervision.run", object_id=on.isoformat(), changes=summary)
+    return summary
