@@ -53,7 +53,13 @@ INSTALLED_APPS = [
     "gongjian.workdays",
     "gongjian.campaigns",
     "gongjian.dispatch",
+    "gongjian.projects",
     "gongjian.supervision",
+    "gongjian.frontline",
+    "gongjian.assessment",
+    "gongjian.bulletins",
+    "gongjian.cockpit",
+    "gongjian.bench",
     "gongjian.demo",
     "gongjian.ops",
 ]

@@ -4,7 +4,13 @@ from rest_framework.routers import DefaultRouter
 
 from gongjian.audit import views as audit_views
 from gongjian.campaigns import api as campaigns_api
+from gongjian.assessment import api as assessment_api
+from gongjian.bulletins import api as bulletins_api
+from gongjian.cockpit import api as cockpit_api
 from gongjian.dispatch import api as dispatch_api
+from gongjian.frontline import api as frontline_api
+from gongjian.projects import api as projects_api
+from gongjian.supervision import api as supervision_api
 from gongjian.org import api as org_api
 from gongjian.org import views as org_views
 
@@ -17,6 +23,8 @@ router.register("milestones", campaigns_api.MilestoneViewSet, basename="mileston
 router.register("dependencies", campaigns_api.DependencyViewSet, basename="dependency")
 router.register("reporting-periods", dispatch_api.PeriodViewSet, basename="reporting-period")
 router.register("reports", dispatch_api.ReportViewSet, basename="report")
+for module in (projects_api, supervision_api, frontline_api, assessment_api, bulletins_api, cockpit_api):
+    module.register(router)
 
 urlpatterns = [
     path("", org_views.home, name="home"),
@@ -30,6 +38,12 @@ urlpatterns = [
     path("audit/", audit_views.audit_list, name="audit_list"),
     path("", include("gongjian.campaigns.urls")),
     path("", include("gongjian.dispatch.urls")),
+    path("", include("gongjian.projects.urls")),
+    path("", include("gongjian.supervision.urls")),
+    path("", include("gongjian.frontline.urls")),
+    path("", include("gongjian.assessment.urls")),
+    path("", include("gongjian.bulletins.urls")),
+    path("", include("gongjian.cockpit.urls")),
     path("api/v1/me/", org_api.me, name="api_me"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
