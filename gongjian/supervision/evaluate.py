@@ -47,6 +47,12 @@ def worst(findings: list[Finding]) -> str:
     return max((f.color for f in findings), key=_RANK.__getitem__, default=GREEN)
 
 
+def card_color(findings: list[Finding]) -> str:
+    """The card's colour: the office's override when there is one, else the worst finding."""
+    overrides = [f.color for f in findings if f.rule == "override"]
+    return overrides[0] if overrides else worst(findings)
+
+
 def _md(d: date) -> str:
     return f"{d.month}月{d.day}日"
 

@@ -12,7 +12,7 @@ from gongjian.audit.services import record
 from gongjian.campaigns.models import Milestone, Task
 from gongjian.dispatch.models import ProgressReport, ReportingPeriod
 from gongjian.supervision import ladder
-from gongjian.supervision.evaluate import MilestoneFacts, TaskFacts, evaluate, worst
+from gongjian.supervision.evaluate import MilestoneFacts, TaskFacts, card_color, evaluate
 from gongjian.supervision.models import Blocker, Card, CardOverride, Notice, Rule, SupervisionRun, TaskWatch
 from gongjian.supervision.rules import effective_rules
 from gongjian.workdays import days
@@ -133,7 +133,7 @@ def supervise(*, on: date, actor=None) -> dict:
     for row, task_facts in facts:
         campaign_rules = rules[row["campaign_id"]]
         findings = evaluate(task_facts, campaign_rules, on, calendar)
-        color = worst(findings)
+        color = card_color(findings)
         colors[color] += 1
         for f in findings:
             rule_counts[f.rule] += 1
