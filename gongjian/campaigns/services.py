@@ -403,3 +403,28 @@ def adjustment_decide(*, actor, adjustment: Adjustment, approve: bool, note: str
         record(actor=actor, event="adjustment.approve" if approve else "adjustment.reject", obj=adjustment,
                changes={"task": task.pk, **(adjustment.changes if approve else {}), "note": note})
     return adjustment
+
+
+def campaign_accept_draft(*, actor, campaign: Campaign, areas: list[dict], deadline: date) -> list[Task]:
+    """Turn an edited speech draft into focus areas and draft tasks, keeping each task's source sentence.
+
+    `areas`: [{"title", "sentence", "tasks": [{"text", "sentence", "lead_unit": Unit, "lead_leader": Person|None}]}].
+    All or nothing: one bad item leaves the campaign untouched."""
+    if not any(area["tasks"] for area in areas):
+        raise UserError("没有要导入的任务", "empty")
+    created = []
+    with transaction.atomic():
+        existing = {a.title: a for a in campaign.focus_areas.all()}
+        for area in areas:
+            title = _text(area["title"], "title", "重点方向", max_length=100)
+            focus = existing.get(title) or focus_area_create(actor=actor, campaign=campaign, title=title,
+                                                             sentence=area.get("sentence", ""))
+            existing[title] = focus
+            for item in area["tasks"]:
+                text = _text(item["text"], "text", "任务内容", max_length=5000)
+                created.append(task_create(
+                    actor=actor, campaign=campaign, focus_area=focus, title=text[:200], description=text,
+                    source_sentence=item.get("sentence", ""), lead_unit=item["lead_unit"],
+                    lead_leader=item.get("lead_leader"), deadline=min(deadline, campaign.end),
+                ))
+    return created

@@ -19,4 +19,5 @@ urlpatterns = [
     path("adjustments/<int:pk>/decide/", views.adjustment_decide, name="adjustment_decide"),
     path("ledger/template/", views.ledger_template, name="ledger_template"),
     path("ledger/import/", views.ledger_import, name="ledger_import"),
+    path("campaigns/speech/", views.speech_import, name="speech_import"),
 ]

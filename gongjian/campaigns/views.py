@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongjian.campaigns import ledger, selectors, services
@@ -11,7 +12,9 @@ from gongjian.campaigns.models import Adjustment, Campaign, Milestone, Task
 from gongjian.errors import UserError
 from gongjian.forms_util import add_user_error
 from gongjian.listing import SortColumn, page_of, querystring_without, sorted_queryset, xlsx_response
+from gongjian.campaigns.speech import parse_speech
 from gongjian.org.access import get_or_404, is_office, require, unit_id_of
+from gongjian.org.models import Person, Unit
 
 TASK_COLUMNS = [
     SortColumn("title", "任务名称", "title"),
@@ -265,3 +268,91 @@ def ledger_import(request):
         status = 400 if result.errors else 200
         return render(request, "campaigns/ledger_import.html", context, status=status)
     return render(request, "campaigns/ledger_import.html", context)
+
+
+def _draft_from_post(post) -> list[dict]:
+    """Read the edited draft back from the form: areas a-<i>, tasks t-<i>-<j>; unticked tasks are dropped and a task
+    marked "merge" joins the task above it."""
+    areas = []
+    i = 0
+    while f"a-{i}-title" in post:
+        tasks: list[dict] = []
+        j = 0
+        while f"t-{i}-{j}-text" in post:
+            prefix = f"t-{i}-{j}"
+            if post.get(f"{prefix}-keep"):
+                item = {"text": post.get(f"{prefix}-text", "").strip(), "sentence": post.get(f"{prefix}-sentence", ""),
+                        "unit": post.get(f"{prefix}-unit", ""), "leader": post.get(f"{prefix}-leader", ""),
+                        "ref": f"{i + 1}.{j + 1}"}
+                if post.get(f"{prefix}-merge") and tasks:
+                    tasks[-1]["text"] += "；" + item["text"]
+                    tasks[-1]["sentence"] += item["sentence"]
+                else:
+                    tasks.append(item)
+            j += 1
+        areas.append({"title": post.get(f"a-{i}-title", "").strip(), "sentence": post.get(f"a-{i}-sentence", ""),
+                      "tasks": tasks})
+        i += 1
+    return areas
+
+
+def _resolve(areas: list[dict]) -> tuple[list[dict], list[str]]:
+    units = {str(u.pk): u for u in Unit.objects.filter(is_active=True)}
+    leaders = {str(p.pk): p for p in Person.objects.filter(is_city_leader=True)}
+    errors = []
+    for area in areas:
+        for item in area["tasks"]:
+            item["lead_unit"] = units.get(item["unit"])
+            item["lead_leader"] = leaders.get(item["leader"])
+            if item["lead_unit"] is None:
+                errors.append(f"任务{item['ref']}“{item['text'][:20]}”请选择牵头单位")
+            if not item["text"]:
+                errors.append(f"任务{item['ref']}内容不能为空")
+    return areas, errors
+
+
+@require_http_methods(["GET", "POST"])
+def speech_import(request):
+    """Paste a speech or minutes, edit the parsed draft, accept it as draft tasks of a campaign (清单化)."""
+    require(is_office(request.user))
+    context = {"campaigns": Campaign.objects.all(), "units": Unit.objects.filter(is_active=True),
+               "leaders": Person.objects.filter(is_city_leader=True), "text": request.POST.get("text", "")}
+    if request.method == "POST" and request.POST.get("step") == "accept":
+        areas, errors = _resolve(_draft_from_post(request.POST))
+        campaign = Campaign.objects.filter(pk=_int(request.POST.get("campaign"))).first()
+        deadline = parse_date(request.POST.get("deadline", "") or "")
+        if campaign is None:
+            errors.append("请选择攻坚行动")
+        if deadline is None:
+            errors.append("请填写默认办结时限")
+        if not errors:
+            try:
+                tasks = services.campaign_accept_draft(actor=request.user, campaign=campaign, areas=areas,
+                                                       deadline=deadline)
+            except UserError as exc:
+                errors.append(exc.message)
+            else:
+                messages.success(request, f"已生成{len(tasks)}项草稿任务，请逐项完善节点后交办。")
+                return redirect(f"/tasks/?campaign={campaign.pk}&status=draft")
+        context.update({"errors": errors, "draft": _draft_context(areas), "step": "edit"})
+        return render(request, "campaigns/speech.html", context, status=400)
+    if request.method == "POST":
+        text = request.POST.get("text", "")
+        if len(text) > 200_000:
+            context["errors"] = ["文本过长（上限20万字）"]
+            return render(request, "campaigns/speech.html", context, status=400)
+        draft = parse_speech(text)
+        units_by_name = {u.name: u for u in context["units"]}
+        leaders_by_post = {p.display_name: p for p in context["leaders"]}
+        areas = [{"title": a.title, "sentence": a.sentence, "tasks": [
+            {"text": t.text, "sentence": t.sentence, "unit": str(units_by_name[t.lead_unit].pk)
+             if t.lead_unit in units_by_name else "", "leader": str(leaders_by_post[t.leader_post].pk)
+             if t.leader_post in leaders_by_post else "", "position": t.start} for t in a.tasks]}
+            for a in draft.focus_areas]
+        context.update({"draft": _draft_context(areas), "message": draft.message, "step": "edit"})
+    return render(request, "campaigns/speech.html", context)
+
+
+def _draft_context(areas: list[dict]) -> list[dict]:
+    return [{"index": i, **area, "tasks": [{"index": j, **task} for j, task in enumerate(area["tasks"])]}
+            for i, area in enumerate(areas)]
