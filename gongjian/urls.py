@@ -2,17 +2,17 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from gongjian.audit import views as audit_views
-from gongjian.campaigns import api as campaigns_api
 from gongjian.assessment import api as assessment_api
+from gongjian.audit import views as audit_views
 from gongjian.bulletins import api as bulletins_api
+from gongjian.campaigns import api as campaigns_api
 from gongjian.cockpit import api as cockpit_api
 from gongjian.dispatch import api as dispatch_api
 from gongjian.frontline import api as frontline_api
-from gongjian.projects import api as projects_api
-from gongjian.supervision import api as supervision_api
 from gongjian.org import api as org_api
 from gongjian.org import views as org_views
+from gongjian.projects import api as projects_api
+from gongjian.supervision import api as supervision_api
 
 router = DefaultRouter()
 router.register("units", org_api.UnitViewSet, basename="unit")

@@ -9,10 +9,10 @@ from gongjian.campaigns.access import can_write_task, task_for, tasks_visible_to
 from gongjian.campaigns.filters import TaskFilter
 from gongjian.campaigns.forms import AdjustmentForm, CompleteMilestoneForm, DependencyForm, MilestoneForm, TaskForm
 from gongjian.campaigns.models import Adjustment, Campaign, Milestone, Task
+from gongjian.campaigns.speech import parse_speech
 from gongjian.errors import UserError
 from gongjian.forms_util import add_user_error
 from gongjian.listing import SortColumn, page_of, querystring_without, sorted_queryset, xlsx_response
-from gongjian.campaigns.speech import parse_speech
 from gongjian.org.access import get_or_404, is_office, require, unit_id_of
 from gongjian.org.models import Person, Unit
 

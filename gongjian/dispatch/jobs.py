@@ -8,7 +8,7 @@ from django.db import transaction
 from gongjian.audit.services import record
 from gongjian.campaigns.models import Task
 from gongjian.dispatch import periods, selectors
-from gongjian.dispatch.models import ReportingPeriod, Reminder
+from gongjian.dispatch.models import Reminder, ReportingPeriod
 from gongjian.org.models import Unit
 from gongjian.org.notify import notify_unit
 from gongjian.workdays import days

@@ -32,9 +32,8 @@ def notify_unit(*, unit: Unit, title: str, body: str, link: str = "") -> list[st
                 channels.append("email")
             except OSError:
                 log.warning("e-mail to %s failed", unit.name)
-    if settings.GONGJIAN_WEBHOOK_URL:
-        if _webhook(f"【{unit.name}】{title}\n{body}"):
-            channels.append("webhook")
+    if settings.GONGJIAN_WEBHOOK_URL and _webhook(f"【{unit.name}】{title}\n{body}"):
+        channels.append("webhook")
     return channels
 
 

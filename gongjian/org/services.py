@@ -3,8 +3,7 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model, login, logout
-from django.contrib.auth import password_validation
+from django.contrib.auth import get_user_model, login, logout, password_validation
 from django.contrib.auth.hashers import identify_hasher
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError

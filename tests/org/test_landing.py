@@ -31,9 +31,10 @@ def test_unit_search_by_pinyin_initials(cast, client_for):
 
 
 def test_api_token_authentication(cast):
+    import io
+
     from django.core.management import call_command
     from django.test import Client
-    import io
 
     out = io.StringIO()
     call_command("api-token", "viewer_a", stdout=out)
