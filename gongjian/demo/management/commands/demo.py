@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
@@ -6,9 +6,22 @@ from django.db import transaction
 from django.test import override_settings
 
 from gongjian.demo import campaign, org, reports
+from gongjian.supervision.run import supervise
+from gongjian.workdays import days
 from gongjian.demo.org import ACCOUNTS, DEMO_PASSWORD, LEADERS
 
 DEMO_TODAY = date(2023, 3, 31)
+
+
+def supervision_history() -> dict:
+    """Run the daily supervision for each working day of February and March, as the job runner would have, so the
+    cards and the escalation ladder on 2023-03-31 have their history. Re-running a day replaces its cards."""
+    day = date(2023, 2, 1)
+    while day <= DEMO_TODAY:
+        if days.is_workday(day) or day == DEMO_TODAY:
+            summary = supervise(on=day)
+        day += timedelta(days=1)
+    return summary["colors"]
 
 
 class Command(BaseCommand):
@@ -22,7 +35,10 @@ class Command(BaseCommand):
             demo_campaign = campaign.load(office)
             counts["tasks"] = demo_campaign.tasks.count()
             counts["reports"] = reports.load(demo_campaign, office)
-        self.stdout.write(f"演示数据已就绪：{counts['units']}个单位，{counts['people']}人，{counts['tasks']}项任务。")
+            counts["cards"] = supervision_history()
+        cards = counts["cards"]
+        self.stdout.write(f"演示数据已就绪：{counts['units']}个单位，{counts['people']}人，{counts['tasks']}项任务；"
+                          f"3月31日红牌{cards['red']}、黄牌{cards['yellow']}、绿牌{cards['green']}。")
         self.stdout.write(f"演示账户（密码均为 {DEMO_PASSWORD}，仅演示环境存在）：")
         for username, display, *_ in ACCOUNTS + [(u, d) for u, d, _ in LEADERS[:2]]:
             self.stdout.write(f"  {username:<20} {display}")
