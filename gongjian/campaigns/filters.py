@@ -11,7 +11,8 @@ class TaskFilter(django_filters.FilterSet):
 
     campaign = django_filters.ModelChoiceFilter(queryset=Campaign.objects.all(), label="攻坚行动")
     focus_area = django_filters.ModelChoiceFilter(queryset=FocusArea.objects.all(), label="重点方向")
-    unit = django_filters.ModelChoiceFilter(queryset=Unit.objects.all(), method="filter_unit", label="责任单位")
+    unit = django_filters.ModelChoiceFilter(queryset=Unit.objects.all(), method="filter_unit", label="责任单位",
+                                            field_name="lead_unit")
     lead_unit = django_filters.ModelChoiceFilter(queryset=Unit.objects.all(), label="牵头单位")
     lead_leader = django_filters.ModelChoiceFilter(queryset=Person.objects.filter(is_city_leader=True),
                                                    label="牵头市级领导")
