@@ -227,7 +227,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
-    "ENUM_NAME_OVERRIDES": {"TaskStatusEnum": "gongjian.campaigns.models.Task.Status"},
+    "ENUM_NAME_OVERRIDES": {
+        "TaskStatusEnum": "gongjian.campaigns.models.Task.Status",
+        "BlockerCategoryEnum": "gongjian.supervision.models.Blocker.Category",
+    },
 }
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")

@@ -16,9 +16,11 @@ WORK = {
     "推进主体工作，完成阶段目标": "主体工作有序推进，正在协调解决用地和资金问题。",
 }
 PROBLEMS = [
-    {"category": "land", "description": "项目用地指标尚未落实，需自然资源局协调"},
-    {"category": "funding", "description": "配套资金缺口约800万元，需财政局统筹"},
-    {"category": "approval", "description": "环评审批进度较慢，需行政审批服务局提前介入"},
+    {"category": "land", "description": "二期用地约{n}亩尚未完成征收，需自然资源局协调指标"},
+    {"category": "funding", "description": "配套资金缺口约{n}0万元，需财政局统筹专项债"},
+    {"category": "approval", "description": "环评批复预计推迟{n}天，需行政审批服务局提前介入并联审批"},
+    {"category": "energy", "description": "新增用能约{n}00吨标煤，需发改局协调能耗指标"},
+    {"category": "labour", "description": "一线技术工人缺口约{n}人，需人社局组织专场招聘"},
 ]
 
 
@@ -47,7 +49,9 @@ def _report(task: Task, period: ReportingPeriod, *, on: date, percent: int, mile
         if not task.milestones.exists():
             fields["percent"] = percent
         if problem is not None:
-            fields["problems"] = [PROBLEMS[problem % len(PROBLEMS)]]
+            template = PROBLEMS[problem % len(PROBLEMS)]
+            fields["problems"] = [{"category": template["category"],
+                                   "description": template["description"].format(n=12 + problem * 7 % 40)}]
         return services.report_save(actor=_editor(task), task=task, period=period, **fields)
 
 

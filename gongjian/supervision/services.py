@@ -1,9 +1,9 @@
 """Writes of the supervision office and the units it supervises: overrides, blockers, notices, rules."""
 
+import uuid
 from datetime import date
 
 from django.db import transaction
-from django.utils import timezone
 
 from gongjian import clock
 from gongjian.audit.services import record
@@ -39,12 +39,13 @@ def card_override_set(*, actor, task: Task, color: str, reason: str) -> CardOver
         raise UserError("亮牌颜色只能是红、黄、绿", "invalid", field="color")
     reason = _text(reason, "reason", "理由", 500)
     today = clock.today()
-    _, month_end = month_bounds(today)
+    # Until the period ends — but at least through the next daily run, which may fall in the next month.
+    valid_until = max(month_bounds(today)[1], days.add(today, 1))
     with transaction.atomic():
         override = CardOverride.objects.create(task=task, color=color, reason=reason, valid_from=today,
-                                               valid_until=month_end, created_by=actor)
+                                               valid_until=valid_until, created_by=actor)
         record(actor=actor, event="card.override", obj=task,
-               changes={"color": color, "reason": reason, "valid_until": month_end})
+               changes={"color": color, "reason": reason, "valid_until": valid_until})
     return override
 
 
@@ -113,7 +114,7 @@ def notice_issue(*, actor, task: Task, kind: str, reason: str) -> Notice:
     with transaction.atomic():
         notice = Notice.objects.create(kind=kind, task=task, unit=task.lead_unit, leader=task.lead_leader,
                                        rule="manual", reason=reason, issued_on=clock.today(), created_by=actor,
-                                       key=f"manual:{task.pk}:{timezone.now().timestamp()}")
+                                       key=f"manual:{task.pk}:{uuid.uuid4().hex}")
         record(actor=actor, event="notice.issue", obj=notice, changes={"kind": kind, "task": task.pk})
     return notice
 

@@ -64,3 +64,11 @@ def test_event_records_actor_unit_and_ip(cast, client_for):
     client.post("/logout/", REMOTE_ADDR="10.1.2.3")
     event = AuditEvent.objects.order_by("-seq").first()
     assert (event.event, event.actor_unit, event.ip) == ("logout", "姜山镇", "10.1.2.3")
+
+
+def test_every_export_is_audited(cast, client_for, task_a):
+    response = client_for(cast.office).get("/tasks/", {"export": "xlsx", "unit": cast.unit_a.pk})
+    assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
+    event = AuditEvent.objects.order_by("-seq").first()
+    assert (event.event, event.actor_id, event.changes["path"]) == ("export", cast.office.pk, "/tasks/")
+    assert f"unit={cast.unit_a.pk}" in event.changes["query"]

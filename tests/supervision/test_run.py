@@ -159,3 +159,12 @@ def test_supervise_command_json_shape(cast, make_task):
     assert set(result) == {"date", "colors", "rules", "notices", "seconds"}
     assert result["colors"] == {"red": 1, "yellow": 0, "green": 0} and result["rules"] == {"overdue": 1}
     assert AuditEvent.objects.filter(event="supervision.run").count() == 1
+
+
+def test_override_set_on_the_last_day_of_a_month_reaches_the_next_run(cast, make_task, settings):
+    settings.GONGJIAN_TODAY = date(2023, 3, 31)
+    task = make_task(date(2023, 3, 1))
+    override = services.card_override_set(actor=cast.office, task=task, color="yellow", reason="已同意延期")
+    assert override.valid_until == date(2023, 4, 3)
+    supervise(on=date(2023, 4, 1))
+    assert Card.objects.get(task=task, date=date(2023, 4, 1)).color == "yellow"
