@@ -1,0 +1,65 @@
+"""Real Chromium (Debian's package) driven by Playwright; screenshots land in test-artifacts/ for people to look at."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+def _require_browser():
+    missing = not Path(CHROMIUM).exists() or shutil.which("chromium") is None
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        missing = True
+    if missing:
+        if os.environ.get("CI"):
+            pytest.fail("CI needs Debian's chromium for the browser journeys (make browser installs it)")
+        pytest.skip("no Chromium here: run `make browser` as root (apt-get install chromium fonts-noto-cjk)")
+
+
+@pytest.fixture
+def browser():
+    _require_browser()
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop in this thread; the test's own ORM calls are still synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield browser
+        browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.fixture
+def open_page(browser, request):
+    """open_page(width, height) → a fresh page; each page's last view is saved as a screenshot artifact."""
+    pages = []
+
+    def make(width: int = 1280, height: int = 900):
+        context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        pages.append(page)
+        return page
+
+    yield make
+    ARTIFACTS.mkdir(exist_ok=True)
+    for i, page in enumerate(pages):
+        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-{i}.png"), full_page=True)
+        page.context.close()
+
+
+def login(page, base_url: str, username: str, password: str) -> None:
+    page.goto(f"{base_url}/login/")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
