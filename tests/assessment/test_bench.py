@@ -1,0 +1,39 @@
+"""The assessment benchmark at the hidden `tiny` scale: it scores every campaign, its naive scorer agrees with the
+fast one, and it leaves the bench data as it found it."""
+
+import pytest
+
+from gongjian.assessment import scoring, services
+from gongjian.assessment.models import Ranking, Scheme
+from gongjian.bench import bench_assess, data, registry
+from gongjian.bench.scale import BENCH_TODAY, SCALES
+from gongjian.campaigns.models import Campaign
+from gongjian.workdays import days
+
+
+@pytest.fixture
+def generated(db, settings):
+    settings.GONGJIAN_TODAY = BENCH_TODAY
+    days.reset()
+    yield data.generate(SCALES["tiny"], 7, lambda _: None)
+    days.reset()
+
+
+def test_benchmark_scores_every_campaign_and_agrees_with_the_naive_scorer(generated):
+    ctx = registry.Context(scale=SCALES["tiny"], seed=7, today=BENCH_TODAY, sample=50, log=lambda _: None)
+    result = bench_assess.run(ctx)
+    assert result["campaigns"] == 1 and result["units"] > 0 and result["items"] > 0
+    assert result["period"] == "2023-09" and result["seconds"] > 0 and result["baseline_seconds"] > 0
+    assert result["agreement"] == f"naive totals equal the stored scores on all {result['sample']} sampled units"
+    assert not Ranking.objects.exists() and not Scheme.objects.exists()
+
+
+def test_the_naive_scorer_agrees_on_every_unit(generated):
+    campaign = Campaign.objects.get()
+    scheme = services.scheme_for(actor=None, campaign=campaign, period_type="month")
+    ranking = services.ranking_compute(actor=None, scheme=scheme, label="2023-09")
+    period = scoring.period_of(scheme, "2023-09", BENCH_TODAY)
+    scores = list(ranking.scores.all())
+    assert len({s.total for s in scores}) > 5
+    assert [bench_assess.naive_total(s.unit_id, campaign.pk, period, s.base) for s in scores] == [
+        s.total for s in scores]
