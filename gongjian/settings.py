@@ -111,7 +111,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+# Persistent connections (opening and closing a SQLite WAL database checkpoints it each time, half of a small
+# request's cost); health checks drop a connection that went bad.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if PRODUCTION and DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("production needs DATABASE_URL pointing at PostgreSQL")
 
@@ -246,6 +248,8 @@ GONGJIAN_WEBHOOK_URL = env_str("GONGJIAN_WEBHOOK_URL")
 # The platform's "today": set only by the demo and tests (DESIGN.md "The demo"); empty in production.
 GONGJIAN_TODAY = env_date("GONGJIAN_TODAY")
 GONGJIAN_DEMO = env_bool("GONGJIAN_DEMO", False)
+# Map tiles for the project map ("https://tiles.example/{z}/{x}/{y}.png"); empty: a schematic with no outside request.
+GONGJIAN_MAP_TILE_URL = env_str("GONGJIAN_MAP_TILE_URL")
 REPORT_DUE_WORKDAY = env_int("REPORT_DUE_WORKDAY", 5, minimum=1)
 REMIND_DAYS_BEFORE = env_int("REMIND_DAYS_BEFORE", 2, minimum=0)
 

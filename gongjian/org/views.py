@@ -76,6 +76,7 @@ LANDING = [
     (Role.CITY_LEADER, "campaign_list"),
     (Role.UNIT_EDITOR, "dispatch_queue"),
     (Role.UNIT_VIEWER, "dispatch_queue"),
+    (Role.GRID_WORKER, "ticket_list"),
 ]
 
 

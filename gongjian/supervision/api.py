@@ -275,7 +275,7 @@ class RuleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         return Response(RuleSerializer(rule).data)
 
     @extend_schema(responses=DefaultRuleSerializer(many=True))
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def defaults(self, request):
         require(can_read_rules(request.user))
         rows = [{"code": code, "name": rule["name"], "params": rule["params"]} for code, rule in DEFAULT_RULES.items()]

@@ -2,6 +2,8 @@
 
 from collections.abc import Iterable, Mapping
 
+from gongjian.projects.rules import PROJECT_RULES
+
 DEFAULT_RULES: dict[str, dict] = {
     "deadline_near": {"name": "临近办结时限", "params": {"days": 3}},
     "overdue": {"name": "超期未办结", "params": {}},
@@ -13,6 +15,7 @@ DEFAULT_RULES: dict[str, dict] = {
     "forecast_late": {"name": "预计逾期", "params": {"min_points": 1}},
     "escalation": {"name": "升级督办",
                    "params": {"yellow_periods": 2, "red_supervise_after_days": 5, "red_periods_interview": 3}},
+    **PROJECT_RULES,
 }
 RULE_NAMES = {code: rule["name"] for code, rule in DEFAULT_RULES.items()}
 

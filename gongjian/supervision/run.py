@@ -11,6 +11,7 @@ from django.db import transaction
 from gongjian.audit.services import record
 from gongjian.campaigns.models import Milestone, Task
 from gongjian.dispatch.models import ProgressReport, ReportingPeriod
+from gongjian.projects.rules import evaluate_project, load_project_facts
 from gongjian.supervision import ladder
 from gongjian.supervision.evaluate import MilestoneFacts, TaskFacts, card_color, evaluate
 from gongjian.supervision.models import Blocker, Card, CardOverride, Notice, Rule, SupervisionRun, TaskWatch
@@ -31,8 +32,8 @@ def open_tasks(on: date):
     return Task.objects.filter(status__in=Task.OPEN_STATUSES, start__lte=on)
 
 
-def rules_by_campaign(campaign_ids: set[int]) -> dict[int, dict]:
-    rows = list(Rule.objects.filter(task_kind__in=("", "task")).values("code", "enabled", "params", "campaign_id"))
+def rules_by_campaign(campaign_ids: set[int], task_kind: str = "task") -> dict[int, dict]:
+    rows = list(Rule.objects.filter(task_kind__in=("", task_kind)).values("code", "enabled", "params", "campaign_id"))
     general = [r for r in rows if r["campaign_id"] is None]
     return {cid: effective_rules(general + [r for r in rows if r["campaign_id"] == cid]) for cid in campaign_ids}
 
@@ -126,13 +127,18 @@ def supervise(*, on: date, actor=None) -> dict:
     calendar = days.calendar()
     facts = load_facts(on)
     rules = rules_by_campaign({row["campaign_id"] for row, _ in facts})
+    projects = load_project_facts(on)
+    project_rules = rules_by_campaign({row["campaign_id"] for row, _ in facts if row["id"] in projects}, "project")
     watches = {w.task_id: w for w in TaskWatch.objects.filter(task__in=open_tasks(on))}
     cards, new_watches, candidates = [], [], []
     colors = {"red": 0, "yellow": 0, "green": 0}
     rule_counts: dict[str, int] = defaultdict(int)
     for row, task_facts in facts:
-        campaign_rules = rules[row["campaign_id"]]
+        project = projects.get(row["id"])
+        campaign_rules = (project_rules if project is not None else rules)[row["campaign_id"]]
         findings = evaluate(task_facts, campaign_rules, on, calendar)
+        if project is not None:
+            findings += evaluate_project(project, campaign_rules, on, calendar)
         color = card_color(findings)
         colors[color] += 1
         for f in findings:

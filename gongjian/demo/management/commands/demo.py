@@ -5,10 +5,10 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test import override_settings
 
-from gongjian.demo import assessment, campaign, org, reports
+from gongjian.demo import assessment, bulletins, campaign, frontline, org, projects, reports
+from gongjian.demo.org import ACCOUNTS, DEMO_PASSWORD, LEADERS
 from gongjian.supervision.run import supervise
 from gongjian.workdays import days
-from gongjian.demo.org import ACCOUNTS, DEMO_PASSWORD, LEADERS
 
 DEMO_TODAY = date(2023, 3, 31)
 
@@ -35,8 +35,11 @@ class Command(BaseCommand):
             demo_campaign = campaign.load(office)
             counts["tasks"] = demo_campaign.tasks.count()
             counts["reports"] = reports.load(demo_campaign, office)
+            counts["projects"] = projects.load(demo_campaign, office)["projects"]
+            counts["frontline"] = frontline.load(demo_campaign, office)
             counts["cards"] = supervision_history()
             counts["assessment"] = assessment.load(demo_campaign, office)
+            counts["bulletins"] = bulletins.load(demo_campaign, office)
         cards = counts["cards"]
         self.stdout.write(f"演示数据已就绪：{counts['units']}个单位，{counts['people']}人，{counts['tasks']}项任务；"
                           f"3月31日红牌{cards['red']}、黄牌{cards['yellow']}、绿牌{cards['green']}。")

@@ -1,0 +1,208 @@
+"""Open311 intake throughput: form-encoded `POST /open311/v2/requests.json` against the app under gunicorn on loopback.
+
+The app runs as it would in production (gunicorn, 2 workers × 4 threads, no debug) in a subprocess, on a copy of
+the bench database (SQLite's backup API), so that the tickets and audit rows the POSTs write never touch the bench
+data. A few warm-up requests are not counted; then THREADS client threads with keep-alive connections send up to
+REQUESTS requests, for at most MAX_SECONDS. Every request must answer 200 with a service_request_id; the figure is
+requests per second over the measured ones, with p50/p95 latency, and the copy must hold exactly as many new tickets.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from gongjian.bench.registry import Context
+from gongjian.frontline.models import Category
+from gongjian.frontline.services import key_hash
+
+NAME = "open311"
+ORDER = 80
+REQUESTS = 2000
+MAX_SECONDS = 60.0
+THREADS = 8
+WORKERS = 1
+SERVER_THREADS = 8
+WARM_UP = 16
+TARGET = 200.0
+KEY = "bench-open311-key"
+DESCRIPTIONS = ["路灯不亮已经一周了，晚上出门不安全", "小区门口垃圾清运不及时，异味很大", "路面有坑，电动车经常摔倒",
+                "夜间施工噪音扰民，影响休息", "农贸市场周边占道经营，交通拥堵"]
+
+
+def run(ctx: Context) -> dict:
+    if connection.vendor != "sqlite":
+        return {"skipped": "needs the SQLite bench database (it is copied so that the POSTs leave it untouched)"}
+    code = Category.objects.filter(is_active=True, attributes__isnull=True).values_list("code", flat=True).first()
+    if code is None:
+        return {"skipped": "no ticket category without required attributes in the bench data"}
+    with tempfile.TemporaryDirectory(prefix="gongjian-open311-") as tmp:
+        copy = Path(tmp) / "open311.sqlite3"
+        started = time.perf_counter()
+        _copy_database(copy)
+        before = _prepare(copy)
+        ctx.log(f"  copied the bench database in {time.perf_counter() - started:.1f} s")
+        port = _free_port()
+        with _server(copy, port, ctx) as server:
+            _wait_ready(port, server)
+            _load(port, code, WARM_UP, 2, 30.0)
+            result = _load(port, code, REQUESTS, THREADS, MAX_SECONDS)
+        created = _count(copy) - before - WARM_UP
+    latencies = sorted(result["latencies"])
+    seconds = result["seconds"]
+    rate = len(latencies) / seconds if seconds else 0.0
+    errors = result["errors"] + abs(created - len(latencies))  # a 200 that wrote no ticket is an error too
+    ctx.log(f"  {len(latencies)} POSTs in {seconds:.2f} s: {rate:.0f}/s, {errors} errors, "
+            f"p50 {_percentile(latencies, 50) * 1e3:.1f} ms, p95 {_percentile(latencies, 95) * 1e3:.1f} ms")
+    return {
+        "seconds": round(seconds, 3),
+        "requests": len(latencies) + result["errors"],
+        "errors": errors,
+        "error_samples": result["samples"],
+        "tickets_created": created,
+        "requests_per_second": round(rate, 1),
+        "p50": round(_percentile(latencies, 50), 4),
+        "p95": round(_percentile(latencies, 95), 4),
+        "target": f"≥ {TARGET:.0f} POST/s with 0 errors",
+        "met": rate >= TARGET and errors == 0,
+        "note": f"gunicorn {WORKERS} workers × {SERVER_THREADS} threads, {THREADS} keep-alive client threads on loopback, same machine; "
+                "form-encoded POST with api_key, location and description; a copy of the bench database",
+    }
+
+
+def _copy_database(target: Path) -> None:
+    source = sqlite3.connect(settings.DATABASES["default"]["NAME"])
+    destination = sqlite3.connect(target)
+    try:
+        source.backup(destination)
+        destination.execute("PRAGMA journal_mode=WAL")
+    finally:
+        destination.close()
+        source.close()
+
+
+def _prepare(path: Path) -> int:
+    """Issue the bench's API key in the copy; return how many tickets it holds."""
+    with sqlite3.connect(path) as db:
+        db.execute("INSERT INTO frontline_open311key (name, prefix, key_hash, created_at) VALUES (?, ?, ?, ?)",
+                   ("gongjian bench", KEY[:8], key_hash(KEY), timezone.now().isoformat()))
+    return _count(path)
+
+
+def _count(path: Path) -> int:
+    with sqlite3.connect(path) as db:
+        return db.execute("SELECT COUNT(*) FROM frontline_ticket").fetchone()[0]
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class _server:
+    def __init__(self, database: Path, port: int, ctx: Context):
+        self.command = [sys.executable, "-m", "gunicorn", "gongjian.wsgi:application", "--bind", f"127.0.0.1:{port}",
+                        "--workers", str(WORKERS), "--worker-class", "gthread", "--threads", str(SERVER_THREADS),
+                        "--log-level", "warning"]
+        self.env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "GONGJIAN_TODAY": ctx.today.isoformat(),
+                    "DJANGO_SETTINGS_MODULE": "gongjian.settings", "DEBUG": "false"}
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> subprocess.Popen:
+        # Our own interpreter and gunicorn with a fixed argument list; no shell.
+        self.process = subprocess.Popen(self.command, env=self.env, cwd=settings.BASE_DIR)  # noqa: S603
+        return self.process
+
+    def __exit__(self, *exc) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def _wait_ready(port: int, server: subprocess.Popen, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {server.returncode}")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("gunicorn did not answer /healthz in time")
+
+
+def _load(port: int, code: str, count: int, threads: int, max_seconds: float) -> dict:
+    lock = threading.Lock()
+    state = {"next": 0, "errors": 0, "latencies": [], "samples": []}
+    stop = time.perf_counter() + max_seconds
+
+    def body(i: int) -> bytes:
+        return urlencode({"api_key": KEY, "service_code": code, "lat": f"{36.85 + (i % 97) / 10000:.6f}",
+                          "long": f"{120.50 + (i % 89) / 10000:.6f}", "description": DESCRIPTIONS[i % len(DESCRIPTIONS)],
+                          "device_id": f"bench-{i}"}).encode()
+
+    def worker() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while True:
+            with lock:
+                i = state["next"]
+                if i >= count or time.perf_counter() > stop:
+                    break
+                state["next"] += 1
+            sent = time.perf_counter()
+            try:
+                conn.request("POST", "/open311/v2/requests.json", body(i),
+                             {"Content-Type": "application/x-www-form-urlencoded"})
+                response = conn.getresponse()
+                payload = response.read()
+                ok = response.status == 200 and b"service_request_id" in payload
+            except (OSError, http.client.HTTPException) as exc:
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                ok, payload = False, repr(exc).encode()
+            elapsed = time.perf_counter() - sent
+            with lock:
+                if ok:
+                    state["latencies"].append(elapsed)
+                else:
+                    state["errors"] += 1
+                    if len(state["samples"]) < 3:
+                        state["samples"].append(payload[:200].decode(errors="replace"))
+        conn.close()
+
+    started = time.perf_counter()
+    pool = [threading.Thread(target=worker) for _ in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    return {**state, "seconds": time.perf_counter() - started}
+
+
+def _percentile(values: list[float], p: int) -> float:
+    if not values:
+        return 0.0
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[p - 1]

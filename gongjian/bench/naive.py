@@ -1,0 +1,81 @@
+"""The naive baseline of the daily run's evaluation, and the check that it agrees with the real run.
+
+What a first implementation would do for each task: walk the ORM from the task (its milestones, its report for each
+period, its history, its overrides, its campaign's rules), build the facts and call the same pure `evaluate`. It
+issues about ten queries per task; the daily run (supervision/run.py) loads the same facts for every task in a
+handful of queries. Both must produce the same findings, or the comparison measures different work.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from django.db.models import Max, Q
+
+from gongjian.campaigns.models import Task
+from gongjian.dispatch.models import ProgressReport, ReportingPeriod
+from gongjian.supervision.evaluate import MilestoneFacts, TaskFacts, card_color, evaluate
+from gongjian.supervision.models import Card, Rule
+from gongjian.supervision.rules import effective_rules
+
+REPORTED = (ProgressReport.State.SUBMITTED, ProgressReport.State.APPROVED, ProgressReport.State.SUPERSEDED)
+
+
+class Disagreement(AssertionError):
+    """The naive and the fast evaluation differ: the benchmark would compare different work."""
+
+
+def naive_rules(task: Task) -> dict[str, dict]:
+    rows = Rule.objects.filter(Q(campaign__isnull=True) | Q(campaign_id=task.campaign_id),
+                               task_kind__in=("", "task")).order_by("id")
+    general = [r for r in rows if r.campaign_id is None]
+    specific = [r for r in rows if r.campaign_id is not None]
+    return effective_rules({"code": r.code, "enabled": r.enabled, "params": r.params} for r in general + specific)
+
+
+def naive_facts(task: Task, on: date, red_periods: int) -> TaskFacts:
+    milestones = tuple(MilestoneFacts(m.title, m.planned_date, m.done_on, float(m.weight)) for m in task.milestones.all())
+    months = ReportingPeriod.objects.filter(kind=ReportingPeriod.Kind.MONTH)
+    missing = 0
+    for period in months.filter(due_on__lt=on).order_by("-start")[:max(red_periods, 1)]:
+        if task.start > period.end or task.reports.filter(period=period, state__in=REPORTED).exists():
+            break
+        missing += 1
+    current = months.filter(start__lte=on).order_by("-start").first()
+    returned = 0
+    if current is not None:
+        returned = task.reports.filter(period=current).aggregate(most=Max("return_count"))["most"] or 0
+    approved = (task.reports.filter(state=ProgressReport.State.APPROVED, period__kind=ReportingPeriod.Kind.MONTH,
+                                    period__end__lt=on).select_related("period").order_by("period__start"))
+    override = task.card_overrides.filter(valid_from__lte=on, valid_until__gte=on).order_by("created_at", "id").last()
+    return TaskFacts(
+        id=task.pk, start=task.start, deadline=task.deadline, progress=float(task.progress), milestones=milestones,
+        missing_periods=missing, returned_this_period=returned,
+        history=tuple((r.period.end, float(r.percent)) for r in approved),
+        override=(override.color, override.reason) if override is not None else None,
+    )
+
+
+def naive_card(task_id: int, on: date, calendar) -> dict:
+    """One task's card, the naive way (one task at a time, straight from the ORM): {"color", "findings"}."""
+    task = Task.objects.get(pk=task_id)
+    rules = naive_rules(task)
+    facts = naive_facts(task, on, rules.get("report_missing", {}).get("red_periods", 2))
+    findings = evaluate(facts, rules, on, calendar)
+    return {"color": card_color(findings), "findings": [f.as_dict() for f in findings]}
+
+
+def check_agreement(naive: dict[int, dict], on: date) -> int:
+    """Compare naive cards with the cards the daily run wrote for `on` (colour and every finding); raise
+    Disagreement on any difference. Returns the number of tasks compared."""
+    cards = {task_id: {"color": color, "findings": findings} for task_id, color, findings in
+             Card.objects.filter(date=on, task_id__in=list(naive)).values_list("task_id", "color", "findings")}
+    differing = [task_id for task_id, card in sorted(naive.items())
+                 if cards.get(task_id) != json.loads(json.dumps(card))]
+    if differing:
+        first = differing[0]
+        raise Disagreement(
+            f"the naive and the fast evaluation differ on {len(differing)} of {len(naive)} sampled tasks "
+            f"(e.g. task {first}: naive {naive[first]!r}, daily run {cards.get(first)!r})")
+    return len(naive)

@@ -1,0 +1,120 @@
+"""The daily SLA step (`gongjian ticket-sla`), the routing commands and the Open311 key command."""
+
+import json
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from gongjian.audit.models import AuditEvent
+from gongjian.frontline import services
+from gongjian.frontline.models import Open311Key, Ticket, TicketCard
+from gongjian.frontline.sla_run import ticket_sla_run
+from gongjian.frontline.ticket_texts import DEPARTMENTS, DUTY_LISTS, TOWNS, generate_tickets
+from gongjian.org.models import Unit
+
+pytestmark = pytest.mark.django_db
+
+
+def _run(day: str) -> dict:
+    out = StringIO()
+    call_command("ticket-sla", "--date", day, "--json", stdout=out)
+    return json.loads(out.getvalue())
+
+
+def test_colours_follow_the_reply_deadline_and_rerunning_changes_nothing(cast, dispatched, make_ticket):
+    # dispatched 2023-03-01, sign by 03-02, reply by 03-15
+    services.ticket_sign(actor=cast.editor_a, ticket=dispatched)
+    make_ticket()  # received: no clock, no colour
+    assert _run("2023-03-10")["green"] == 1
+    summary = _run("2023-03-14")
+    assert (summary["yellow"], summary["tickets"]) == (1, 1)
+    again = _run("2023-03-14")
+    assert {k: v for k, v in again.items() if k != "seconds"} == {k: v for k, v in summary.items() if k != "seconds"}
+    assert TicketCard.objects.filter(on=date(2023, 3, 14)).count() == 1
+    assert _run("2023-03-16")["red"] == 1
+    ticket = Ticket.objects.get(pk=dispatched.pk)
+    card = TicketCard.objects.get(on=date(2023, 3, 16))
+    assert (ticket.sla_color, ticket.sla_rule, card.rule, card.facts["overdue_workdays"]) == (
+        "red", "ticket_overdue", "ticket_overdue", 1)
+    assert AuditEvent.objects.filter(event="ticket.sla_run").count() == 4
+
+
+def test_an_unsigned_ticket_goes_yellow_after_its_sign_deadline(dispatched):
+    ticket_sla_run(date(2023, 3, 3))
+    assert Ticket.objects.get(pk=dispatched.pk).sla_rule == "ticket_sign_late"
+
+
+def test_a_replied_ticket_loses_its_colour(cast, replied):
+    Ticket.objects.filter(pk=replied.pk).update(sla_color="red")
+    assert ticket_sla_run(date(2023, 3, 20))["tickets"] == 0
+    assert Ticket.objects.get(pk=replied.pk).sla_color == ""
+
+
+def test_human_readable_output():
+    out = StringIO()
+    call_command("ticket-sla", "--date", "2023-03-01", stdout=out)
+    assert "在办工单0张" in out.getvalue()
+
+
+def _history(cast, n: int):
+    """Signed dispatches to real Laixi units, from the synthetic generator."""
+    category = services.category_save(actor=None, code="any", name="诉求", kind="help")
+    units = {}
+    for name in TOWNS:
+        units[name] = Unit.objects.get_or_create(name=name, defaults={"kind": "town"})[0]
+    for name in DEPARTMENTS:
+        units[name] = Unit.objects.get_or_create(name=name, defaults={"kind": "department",
+                                                                       "duty_list": DUTY_LISTS[name]})[0]
+    for row in generate_tickets(n, 5, towns=TOWNS, departments=DEPARTMENTS):
+        ticket = services.ticket_create(actor=None, category=category, text=row["text"],
+                                        source="web", town=units[row["town"]])
+        ticket = services.ticket_dispatch(actor=cast.office, ticket=ticket, unit=units[row["unit"]])
+        services.ticket_sign(actor=_editor(units[row["unit"]]), ticket=ticket)
+
+
+def _editor(unit):
+    from gongjian.org.models import Role
+    from gongjian.org.services import user_create
+
+    editor = unit.people.filter(user__role_grants__role=Role.UNIT_EDITOR).first()
+    if editor is None:
+        return user_create(actor=None, username=f"e{unit.pk}", password="Cast#Pass2023", display_name="联络员",
+                           unit=unit, roles=[Role.UNIT_EDITOR])
+    return editor.user
+
+
+@pytest.mark.slow
+def test_routing_commands_train_and_report_accuracy(cast, today):
+    _history(cast, 150)
+    out = StringIO()
+    call_command("routing-train", stdout=out)
+    assert "150条历史派单" in out.getvalue()
+    out = StringIO()
+    call_command("routing-eval", "--json", stdout=out)
+    result = json.loads(out.getvalue())
+    assert result["n_test"] > 0 and result["top3"] >= result["top1"] > 0.3
+    out = StringIO()
+    call_command("routing-eval", stdout=out)
+    assert "首选命中率" in out.getvalue() and "前三命中率" in out.getvalue()
+
+
+def test_routing_eval_without_history_says_so(cast):
+    out = StringIO()
+    call_command("routing-eval", stdout=out)
+    assert "无法评估" in out.getvalue()
+
+
+def test_open311_key_command(cast):
+    out = StringIO()
+    call_command("open311-key", "create", "爱莱西APP", stdout=out)
+    key = Open311Key.objects.get()
+    raw = out.getvalue().rsplit("：", 1)[1].strip()
+    assert services.key_hash(raw) == key.key_hash and raw.startswith(key.prefix)
+    call_command("open311-key", "revoke", key.prefix, stdout=StringIO())
+    key.refresh_from_db()
+    assert key.revoked_at is not None
+    out = StringIO()
+    call_command("open311-key", "list", stdout=out)
+    assert "已停用" in out.getvalue()

@@ -1,0 +1,139 @@
+"""The battle map and the project pages in a real Chromium: the progress view at 5,000 rows from its own endpoint
+and at 50,000, A3 landscape print, the map without outside requests, and the dispatch form at phone width."""
+
+import os
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from gongjian.bench import data
+from gongjian.bench.gantt_fixture import make_gantt_data
+from gongjian.bench.scale import Scale
+from gongjian.dispatch import periods
+from gongjian.dispatch.models import ReportingPeriod
+from gongjian.projects.models import ProjectFigures
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", "--no-first-run"]
+A3_LANDSCAPE_PT = (1190.55, 841.89)
+
+
+@pytest.fixture
+def browser():
+    if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
+        pytest.skip("no Chromium here (apt-get install chromium fonts-noto-cjk)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield chromium
+        chromium.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+def _page(browser, live_server, user, password, width=1400, height=900):
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#username", user.username)
+    page.fill("#password", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    return page
+
+
+def _chart_stats(page) -> dict:
+    page.wait_for_function("() => window.BATTLE_CHART && window.BATTLE_CHART.stats.draws > 0")
+    return page.evaluate("() => ({rows: window.BATTLE_CHART.stats.rows, renderMs: window.BATTLE_CHART.stats.renderMs,"
+                         " groups: window.BATTLE_CHART.stats.groups, count: document.getElementById('row-count')"
+                         ".textContent})")
+
+
+def test_progress_view_draws_5000_projects_from_its_endpoint(browser, live_server, cast, settings):
+    settings.GONGJIAN_TODAY = date(2023, 9, 15)
+    data.generate(Scale("projects5k", blocks=1, tasks=30, projects=5000, tickets=0), 7, lambda text: None)
+    page = _page(browser, live_server, cast.office, cast.password)
+    page.goto(f"{live_server.url}/battle/progress/?group=town")
+    stats = _chart_stats(page)
+    assert stats["rows"] == 5000 and stats["count"] == "5000"
+    assert stats["groups"] >= 10  # grouped by the block's towns, streets and zone
+    assert stats["renderMs"] <= 500, stats
+
+
+def test_progress_view_draws_50000_rows(browser, live_server, cast, settings):
+    settings.GONGJIAN_TODAY = date(2023, 3, 31)
+    fixture = make_gantt_data(50000)
+    page = _page(browser, live_server, cast.office, cast.password)
+    import json
+
+    body = json.dumps(fixture, ensure_ascii=False, separators=(",", ":"))
+    page.route("**/battle/progress.json*", lambda route: route.fulfill(status=200, body=body,
+                                                                       content_type="application/json"))
+    page.goto(f"{live_server.url}/battle/progress/?group=chain")
+    stats = _chart_stats(page)
+    assert stats["rows"] == 50000 and stats["renderMs"] <= 1500, stats
+
+
+def test_battle_views_print_on_a3_landscape(browser, live_server, cast, make_project_live):
+    make_project_live()
+    page = _page(browser, live_server, cast.office, cast.password)
+    for url in ("/battle/deployment/", "/battle/guarantee/"):
+        page.goto(live_server.url + url)
+        pdf = page.pdf(prefer_css_page_size=True)
+        box = pdf.split(b"/MediaBox", 1)[1].split(b"]", 1)[0].strip(b" [").split()
+        width, height = float(box[2]), float(box[3])
+        assert (round(width), round(height)) == tuple(round(v) for v in A3_LANDSCAPE_PT), url
+
+
+def test_map_draws_with_no_outside_request(browser, live_server, cast, make_project_live):
+    make_project_live()
+    page = _page(browser, live_server, cast.office, cast.password)
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(f"{live_server.url}/projects/map/")
+    page.wait_for_selector("#project-map canvas")
+    assert requested and all(url.startswith(live_server.url) for url in requested), requested
+
+
+def test_dispatch_form_works_at_phone_width(browser, live_server, cast, make_project_live, settings):
+    project = make_project_live()
+    march = periods.period_for(ReportingPeriod.Kind.MONTH, date(2023, 3, 15))
+    phone = _page(browser, live_server, cast.editor_a, cast.password, width=390, height=844)
+    phone.goto(f"{live_server.url}/projects/{project.pk}/dispatch/{march.pk}/")
+    assert phone.evaluate("() => document.documentElement.scrollWidth") <= 390
+    phone.fill("input[name=invested]", "150")
+    phone.fill("textarea[name=image_progress]", "主体结构施工至三层")
+    phone.fill("textarea[name=work_done]", "完成主体结构三层")
+    phone.click("button[value=submit]")
+    phone.wait_for_load_state("networkidle")
+    assert "已提交" in phone.content()
+    assert ProjectFigures.objects.get(project=project).report.state == "submitted"
+
+
+@pytest.fixture
+def make_project_live(make_project, cast, settings):
+    def make():
+        settings.GONGJIAN_TODAY = date(2023, 3, 31)
+        return make_project()
+
+    return make
+
+
+def test_project_pages_fit_a_phone(browser, live_server, cast, make_project_live):
+    project = make_project_live()
+    phone = _page(browser, live_server, cast.office, cast.password, width=390, height=844)
+    wide = {}
+    for url in ("/projects/", f"/projects/{project.pk}/", f"/projects/{project.pk}/status/",
+                f"/projects/{project.pk}/plan/", "/projects/attraction/", "/projects/map/", "/battle/deployment/",
+                "/battle/progress/", "/battle/guarantee/"):
+        phone.goto(live_server.url + url)
+        phone.wait_for_load_state("networkidle")
+        width = phone.evaluate("() => document.documentElement.scrollWidth")
+        if width > 390:
+            wide[url] = width
+    assert wide == {}
