@@ -48,8 +48,9 @@ test: install browser
 lint: install
 	$(VENV)/bin/ruff check .
 
+SCALE ?= county
 bench: install
-	$(GONGJIAN) bench --scale county
+	$(GONGJIAN) bench --scale $(SCALE) --json var/bench/$(SCALE).json --markdown
 
 clean:
 	rm -rf $(VENV) node_modules var

@@ -2,8 +2,14 @@ from gongjian import clock
 from gongjian.org.access import roles_of
 
 
+# Roles that work with tasks, reports and cards (the navigation's main menus).
+TASK_ROLES = {"supervision_office", "city_leader", "unit_editor", "unit_viewer"}
+
+
 def platform(request):
+    roles = roles_of(getattr(request, "user", None))
     return {
         "demo_today": clock.today() if clock.is_fixed() else None,
-        "user_roles": roles_of(getattr(request, "user", None)),
+        "user_roles": roles,
+        "works_on_tasks": bool(roles & TASK_ROLES),
     }

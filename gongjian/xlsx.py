@@ -103,6 +103,11 @@ class Column:
     def __post_init__(self) -> None:
         if self.kind in ("choice", "multi_choice") and not self.choices:
             raise ValueError(f"column {self.key!r} of kind {self.kind} needs choices")
+        # Cells are checked against the choices one by one; a province has thousands of units to look up.
+        object.__setattr__(self, "_choice_set", frozenset(self.choices))
+
+    def allows(self, text: str) -> bool:
+        return text in self._choice_set
 
 
 @dataclass(frozen=True)
@@ -681,14 +686,14 @@ def _to_bool(value: object, column: Column) -> bool:
 
 def _to_choice(value: object, column: Column) -> str:
     text = _as_text(value)
-    if text not in column.choices:
+    if not column.allows(text):
         raise _Invalid(f"{_quoted(text)}不是可选值（可选：{_choices_hint(column)}）")
     return text
 
 
 def _to_multi_choice(value: object, column: Column) -> list[str] | None:
     picked = list(dict.fromkeys(part.strip() for part in _MULTI_SEPARATORS.split(_as_text(value)) if part.strip()))
-    unknown = [part for part in picked if part not in column.choices]
+    unknown = [part for part in picked if not column.allows(part)]
     if unknown:
         raise _Invalid(f"{'、'.join(map(_quoted, unknown))}不是可选值（可选：{_choices_hint(column)}）")
     return picked or None

@@ -15,7 +15,7 @@ schema = schemathesis.openapi.from_dict(SchemaGenerator().get_schema(request=Non
 # Every request, including the unauthenticated replays of the ignored-auth check, goes to the app in-process.
 schema.app = APP
 CHECKS = [not_a_server_error, response_schema_conformance, ignored_auth]
-FUZZ = settings(max_examples=8, deadline=None, derandomize=True,
+FUZZ = settings(max_examples=3, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                        HealthCheck.filter_too_much, HealthCheck.data_too_large])
 

@@ -68,7 +68,9 @@ def load_facts(on: date, red_periods: int = 2) -> list[tuple[dict, TaskFacts]]:
     tasks = list(open_tasks(on).values("id", "campaign_id", "start", "deadline", "progress", "lead_unit_id",
                                        "lead_leader_id", "title"))
     milestones: dict[int, list[MilestoneFacts]] = defaultdict(list)
-    ms_rows = Milestone.objects.filter(task__status__in=Task.OPEN_STATUSES, task__start__lte=on)
+    # An explicit order: the model's default ordering would join campaign and focus area just to sort.
+    ms_rows = Milestone.objects.filter(task__status__in=Task.OPEN_STATUSES, task__start__lte=on).order_by(
+        "task_id", "order", "planned_date", "id")
     for task_id, title, planned, done, weight in ms_rows.values_list("task_id", "title", "planned_date", "done_on",
                                                                      "weight"):
         milestones[task_id].append(MilestoneFacts(title, planned, done, float(weight)))
@@ -125,11 +127,15 @@ def escalate_blockers(on: date) -> list[Notice]:
 def supervise(*, on: date, actor=None) -> dict:
     started = time.perf_counter()
     calendar = days.calendar()
-    facts = load_facts(on)
-    rules = rules_by_campaign({row["campaign_id"] for row, _ in facts})
+    rules = rules_by_campaign(set(open_tasks(on).order_by().values_list("campaign_id", flat=True).distinct()))
+    # Load as many past periods as the strictest report_missing setting needs to turn a card red.
+    red_periods = max((r["report_missing"]["red_periods"] for r in rules.values() if "report_missing" in r),
+                      default=2)
+    facts = load_facts(on, red_periods)
     projects = load_project_facts(on)
     project_rules = rules_by_campaign({row["campaign_id"] for row, _ in facts if row["id"] in projects}, "project")
-    watches = {w.task_id: w for w in TaskWatch.objects.filter(task__in=open_tasks(on))}
+    watches = {task_id: (as_of, state, before) for task_id, as_of, state, before in
+               TaskWatch.objects.filter(task__in=open_tasks(on)).values_list("task_id", "as_of", "state", "before")}
     cards, new_watches, candidates = [], [], []
     colors = {"red": 0, "yellow": 0, "green": 0}
     rule_counts: dict[str, int] = defaultdict(int)
@@ -146,7 +152,7 @@ def supervise(*, on: date, actor=None) -> dict:
         cards.append(Card(task_id=row["id"], date=on, color=color, findings=[f.as_dict() for f in findings],
                           overridden=task_facts.override is not None))
         watch = watches.get(row["id"])
-        base = (watch.before if watch.as_of == on else watch.state) if watch else {}
+        base = (watch[2] if watch[0] == on else watch[1]) if watch else {}
         if "escalation" in campaign_rules:
             state, due = ladder.step(base, color, on, campaign_rules["escalation"], calendar)
             candidates.extend(_notice(row, e, on) for e in due)
