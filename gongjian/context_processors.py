@@ -1,7 +1,6 @@
 from gongjian import clock
 from gongjian.org.access import roles_of
 
-
 # Roles that work with tasks, reports and cards (the navigation's main menus).
 TASK_ROLES = {"supervision_office", "city_leader", "unit_editor", "unit_viewer"}
 
