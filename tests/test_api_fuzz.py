@@ -25,7 +25,7 @@ def tokens(cast, campaign, task_a):
     return {who: Token.objects.get_or_create(user=getattr(cast, who))[0].key for who in ("office", "editor_a")}
 
 
-@pytest.mark.slow
+@pytest.mark.fuzz
 @pytest.mark.django_db
 @schema.parametrize()
 @FUZZ
@@ -34,7 +34,7 @@ def test_api_as_the_supervision_office(case, tokens):
     case.validate_response(response, checks=CHECKS, headers={"Authorization": f"Token {tokens['office']}"})
 
 
-@pytest.mark.slow
+@pytest.mark.fuzz
 @pytest.mark.django_db
 @schema.parametrize()
 @FUZZ
