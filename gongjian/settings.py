@@ -232,6 +232,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "TaskStatusEnum": "gongjian.campaigns.models.Task.Status",
         "BlockerCategoryEnum": "gongjian.supervision.models.Blocker.Category",
+        "IdeaCategoryEnum": "gongjian.frontline.models.Idea.Category",
+        "ProjectLevelEnum": "gongjian.projects.models.Project.Level",
+        "BlockerLevelEnum": "gongjian.supervision.models.Blocker.Level",
+        "TaskSourceEnum": "gongjian.campaigns.models.Task.Source",
     },
 }
 

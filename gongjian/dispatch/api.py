@@ -19,7 +19,7 @@ class PeriodSerializer(serializers.ModelSerializer):
 
 
 class ProblemSerializer(serializers.Serializer):
-    category = serializers.ChoiceField(choices=list(services.PROBLEM_CATEGORIES))
+    category = serializers.ChoiceField(choices=services.PROBLEM_CATEGORY_CHOICES)
     description = serializers.CharField(max_length=1000)
 
 

@@ -22,6 +22,7 @@ PROBLEM_CATEGORIES = {
     "land": "土地", "planning": "规划", "environment": "环评", "approval": "审批", "bidding": "招投标",
     "construction_permit": "施工许可", "funding": "资金", "energy": "能耗", "labour": "用工", "other": "其他",
 }
+PROBLEM_CATEGORY_CHOICES = list(PROBLEM_CATEGORIES.items())
 
 
 def _decimal(value, field: str, label: str, *, low=None, high=None) -> Decimal | None:

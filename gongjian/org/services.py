@@ -55,7 +55,9 @@ def session_login(*, request, username: str, password: str):
         user = User.objects.select_for_update().filter(username=username).first()
         person = Person.objects.select_for_update().filter(user=user).first() if user else None
         if user is None or person is None:
-            record(actor=None, actor_name=username, event="login.failed", object_type="auth.user", success=False)
+            # People type their password into the username box; an unknown name is kept only in part.
+            record(actor=None, actor_name=f"{username[:2]}***（未知用户）", event="login.failed",
+                   object_type="auth.user", success=False)
             refused = True
         elif person.locked_until and person.locked_until > now:
             record(actor=None, actor_name=username, event="login.locked_refused", obj=user, success=False)

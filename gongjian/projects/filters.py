@@ -24,7 +24,8 @@ class ProjectFilter(django_filters.FilterSet):
     campaign = django_filters.ModelChoiceFilter(queryset=Campaign.objects.all(), label="攻坚行动")
     focus_area = django_filters.ModelChoiceFilter(queryset=FocusArea.objects.all(), label="重点方向")
     town = django_filters.ModelChoiceFilter(queryset=Unit.objects.filter(kind__in=Unit.AREA_KINDS), label="所在镇街")
-    unit = django_filters.ModelChoiceFilter(queryset=Unit.objects.all(), method="filter_unit", label="责任单位")
+    unit = django_filters.ModelChoiceFilter(queryset=Unit.objects.all(), method="filter_unit", label="责任单位",
+                                            field_name="lead_unit")
     lead_leader = django_filters.ModelChoiceFilter(queryset=Person.objects.filter(is_city_leader=True),
                                                    label="包联领导")
     level = django_filters.ChoiceFilter(choices=Project.Level.choices, label="级别", empty_label="全部")
