@@ -25,5 +25,8 @@ def workday_override_set(*, actor, day: date, is_workday: bool, note: str) -> Wo
             obj=override,
             changes={"is_workday": [previous.is_workday if previous else None, is_workday], "note": note},
         )
+        # Drop this process's cached calendar now (later reads in this transaction see the change) and again after
+        # commit (a rollback must not leave the uncommitted override cached).
+        days.reset()
         transaction.on_commit(days.reset)
     return override
