@@ -33,6 +33,16 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_calendar():
+    """A rolled-back test's holiday override must not linger in the process's cached calendar."""
+    from gongjian.workdays import days
+
+    days.reset()
+    yield
+    days.reset()
+
+
 @pytest.fixture
 def cast(db) -> Cast:
     leadership = Unit.objects.create(name="市委市政府", kind=Unit.Kind.LEADERSHIP)
