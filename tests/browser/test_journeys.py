@@ -77,3 +77,52 @@ def test_supervision_turns_a_task_red_and_a_leader_sees_why(cast, live_server, o
     leader.goto(f"{live_server.url}/tasks/{task.pk}/")
     leader.wait_for_selector("text=已超过办结时限")
     assert "红" in leader.content()
+
+
+def test_leader_sees_the_red_card_on_the_cockpit(cast, live_server, open_page, march_task):
+    task, _ = march_task
+    from gongjian.campaigns.models import Task
+    from gongjian.org.models import Person
+    from gongjian.supervision.run import supervise
+
+    Person.objects.filter(user=cast.leader).update(is_city_leader=True)
+    Task.objects.filter(pk=task.pk).update(deadline=date(2023, 3, 20))
+    supervise(on=date(2023, 4, 3))
+    leader = open_page(390, 844)
+    login(leader, live_server.url, "leader", cast.password)
+    leader.goto(f"{live_server.url}/cockpit/")
+    leader.wait_for_selector("text=红牌")
+    data = leader.evaluate("fetch('/cockpit/data.json').then(r => r.json())")
+    assert "红" in leader.content() and "建强姜山园区" in str(data)
+    assert leader.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_citizen_submits_a_ticket_dispatcher_routes_it_citizen_follows_it(cast, live_server, open_page, settings):
+    from gongjian.frontline import services as ticket_services
+    from gongjian.frontline.models import Ticket
+
+    settings.GONGJIAN_TODAY = date(2023, 3, 1)
+    ticket_services.category_save(actor=cast.office, code="help", name="求助", kind="help")
+    citizen = open_page(390, 844)
+    citizen.goto(f"{live_server.url}/public/tickets/new/?category=help")
+    citizen.fill("textarea[name=text]", "姜山镇前垛埠村村口路灯坏了一周，晚上出行不便。")
+    citizen.select_option("select[name=town]", label="姜山镇")
+    citizen.fill("input[name=contact_phone]", "13812345678")
+    citizen.click("form button.btn-primary")
+    citizen.wait_for_selector("#tracking-code")
+    code = citizen.inner_text("#tracking-code")
+    assert Ticket.objects.get(code=code).state == "received"
+
+    dispatcher = open_page()
+    login(dispatcher, live_server.url, "office", cast.password)
+    ticket = Ticket.objects.get(code=code)
+    dispatcher.goto(f"{live_server.url}/tickets/{ticket.pk}/")
+    dispatcher.select_option("select[name=unit]", label="姜山镇")
+    dispatcher.click("section#dispatch form.row button.btn-primary")
+    dispatcher.wait_for_load_state("networkidle")
+    ticket.refresh_from_db()
+    assert ticket.state == "dispatched" and ticket.unit == cast.unit_a
+
+    citizen.goto(f"{live_server.url}/public/tickets/track/?code={code}")
+    page = citizen.content()
+    assert "姜山镇" in page and "13812345678" not in page
