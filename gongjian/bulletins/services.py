@@ -156,7 +156,7 @@ def annual_goal_to_task(*, actor, goal: AnnualGoal, campaign: Campaign | None = 
                         focus_area: FocusArea | None = None, lead_leader: Person | None = None) -> Task:
     """转为任务: one step from a unit's goal to a draft task led by that unit, due on the goal's deadline."""
     with transaction.atomic():
-        goal = AnnualGoal.objects.select_for_update().select_related("report__unit").get(pk=goal.pk)
+        goal = AnnualGoal.objects.select_for_update(of=("self",)).select_related("report__unit").get(pk=goal.pk)
         if goal.task_id is not None:
             raise Conflict("该目标已转为任务", "converted")
         report = goal.report

@@ -152,7 +152,7 @@ def report_update(*, actor, report: ProgressReport, expected_version: int | None
     """Update a draft or returned report, an original or a correction."""
     data = _clean(report.task, report.period, fields)
     with transaction.atomic():
-        report = ProgressReport.objects.select_for_update().select_related("task").get(pk=report.pk)
+        report = ProgressReport.objects.select_for_update(of=("self",)).select_related("task").get(pk=report.pk)
         if report.state not in (State.DRAFT, State.RETURNED):
             raise UserError(f"该填报当前为“{report.get_state_display()}”，不能修改", "locked", status=409)
         return _write_draft(actor, report, data, expected_version)
@@ -182,7 +182,7 @@ def _write_draft(actor, report: ProgressReport, data: dict, expected_version: in
 
 
 def _transition(report: ProgressReport, allowed: tuple[str, ...], to: str) -> ProgressReport:
-    locked = ProgressReport.objects.select_for_update().select_related("task").get(pk=report.pk)
+    locked = ProgressReport.objects.select_for_update(of=("self",)).select_related("task").get(pk=report.pk)
     if locked.state not in allowed:
         raise UserError(f"该填报当前为“{locked.get_state_display()}”，不能{ACTION_NAMES[to]}", "bad_transition",
                         status=409)

@@ -165,7 +165,7 @@ def _attribute_value(attribute: CategoryAttribute, items: list[str], field: str)
 
 
 def _lock(ticket: Ticket) -> Ticket:
-    return Ticket.objects.select_for_update().select_related("category", "unit").get(pk=ticket.pk)
+    return Ticket.objects.select_for_update(of=("self",)).select_related("category", "unit").get(pk=ticket.pk)
 
 
 def _require_state(ticket: Ticket, *states: str, action: str) -> None:

@@ -349,7 +349,7 @@ def project_approvals_set(*, actor, project: Project, items: Mapping[str, Mappin
     """Set the pre-work approvals (前期手续): {kind: {"status", "planned_on", "done_on"}}."""
     cleaned = clean_approvals(items)
     with transaction.atomic():
-        existing = {a.kind: a for a in project.approvals.select_for_update()}
+        existing = {a.kind: a for a in project.approvals.select_for_update(of=("self",))}
         changes = {}
         for kind, values in cleaned.items():
             row = existing.get(kind) or ProjectApproval(project=project, kind=kind)
