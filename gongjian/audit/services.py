@@ -76,12 +76,6 @@ def record(
         return event_row
 
 
-def record_denied(*, actor, event: str, object_type: str = "", object_id: str | int = "") -> None:
-    """A refused attempt is itself audited, in its own transaction so the refusal's rollback keeps it."""
-    with transaction.atomic():
-        record(actor=actor, event=event, object_type=object_type, object_id=object_id, success=False)
-
-
 @dataclass(frozen=True)
 class VerifyResult:
     ok: bool
