@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, F, Min, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 
 from gongjian.assessment import selectors as assessment_selectors
 from gongjian.assessment.models import Category, Ranking, Scheme
@@ -22,7 +22,7 @@ from gongjian.org.models import Unit
 from gongjian.projects.calc import HUNDRED, ZERO, time_progress_phrase, wan
 from gongjian.projects.models import STATS_THRESHOLD, Project, ProjectFigures, ProjectPlan
 from gongjian.projects.rules import PROJECT_RULES, due_month
-from gongjian.supervision.models import Blocker, Card, Color, Notice, SupervisionRun
+from gongjian.supervision.models import Blocker, Card, Color, SupervisionRun
 from gongjian.supervision.selectors import RULE_LABELS
 from gongjian.workdays import days
 
@@ -143,19 +143,14 @@ def _red_yellow(campaign: Campaign, day: date | None) -> list[dict]:
 
 
 def _overdue_blockers(campaign: Campaign, as_of: date) -> list[dict]:
-    """Blockers that had passed their due date by the day and were not cleared then. The daily run moves an overdue
-    blocker's due date when it escalates it, so the supervise notices it issued say when each first went overdue."""
-    first_overdue = dict(Notice.objects.filter(rule="blocker_overdue", issued_on__lte=as_of, blocker__isnull=False,
-                                               blocker__task__campaign=campaign)
-                         .values_list("blocker_id").annotate(first=Min("issued_on")).order_by())
+    """Blockers that had passed their due date by the day and were not cleared then (overdue from the day after)."""
     cleared = Q(resolved_on__lte=as_of) | Q(closed_on__lte=as_of)
-    blockers = (Blocker.objects.filter(Q(due_on__lt=as_of) | Q(pk__in=list(first_overdue)), task__campaign=campaign,
-                                       raised_on__lte=as_of)
+    blockers = (Blocker.objects.filter(due_on__lt=as_of, task__campaign=campaign, raised_on__lte=as_of)
                 .exclude(cleared).select_related("task", "responsible_unit").order_by("raised_on", "id"))
     calendar = days.calendar()
     rows = []
     for b in blockers:
-        since = min(d for d in (first_overdue.get(b.pk), b.due_on if b.due_on < as_of else None) if d)
+        since = b.due_on + timedelta(days=1)
         rows.append({"id": b.pk, "description": b.description, "category": b.get_category_display(),
                      "task": b.task.title, "task_id": b.task_id, "unit": b.responsible_unit.name,
                      "raised_on": b.raised_on.isoformat(), "overdue_since": since.isoformat(),

@@ -152,6 +152,8 @@ class Blocker(models.Model):
     raised_on = models.DateField("提出日期")
     due_on = models.DateField("办理时限", db_index=True)
     level = models.PositiveSmallIntegerField("协调层级", choices=Level.choices, default=Level.TASK_FORCE)
+    # Each escalation gives the next level its own time; the due date the unit was given stays as it was.
+    next_escalation_on = models.DateField("下次升级日期", null=True, blank=True)
     state = models.CharField("状态", max_length=10, choices=State.choices, default=State.OPEN, db_index=True)
     resolution = models.TextField("办理情况", blank=True)
     resolved_on = models.DateField(null=True, blank=True)

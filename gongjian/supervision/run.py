@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.db import transaction
+from django.db.models import Q
 
 from gongjian.audit.services import record
 from gongjian.campaigns.models import Milestone, Task
@@ -108,14 +109,15 @@ def _new_notices(candidates: list[Notice]) -> list[Notice]:
 
 
 def escalate_blockers(on: date) -> list[Notice]:
-    """A blocker past its due date climbs one level (task force → leader in charge → principal leader)."""
+    """A blocker past its due date climbs one level (task force → leader in charge → principal leader), and again
+    each time the level's own time (BLOCKER_DAYS working days) passes. Its due date is never rewritten."""
     notices = []
-    for blocker in Blocker.objects.filter(state=Blocker.State.OPEN, due_on__lt=on).select_related("task"):
-        level = blocker.level
-        if level < Blocker.Level.PRINCIPAL:
-            blocker.level = level + 1
-            blocker.due_on = days.add(on, BLOCKER_DAYS)
-            blocker.save(update_fields=["level", "due_on"])
+    passed = Q(next_escalation_on__lt=on) | Q(next_escalation_on__isnull=True, due_on__lt=on)
+    for blocker in Blocker.objects.filter(passed, state=Blocker.State.OPEN).select_related("task"):
+        if blocker.level < Blocker.Level.PRINCIPAL:
+            blocker.level += 1
+        blocker.next_escalation_on = days.add(on, BLOCKER_DAYS)
+        blocker.save(update_fields=["level", "next_escalation_on"])
         notices.append(Notice(
             kind=Notice.Kind.SUPERVISE, task_id=blocker.task_id, blocker=blocker, unit_id=blocker.responsible_unit_id,
             rule="blocker_overdue", issued_on=on, key=f"b{blocker.pk}:L{blocker.level}",

@@ -134,6 +134,14 @@ def test_overdue_blocker_climbs_a_level_with_a_notice_each_time(cast, make_task,
     supervise(on=date(2023, 3, 16))
     blocker.refresh_from_db()
     assert blocker.level == 2 and Notice.objects.filter(blocker=blocker).count() == 1
+    # The unit's due date stays; the next level gets its own ten working days.
+    assert (blocker.due_on, blocker.next_escalation_on) == (date(2023, 3, 15), date(2023, 3, 30))
+    supervise(on=date(2023, 3, 30))
+    blocker.refresh_from_db()
+    assert blocker.level == 2
+    supervise(on=date(2023, 3, 31))
+    blocker.refresh_from_db()
+    assert blocker.level == 3 and Notice.objects.filter(blocker=blocker).count() == 2
 
 
 def test_problems_in_an_approved_report_become_blockers(cast, make_task, settings):
