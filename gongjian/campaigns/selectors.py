@@ -1,19 +1,15 @@
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from gongjian import clock
 from gongjian.audit.models import AuditEvent
 from gongjian.campaigns.access import tasks_visible_to
-from gongjian.campaigns.models import Campaign, Dependency, FocusArea, Milestone, Task
+from gongjian.campaigns.models import Campaign, Dependency, FocusArea, Task
 
 
 def task_rows(queryset: QuerySet[Task]) -> QuerySet[Task]:
     """What a task list shows, loaded in a fixed number of queries whatever the page size."""
     return queryset.select_related("lead_unit", "lead_leader", "focus_area", "campaign").prefetch_related("co_units")
 
-
-def campaigns_visible_to(user) -> QuerySet[Campaign]:
-    visible = tasks_visible_to(user).values("campaign_id")
-    return Campaign.objects.filter(id__in=visible).annotate(task_count=Count("tasks")) | Campaign.objects.none()
 
 
 def campaign_overview(*, campaign: Campaign, user) -> list[dict]:
@@ -53,10 +49,3 @@ def task_detail(task: Task) -> dict:
         "overdue": task.is_open and task.deadline < clock.today(),
     }
 
-
-def milestones_of(tasks: QuerySet[Task]) -> QuerySet[Milestone]:
-    return Milestone.objects.filter(task__in=tasks)
-
-
-def task_with_milestones(tasks: QuerySet[Task]) -> QuerySet[Task]:
-    return tasks.prefetch_related(Prefetch("milestones", queryset=Milestone.objects.order_by("order", "id")))

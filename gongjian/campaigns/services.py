@@ -209,15 +209,12 @@ def _value(task: Task, field: str):
 
 
 def _value_of(value):
+    """A submitted value in the form the task stores it, so "unchanged" is not mistaken for a change."""
     if isinstance(value, Unit):
         return value.pk
-    if field_is_decimal(value):
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         return Decimal(str(value)).quantize(Decimal("0.01"))
     return value
-
-
-def field_is_decimal(value) -> bool:
-    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
 
 
 def task_transition(*, actor, task: Task, to: str, reason: str = "", on: date | None = None) -> Task:
