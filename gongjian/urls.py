@@ -34,6 +34,7 @@ urlpatterns = [
     path("password/", org_views.password_change_view, name="password_change"),
     path("org/units/", org_views.unit_list, name="unit_list"),
     path("org/units/search/", org_views.unit_search, name="unit_search"),
+    path("org/leaders/search/", org_views.leader_search, name="leader_search"),
     path("org/users/", org_views.user_list, name="user_list"),
     path("audit/", audit_views.audit_list, name="audit_list"),
     path("", include("gongjian.campaigns.urls")),

@@ -16,18 +16,16 @@ def units_matching(query: str) -> QuerySet[Unit]:
     return units
 
 
-def people_matching(query: str) -> QuerySet[Person]:
+
+
+def leaders_matching(query: str) -> QuerySet[Person]:
+    """City leaders by post or pinyin initials (e.g. "cwfsz" finds 常务副市长)."""
     query = query.strip()
-    people = Person.objects.select_related("unit", "user").filter(user__is_active=True)
+    leaders = Person.objects.filter(is_city_leader=True, user__is_active=True)
     if query:
-        people = people.filter(
-            Q(display_name__icontains=query) | Q(post__icontains=query) | Q(pinyin__startswith=query.lower())
-        )
-    return people
-
-
-def city_leaders() -> QuerySet[Person]:
-    return Person.objects.filter(is_city_leader=True, user__is_active=True).order_by("id")
+        leaders = leaders.filter(Q(display_name__icontains=query) | Q(post__icontains=query)
+                                 | Q(pinyin__startswith=query.lower()))
+    return leaders.order_by("id")
 
 
 def people_with_roles() -> list[dict]:

@@ -1,4 +1,3 @@
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -107,4 +106,9 @@ def unit_search(request):
     return JsonResponse({"results": [{"id": u.id, "name": u.name, "kind": u.get_kind_display()} for u in units]})
 
 
-User = get_user_model()
+@require_GET
+def leader_search(request):
+    leaders = selectors.leaders_matching(request.GET.get("q", ""))[:20]
+    return JsonResponse({"results": [{"id": p.id, "name": p.display_name, "post": p.post} for p in leaders]})
+
+

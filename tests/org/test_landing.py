@@ -30,6 +30,12 @@ def test_unit_search_by_pinyin_initials(cast, client_for):
     assert [r["name"] for r in response.json()["results"]] == ["发改局"]
 
 
+def test_leader_search_by_pinyin_initials(cast, client_for):
+    response = client_for(cast.viewer_a).get("/org/leaders/search/", {"q": "cwfsz"})
+    assert [r["name"] for r in response.json()["results"]] == ["常务副市长"]
+    assert client_for(cast.viewer_a).get("/org/leaders/search/", {"q": "fgj"}).json()["results"] == []
+
+
 def test_api_token_authentication(cast):
     import io
 
