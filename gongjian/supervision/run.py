@@ -113,16 +113,17 @@ def escalate_blockers(on: date) -> list[Notice]:
     each time the level's own time (BLOCKER_DAYS working days) passes. Its due date is never rewritten."""
     notices = []
     passed = Q(next_escalation_on__lt=on) | Q(next_escalation_on__isnull=True, due_on__lt=on)
-    for blocker in Blocker.objects.filter(passed, state=Blocker.State.OPEN).select_related("task"):
-        if blocker.level < Blocker.Level.PRINCIPAL:
-            blocker.level += 1
-        blocker.next_escalation_on = days.add(on, BLOCKER_DAYS)
-        blocker.save(update_fields=["level", "next_escalation_on"])
+    blockers = list(Blocker.objects.filter(passed, state=Blocker.State.OPEN))
+    next_time = days.add(on, BLOCKER_DAYS)
+    for blocker in blockers:
+        blocker.level = min(blocker.level + 1, Blocker.Level.PRINCIPAL)
+        blocker.next_escalation_on = next_time
         notices.append(Notice(
             kind=Notice.Kind.SUPERVISE, task_id=blocker.task_id, blocker=blocker, unit_id=blocker.responsible_unit_id,
             rule="blocker_overdue", issued_on=on, key=f"b{blocker.pk}:L{blocker.level}",
             reason=f"要素保障事项“{blocker.description[:40]}”超过办理时限，升级为{blocker.get_level_display()}",
         ))
+    Blocker.objects.bulk_update(blockers, ["level", "next_escalation_on"], batch_size=1000)
     return notices
 
 
