@@ -27,6 +27,10 @@ class FocusArea(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="focus_areas")
     title = models.CharField("重点方向", max_length=100)
     sentence = models.TextField("原文", blank=True)
+    leader = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="overseen_focus_areas",
+        verbose_name="分管市级领导",
+    )
     order = models.PositiveIntegerField("排序", default=0)
 
     class Meta:

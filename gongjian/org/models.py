@@ -58,6 +58,13 @@ class Role(models.TextChoices):
 ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
 
 
+class UnitDuty(models.TextChoices):
+    """Who in a unit is reached first: the liaison (联络员) fills reports, the head (主要负责人) answers for them."""
+
+    HEAD = "head", "主要负责人"
+    LIAISON = "liaison", "联络员"
+
+
 class Person(models.Model):
     """A user's profile: where they work, their post, and the security state of their login."""
 
@@ -67,6 +74,15 @@ class Person(models.Model):
     post = models.CharField("职务", max_length=60, blank=True)
     is_city_leader = models.BooleanField("市级领导", default=False)
     phone = models.CharField("电话", max_length=20, blank=True)
+    email = models.EmailField("电子邮箱", blank=True)
+    wecom_userid = models.CharField("政务微信账号", max_length=64, blank=True, db_index=True)
+    dingtalk_userid = models.CharField("钉钉账号", max_length=64, blank=True, db_index=True)
+    unit_duty = models.CharField("单位内职责", max_length=10, choices=UnitDuty.choices, blank=True)
+    is_principal_leader = models.BooleanField("主要领导", default=False, help_text="书记、市长：约谈通知书送达对象")
+    oversees = models.ManyToManyField(
+        Unit, blank=True, related_name="overseers", verbose_name="分管单位",
+        help_text="市级领导分管的单位：升级督办和提醒按此送达",
+    )
     pinyin = models.CharField(max_length=100, blank=True, editable=False, db_index=True)
     failed_logins = models.PositiveSmallIntegerField(default=0)
     first_failure_at = models.DateTimeField(null=True, blank=True)
