@@ -9,10 +9,12 @@ from gongjian.campaigns import api as campaigns_api
 from gongjian.cockpit import api as cockpit_api
 from gongjian.dispatch import api as dispatch_api
 from gongjian.frontline import api as frontline_api
+from gongjian.org import admin_views as org_admin_views
 from gongjian.org import api as org_api
 from gongjian.org import views as org_views
 from gongjian.projects import api as projects_api
 from gongjian.supervision import api as supervision_api
+from gongjian.workdays import views as workday_views
 
 router = DefaultRouter()
 router.register("units", org_api.UnitViewSet, basename="unit")
@@ -36,6 +38,14 @@ urlpatterns = [
     path("org/units/search/", org_views.unit_search, name="unit_search"),
     path("org/leaders/search/", org_views.leader_search, name="leader_search"),
     path("org/users/", org_views.user_list, name="user_list"),
+    path("org/users/new/", org_admin_views.user_create_view, name="user_create"),
+    path("org/users/<int:user_id>/", org_admin_views.user_detail, name="user_detail"),
+    path("org/users/<int:user_id>/roles/", org_admin_views.user_roles, name="user_roles"),
+    path("org/users/<int:user_id>/<str:action>/", org_admin_views.user_action, name="user_action"),
+    path("org/import/", org_admin_views.org_import, name="org_import"),
+    path("org/import/template.xlsx", org_admin_views.org_template, name="org_template"),
+    path("org/export.xlsx", org_admin_views.org_export, name="org_export"),
+    path("workdays/", workday_views.year_view, name="workday_year"),
     path("audit/", audit_views.audit_list, name="audit_list"),
     path("", include("gongjian.campaigns.urls")),
     path("", include("gongjian.dispatch.urls")),
