@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "gongjian.projects",
     "gongjian.supervision",
     "gongjian.frontline",
+    "gongjian.inspections",
     "gongjian.assessment",
     "gongjian.bulletins",
     "gongjian.cockpit",
