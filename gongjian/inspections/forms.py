@@ -2,11 +2,12 @@ from django import forms
 from django.contrib.auth.models import User
 
 from gongjian.campaigns.models import Campaign, Task
+from gongjian.forms_util import StyledForm
 from gongjian.inspections.models import Inspection, Rectification
 from gongjian.org.models import Role
 
 
-class InspectionForm(forms.Form):
+class InspectionForm(StyledForm):
     campaign = forms.ModelChoiceField(Campaign.objects.all(), label="攻坚行动", empty_label=None)
     kind = forms.ChoiceField(label="督查方式", choices=[c for c in Inspection.Kind.choices
                                                         if c[0] != Inspection.Kind.RECHECK])
@@ -38,7 +39,7 @@ class InspectionForm(forms.Form):
             self.fields["campaign"].initial = campaigns.first().pk
 
 
-class FindingForm(forms.Form):
+class FindingForm(StyledForm):
     checklist_item = forms.ChoiceField(label="检查项", required=False)
     description = forms.CharField(label="发现的问题", widget=forms.Textarea(attrs={"rows": 3}))
     progress_seen = forms.DecimalField(label="现场所见进度%", required=False, min_value=0, max_value=100,
@@ -52,25 +53,25 @@ class FindingForm(forms.Form):
         self.fields["checklist_item"].choices = [("", "（不对应清单）")] + [(c, c) for c in checklist]
 
 
-class RectifyForm(forms.Form):
+class RectifyForm(StyledForm):
     deadline = forms.DateField(label="整改时限", widget=forms.DateInput(attrs={"type": "date"}))
     requirement = forms.CharField(label="整改要求", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class FalseReportForm(forms.Form):
+class FalseReportForm(StyledForm):
     reason = forms.CharField(label="报送不实说明", widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class CloseForm(forms.Form):
+class CloseForm(StyledForm):
     note = forms.CharField(label="整改情况", widget=forms.Textarea(attrs={"rows": 3}))
     evidence = forms.FileField(label="整改佐证（照片或PDF）")
 
 
-class RecheckForm(forms.Form):
+class RecheckForm(StyledForm):
     campaign = forms.ModelChoiceField(Campaign.objects.all(), label="攻坚行动", empty_label=None)
     sample_size = forms.IntegerField(label="抽查数量", min_value=1, max_value=500, initial=5)
 
 
-class RecheckResultForm(forms.Form):
+class RecheckResultForm(StyledForm):
     result = forms.ChoiceField(label="回头看结论", choices=Rectification.Recheck.choices, widget=forms.RadioSelect)
     note = forms.CharField(label="说明", widget=forms.Textarea(attrs={"rows": 2}))

@@ -16,6 +16,7 @@ from gongjian.dispatch import services as dispatch_services
 from gongjian.dispatch.models import ReportingPeriod
 from gongjian.inspections import services
 from gongjian.projects import services as project_services
+from tests.browser.conftest import browser  # noqa: F401 -- the Chromium fixture, for the journey at phone width
 
 SITE = (Decimal("36.880000"), Decimal("120.520000"))
 NEAR = (36.8805, 120.5203)  # about 60 m from the site
