@@ -205,7 +205,7 @@ def test_pages_work_at_phone_width(cast, client_for, dispatched):
 
 
 def test_sla_colour_shows_with_its_word(cast, client_for, dispatched, settings):
-    from gongjian.frontline.sla_run import ticket_sla_run
+    from gongjian.frontline.jobs import ticket_sla_run
 
     ticket_sla_run(date(2023, 3, 16))
     html = client_for(cast.office).get("/tickets/?color=red").content.decode()

@@ -1,5 +1,6 @@
-"""The daily supervision run: load every open task's facts in a handful of queries, evaluate, write one card per
-task, climb the escalation ladder, escalate overdue blockers. Idempotent for a date."""
+"""The daily supervision run (a scheduled job, also the command `gongjian supervise`): load every open task's facts
+in a handful of queries, evaluate every registered rule, write one card per task, climb the escalation ladder,
+escalate overdue blockers, then run the registered steps (tickets' SLA clocks). Idempotent for a date."""
 
 import time
 from collections import defaultdict
@@ -8,12 +9,14 @@ from datetime import date
 
 from django.db import transaction
 from django.db.models import Q
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
 
+from gongjian import clock
 from gongjian.audit.services import record
 from gongjian.campaigns.models import Milestone, Task
 from gongjian.dispatch.models import ProgressReport, ReportingPeriod
-from gongjian.projects.rules import evaluate_project, load_project_facts
-from gongjian.supervision import ladder
+from gongjian.supervision import ladder, registry
 from gongjian.supervision.evaluate import MilestoneFacts, TaskFacts, card_color, evaluate
 from gongjian.supervision.models import Blocker, Card, CardOverride, Notice, Rule, SupervisionRun, TaskWatch
 from gongjian.supervision.rules import effective_rules
@@ -135,19 +138,25 @@ def supervise(*, on: date, actor=None) -> dict:
     red_periods = max((r["report_missing"]["red_periods"] for r in rules.values() if "report_missing" in r),
                       default=2)
     facts = load_facts(on, red_periods)
-    projects = load_project_facts(on)
-    project_rules = rules_by_campaign({row["campaign_id"] for row, _ in facts if row["id"] in projects}, "project")
+    # Items of a registered kind (a project is a task) get that kind's rules on top of the task rules.
+    kinds = {kind: loader(on) for kind, loader in registry.fact_loaders().items()}
+    kind_of = {task_id: kind for kind, items in kinds.items() for task_id in items}
+    kind_rules = {kind: rules_by_campaign({row["campaign_id"] for row, _ in facts if kind_of.get(row["id"]) == kind},
+                                          kind) for kind in kinds}
+    evaluators = {kind: registry.evaluators(kind) for kind in kinds}
     watches = {task_id: (as_of, state, before) for task_id, as_of, state, before in
                TaskWatch.objects.filter(task__in=open_tasks(on)).values_list("task_id", "as_of", "state", "before")}
     cards, new_watches, candidates = [], [], []
     colors = {"red": 0, "yellow": 0, "green": 0}
     rule_counts: dict[str, int] = defaultdict(int)
     for row, task_facts in facts:
-        project = projects.get(row["id"])
-        campaign_rules = (project_rules if project is not None else rules)[row["campaign_id"]]
+        kind = kind_of.get(row["id"])
+        campaign_rules = (kind_rules[kind] if kind is not None else rules)[row["campaign_id"]]
         findings = evaluate(task_facts, campaign_rules, on, calendar)
-        if project is not None:
-            findings += evaluate_project(project, campaign_rules, on, calendar)
+        if kind is not None:
+            item = kinds[kind][row["id"]]
+            findings += [f for spec in evaluators[kind] if spec.code in campaign_rules
+                         for f in spec.evaluate(item, campaign_rules, on, calendar) if f is not None]
         color = card_color(findings)
         colors[color] += 1
         for f in findings:
@@ -174,4 +183,13 @@ def supervise(*, on: date, actor=None) -> dict:
         SupervisionRun.objects.update_or_create(date=on, defaults={"seconds": summary["seconds"], "summary": summary})
         record(actor=actor, actor_name="system" if actor is None else "", event="supervision.run",
                object_type="supervision.run", object_id=on.isoformat(), changes=summary)
+    # Registered steps (the tickets' SLA clocks, …) write in their own transactions: one failing step leaves the
+    # day's cards in place, and re-running the day repeats every step idempotently.
+    general = effective_rules(Rule.objects.filter(campaign__isnull=True, task_kind="").values("code", "enabled", "params"))
+    summary["steps"] = {name: step(on=on, rules=general) for name, step in registry.steps().items()}
     return summary
+
+
+@db_periodic_task(crontab(minute="0", hour="1"))
+def supervise_daily():
+    supervise(on=clock.today())
