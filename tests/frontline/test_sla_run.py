@@ -71,7 +71,7 @@ def _history(cast, n: int):
     for row in generate_tickets(n, 5, towns=TOWNS, departments=DEPARTMENTS):
         ticket = services.ticket_create(actor=None, category=category, text=row["text"],
                                         source="web", town=units[row["town"]])
-        ticket = services.ticket_dispatch(actor=cast.office, ticket=ticket, unit=units[row["unit"]])
+        ticket = services.ticket_assign(actor=cast.office, ticket=ticket, unit=units[row["unit"]])
         services.ticket_sign(actor=_editor(units[row["unit"]]), ticket=ticket)
 
 
