@@ -296,7 +296,7 @@ def _insert_ticket(actor, category, text, source, town, grid, lat, lng, photo, w
 
 
 def ticket_assign(*, actor, ticket: Ticket, unit: Unit, urgent: bool | None = None,
-                    category: Category | None = None, note: str = "") -> Ticket:
+                  category: Category | None = None, note: str = "") -> Ticket:
     """Assign (派单) a received or returned ticket to a unit, or reassign (改派) one not yet signed. Named apart
     from the monthly reporting app (dispatch, 每月调度)."""
     if unit is None or not unit.is_active or unit.kind not in DISPATCHABLE_KINDS:

@@ -78,10 +78,10 @@ def test_dispatch_sends_after_commit_not_inside_the_transaction(cast, make_ticke
 def test_a_failing_transaction_sends_nothing(cast, make_ticket, bot, queue, with_email,
                                              django_capture_on_commit_callbacks):
     ticket = make_ticket()
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            services.ticket_assign(actor=cast.office, ticket=ticket, unit=cast.unit_a)
-            raise RuntimeError("a later step of the same transaction fails")
+    with (django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(RuntimeError),
+          transaction.atomic()):
+        services.ticket_assign(actor=cast.office, ticket=ticket, unit=cast.unit_a)
+        raise RuntimeError("a later step of the same transaction fails")
     assert callbacks == [] and bot.received == [] and mail.outbox == []
     assert not Notification.objects.exists()
     ticket.refresh_from_db()
