@@ -2,6 +2,7 @@
 the data flow puts to its right (function-level imports and import_module strings included)."""
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -82,3 +83,32 @@ def test_the_walk_catches_a_backward_import(tmp_path, monkeypatch):
     (fake / "supervision" / "late.py").write_text("def f():\n    from gongjian.projects.rules import register\n")
     monkeypatch.setitem(globals(), "PACKAGE", fake)
     assert backward_imports("supervision") == ["gongjian/supervision/late.py:2 imports gongjian.projects.rules.register"]
+
+
+def _documents() -> list[Path]:
+    root = PACKAGE.parent
+    return [root / "README.md", *sorted((root / "docs").glob("*.md"))]
+
+
+def test_readme_and_docs_point_only_inside_the_repository():
+    root = PACKAGE.parent
+    for doc in _documents():
+        text = doc.read_text(encoding="utf-8")
+        assert "../" not in text and "/work/" not in text and "/home/" not in text, doc.name
+        for target in re.findall(r"\]\(([^)#]+)\)", text):
+            if "://" in target:
+                continue
+            assert (doc.parent / target).resolve().is_relative_to(root), (doc.name, target)
+            assert (doc.parent / target).exists(), (doc.name, target)
+
+
+def test_code_cites_only_documents_inside_the_repository():
+    root = PACKAGE.parent
+    cited = set()
+    for path in [*PACKAGE.rglob("*.py"), *(root / "tests").rglob("*.py")]:
+        if path == Path(__file__).resolve():
+            continue
+        text = path.read_text(encoding="utf-8")
+        assert "../shared" not in text and "RULES.md" not in text and "DESIGN.md" not in text, path
+        cited.update(re.findall(r"docs/[a-z_]+\.md", text))
+    assert cited and all((root / name).exists() for name in cited), cited

@@ -1,4 +1,4 @@
-"""The default indicators (RULES.md §5). Each reads its events in a few bulk queries and returns one item per event
+"""The default indicators (docs/rules.md §5). Each reads its events in a few bulk queries and returns one item per event
 that earns or loses points; the `rule` text is the indicator's 计分口径, shown on the scheme page and in the
 unit breakdown.
 

@@ -343,7 +343,7 @@ class TicketRatesSerializer(serializers.Serializer):
 
 
 class TicketRatesViewSet(viewsets.ViewSet):
-    """The three rates per unit for a month (RULES.md §6), as assessment reads them."""
+    """The three rates per unit for a month (docs/rules.md §6), as assessment reads them."""
 
     @extend_schema(parameters=[OpenApiParameter("month", str, description="YYYY-MM", required=True)],
                    responses=TicketRatesSerializer(many=True))

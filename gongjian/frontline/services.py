@@ -1,6 +1,6 @@
 """Writes on tickets, categories, duty lists and Open311 keys. Keyword-only, atomic, audited.
 
-Ticket states (DESIGN.md): received → dispatched → signed → in_progress → replied → visited → closed;
+Ticket states (docs/architecture.md): received → dispatched → signed → in_progress → replied → visited → closed;
 dispatched → returned (the unit asks with a reason within 2 working days, the dispatcher approves) → dispatched
 (reassigned); replied → visited (unsatisfied) → in_progress (redo); a held ticket may be extended once, by the
 dispatcher's approval. Every step writes a timeline event and an audit event in one transaction.

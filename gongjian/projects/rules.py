@@ -1,4 +1,4 @@
-"""Cards on major projects (RULES.md §2), evaluated monthly.
+"""Cards on major projects (docs/rules.md §2), evaluated monthly.
 
 `evaluate_project` is pure (tests call it directly); `load_project_facts` loads every open project's facts in a fixed
 number of queries for the daily supervision run, which adds these findings to the task rules' findings."""

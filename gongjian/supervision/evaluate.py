@@ -1,4 +1,4 @@
-"""The pure half of supervision: from a task's facts on a day, the findings of every rule (RULES.md §1, §3).
+"""The pure half of supervision: from a task's facts on a day, the findings of every rule (docs/rules.md §1, §3).
 
 No database here: the daily run loads facts in bulk and calls `evaluate` per task; tests call it directly."""
 

@@ -18,7 +18,7 @@ from gongjian.campaigns.models import Milestone, Task
 from gongjian.dispatch.models import ProgressReport, ReportingPeriod
 from gongjian.supervision import ladder, registry
 from gongjian.supervision.evaluate import MilestoneFacts, TaskFacts, card_color, evaluate
-from gongjian.supervision.models import Blocker, Card, CardOverride, Notice, Rule, SupervisionRun, TaskWatch
+from gongjian.supervision.models import Blocker, Card, CardOverride, EscalationState, Notice, Rule, SupervisionRun
 from gongjian.supervision.rules import effective_rules
 from gongjian.workdays import days
 
@@ -144,9 +144,9 @@ def supervise(*, on: date, actor=None) -> dict:
     kind_rules = {kind: rules_by_campaign({row["campaign_id"] for row, _ in facts if kind_of.get(row["id"]) == kind},
                                           kind) for kind in kinds}
     evaluators = {kind: registry.evaluators(kind) for kind in kinds}
-    watches = {task_id: (as_of, state, before) for task_id, as_of, state, before in
-               TaskWatch.objects.filter(task__in=open_tasks(on)).values_list("task_id", "as_of", "state", "before")}
-    cards, new_watches, candidates = [], [], []
+    escalation_states = {task_id: (as_of, state, before) for task_id, as_of, state, before in
+               EscalationState.objects.filter(task__in=open_tasks(on)).values_list("task_id", "as_of", "state", "before")}
+    cards, new_states, candidates = [], [], []
     colors = {"red": 0, "yellow": 0, "green": 0}
     rule_counts: dict[str, int] = defaultdict(int)
     for row, task_facts in facts:
@@ -163,19 +163,19 @@ def supervise(*, on: date, actor=None) -> dict:
             rule_counts[f.rule] += 1
         cards.append(Card(task_id=row["id"], date=on, color=color, findings=[f.as_dict() for f in findings],
                           overridden=task_facts.override is not None))
-        watch = watches.get(row["id"])
-        base = (watch[2] if watch[0] == on else watch[1]) if watch else {}
+        previous = escalation_states.get(row["id"])
+        base = (previous[2] if previous[0] == on else previous[1]) if previous else {}
         if "escalation" in campaign_rules:
             state, due = ladder.step(base, color, on, campaign_rules["escalation"], calendar)
             candidates.extend(_notice(row, e, on) for e in due)
         else:
             state = base
-        new_watches.append(TaskWatch(task_id=row["id"], as_of=on, state=state, before=base))
+        new_states.append(EscalationState(task_id=row["id"], as_of=on, state=state, before=base))
     with transaction.atomic():
         Card.objects.filter(date=on).delete()
         Card.objects.bulk_create(cards, batch_size=2000)
-        TaskWatch.objects.filter(task__in=open_tasks(on)).delete()
-        TaskWatch.objects.bulk_create(new_watches, batch_size=2000)
+        EscalationState.objects.filter(task__in=open_tasks(on)).delete()
+        EscalationState.objects.bulk_create(new_states, batch_size=2000)
         notices = _new_notices(candidates + escalate_blockers(on))
         Notice.objects.bulk_create(notices, batch_size=1000)
         summary = {"date": on.isoformat(), "colors": colors, "rules": dict(sorted(rule_counts.items())),

@@ -1,4 +1,4 @@
-"""Open311 GeoReport v2 (reference/open311.md) driven in both formats, as a public client and an API-key holder
+"""Open311 GeoReport v2 (the GeoReport v2 specification) driven in both formats, as a public client and an API-key holder
 would, including the exact calls of the `georeport` PyPI client (GET-only: services, definition, requests)."""
 
 import json

@@ -1,4 +1,4 @@
-"""Every transition of the ticket state machine (DESIGN.md), every refused one, and the audit trail each leaves."""
+"""Every transition of the ticket state machine (docs/architecture.md), every refused one, and the audit trail each leaves."""
 
 from datetime import date
 

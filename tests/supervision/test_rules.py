@@ -1,4 +1,4 @@
-"""Each rule of RULES.md §1 and §3 at its boundaries, on the real 2023 calendar."""
+"""Each rule of docs/rules.md §1 and §3 at its boundaries, on the real 2023 calendar."""
 
 from datetime import date
 

@@ -1,4 +1,4 @@
-"""The daily run against the database: cards, the escalation ladder of RULES.md §1 (each notice once), blockers."""
+"""The daily run against the database: cards, the escalation ladder of docs/rules.md §1 (each notice once), blockers."""
 
 import json
 from datetime import date
