@@ -43,18 +43,21 @@ def rules_by_campaign(campaign_ids: set[int], task_kind: str = "task") -> dict[i
 
 
 def _report_facts(on: date, red_periods: int) -> tuple[dict[int, int], dict[int, int], list[ReportingPeriod]]:
-    """(task → consecutive past-due periods unreported, task → returns in the current period, past-due periods)."""
+    """(task → consecutive past-due periods unreported, task → returns of the report that is due, past-due periods).
+
+    The report that is due is the last closed month's (due early this month) or the running month's; its returns
+    count whenever they happened, so a February report returned twice in March still counts on 31 March."""
     months = ReportingPeriod.objects.filter(kind=ReportingPeriod.Kind.MONTH)
     past_due = list(months.filter(due_on__lt=on).order_by("-start")[:max(red_periods, 1)])
-    current = months.filter(start__lte=on).order_by("-start").first()
+    due = [p.id for p in months.filter(start__lte=on).order_by("-start")[:2]]
     reported: dict[int, set[int]] = defaultdict(set)
     returns: dict[int, int] = {}
-    period_ids = [p.id for p in past_due] + ([current.id] if current else [])
+    period_ids = {p.id for p in past_due} | set(due)
     rows = ProgressReport.objects.filter(period_id__in=period_ids, task__status__in=Task.OPEN_STATUSES)
     for task_id, period_id, state, return_count in rows.values_list("task_id", "period_id", "state", "return_count"):
         if state in REPORTED:
             reported[period_id].add(task_id)
-        if current is not None and period_id == current.id:
+        if period_id in due:
             returns[task_id] = max(returns.get(task_id, 0), return_count)
     return reported, returns, past_due
 
