@@ -10,6 +10,7 @@ from datetime import date
 from gongjian.supervision import registry
 
 RED, YELLOW, GREEN = "red", "yellow", "green"
+WARNING = "warning"  # shown beside the card; changes neither its colour nor the score
 _RANK = {GREEN: 0, YELLOW: 1, RED: 2}
 
 
@@ -46,7 +47,7 @@ class Finding:
 
 
 def worst(findings: list[Finding]) -> str:
-    return max((f.color for f in findings), key=_RANK.__getitem__, default=GREEN)
+    return max((f.color for f in findings if f.color in _RANK), key=_RANK.__getitem__, default=GREEN)
 
 
 def card_color(findings: list[Finding]) -> str:
@@ -57,6 +58,11 @@ def card_color(findings: list[Finding]) -> str:
 
 def _md(d: date) -> str:
     return f"{d.month}月{d.day}日"
+
+
+def _date_text(d: date, on: date) -> str:
+    """3月5日 this year, 2024年3月5日 any other year."""
+    return _md(d) if d.year == on.year else f"{d.year}年{_md(d)}"
 
 
 def expected_progress(task: TaskFacts, on: date, calendar) -> float:
@@ -170,18 +176,27 @@ def _returned_twice(task, rules, on, cal):
 
 
 def _forecast_late(task, rules, on, cal):
-    if on > task.deadline or len(task.history) < rules["forecast_late"]["min_points"]:
+    """An early warning (docs/rules.md §3): beside the card unless the campaign lets it light yellow."""
+    params = rules["forecast_late"]
+    if on > task.deadline or len(task.history) < max(params["min_points"], 1):
         return
     finish = forecast_finish(task, cal)
     if finish is None:
         return
+    color = YELLOW if params["lights_yellow"] else WARNING
     if finish is STALLED:
-        yield Finding("forecast_late", YELLOW, "进度停滞，按当前速度无法按期完成", {"forecast": None})
+        yield Finding("forecast_late", color, "预警：进度停滞，按当前速度无法按期完成", {"forecast": None})
         return
     late = cal.between(task.deadline, finish)
-    if late > 0:
-        yield Finding("forecast_late", YELLOW, f"按当前进度预计逾期{late}个工作日（预计{_md(finish)}完成）",
-                      {"forecast": finish.isoformat(), "late_workdays": late})
+    if late <= 0:
+        return
+    if cal.between(on, finish) > params["horizon_workdays"]:
+        yield Finding("forecast_late", color, "预警：按当前速度一年内无法完成，将超过办结时限",
+                      {"forecast": None, "beyond_workdays": params["horizon_workdays"]})
+        return
+    yield Finding("forecast_late", color,
+                  f"预警：按当前进度预计{_date_text(finish, on)}完成，超过办结时限{late}个工作日",
+                  {"forecast": finish.isoformat(), "late_workdays": late})
 
 
 # Registration order is the order of a card's findings.
@@ -193,7 +208,8 @@ for _code, _name, _params, _evaluate, _source in (
     ("progress_lag", "进度滞后于序时进度", {"yellow_points": 10, "red_points": 30}, _progress_lag, "docs/rules.md §1"),
     ("report_missing", "未按时报送进展", {"red_periods": 2}, _report_missing, "docs/rules.md §1"),
     ("returned_twice", "填报两次被退回", {"times": 2}, _returned_twice, "docs/rules.md §1"),
-    ("forecast_late", "预计逾期", {"min_points": 1}, _forecast_late, "docs/rules.md §3"),
+    ("forecast_late", "预计逾期", {"min_points": 3, "horizon_workdays": 250, "lights_yellow": 0}, _forecast_late,
+     "docs/rules.md §3"),
 ):
     registry.register_rule(code=_code, name=_name, params=_params, evaluate=_evaluate, source=_source)
 registry.register_rule(code="escalation", name="升级督办", source="docs/rules.md §1",
