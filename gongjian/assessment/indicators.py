@@ -1,4 +1,4 @@
-"""The default indicators (RULES.md §5). Each reads its events in a few bulk queries and returns one item per event
+"""The default indicators (docs/rules.md §5). Each reads its events in a few bulk queries and returns one item per event
 that earns or loses points; the `rule` text is the indicator's 计分口径, shown on the scheme page and in the
 unit breakdown.
 
@@ -23,7 +23,7 @@ from gongjian.assessment.registry import Item
 from gongjian.campaigns.models import Task
 from gongjian.dispatch.models import ProgressReport, ReportingPeriod
 from gongjian.supervision.models import Blocker, Card, Color, Notice
-from gongjian.supervision.rules import RULE_NAMES
+from gongjian.supervision.rules import rule_names
 from gongjian.workdays import days
 
 # Tasks that were handed to a unit: drafts were never assigned; suspended and cancelled tasks are not judged.
@@ -183,7 +183,8 @@ def card_counts(period: Period) -> dict[int, tuple[int, int]]:
 
 
 def _rules_text(findings, color: str) -> str:
-    names = [RULE_NAMES.get(f.get("rule"), "人工亮牌" if f.get("rule") == "override" else f.get("rule", ""))
+    labels = rule_names()
+    names = [labels.get(f.get("rule"), "人工亮牌" if f.get("rule") == "override" else f.get("rule", ""))
              for f in findings or () if f.get("color") == color]
     return "、".join(dict.fromkeys(n for n in names if n))
 

@@ -7,7 +7,7 @@ from django.test import override_settings
 
 from gongjian.demo import assessment, bulletins, campaign, frontline, inspections, org, projects, reports
 from gongjian.demo.org import ACCOUNTS, DEMO_PASSWORD, LEADERS
-from gongjian.supervision.run import supervise
+from gongjian.supervision.jobs import supervise
 from gongjian.workdays import days
 
 DEMO_TODAY = date(2023, 3, 31)
