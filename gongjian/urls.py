@@ -14,6 +14,7 @@ from gongjian.org import admin_views as org_admin_views
 from gongjian.org import api as org_api
 from gongjian.org import views as org_views
 from gongjian.projects import api as projects_api
+from gongjian.setup import views as setup_views
 from gongjian.supervision import api as supervision_api
 from gongjian.workdays import views as workday_views
 
@@ -44,9 +45,9 @@ urlpatterns = [
     path("org/users/<int:user_id>/", org_admin_views.user_detail, name="user_detail"),
     path("org/users/<int:user_id>/roles/", org_admin_views.user_roles, name="user_roles"),
     path("org/users/<int:user_id>/<str:action>/", org_admin_views.user_action, name="user_action"),
-    path("org/import/", org_admin_views.org_import, name="org_import"),
-    path("org/import/template.xlsx", org_admin_views.org_template, name="org_template"),
-    path("org/export.xlsx", org_admin_views.org_export, name="org_export"),
+    path("org/import/", setup_views.org_import, name="org_import"),
+    path("org/import/template.xlsx", setup_views.org_template, name="org_template"),
+    path("org/export.xlsx", setup_views.org_export, name="org_export"),
     path("workdays/", workday_views.year_view, name="workday_year"),
     path("audit/", audit_views.audit_list, name="audit_list"),
     path("", include("gongjian.campaigns.urls")),

@@ -16,9 +16,9 @@ LAYERS = {
     "dispatch": 2,
     "supervision": 3,
     "projects": 4, "frontline": 4, "messaging": 4,
-    "assessment": 5,
+    "assessment": 5, "inspections": 5,
     "bulletins": 6, "cockpit": 6,
-    "demo": 7, "bench": 7, "ops": 7,
+    "demo": 7, "bench": 7, "ops": 7, "setup": 7,
 }
 CHECKED = ("audit", "org", "workdays", "campaigns", "dispatch", "supervision")
 # Leaf helpers outside the apps that import no app themselves (checked below), usable everywhere.

@@ -1,5 +1,5 @@
-"""The administrators' pages of day one: the system administrator imports units and people, the security
-administrator opens, disables, unlocks and resets accounts and assigns roles. Every write goes through a service."""
+"""The security administrator's pages: open, disable, unlock and reset accounts and assign roles. Every write goes
+through a service."""
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -11,8 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from gongjian.errors import UserError
 from gongjian.forms_util import add_user_error
-from gongjian.listing import xlsx_response
-from gongjian.org import orgsheet, services
+from gongjian.org import services
 from gongjian.org.access import has_role, require
 from gongjian.org.models import ADMIN_ROLES, Person, Role, RoleGrant, Unit
 
@@ -20,44 +19,8 @@ User = get_user_model()
 ROLE_CHOICES = [(r.value, r.label) for r in Role]
 
 
-def _require_system_admin(request) -> None:
-    require(has_role(request.user, Role.SYSTEM_ADMIN))
-
-
 def _require_security_admin(request) -> None:
     require(has_role(request.user, Role.SECURITY_ADMIN))
-
-
-@require_http_methods(["GET", "POST"])
-def org_import(request):
-    _require_system_admin(request)
-    context: dict = {}
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        commit = request.POST.get("commit") == "1"
-        if upload is None:
-            context["error"] = "请选择要上传的 .xlsx 文件"
-            return render(request, "org/org_import.html", context, status=400)
-        try:
-            result = orgsheet.import_org(actor=request.user, data=upload.read(), commit=commit)
-        except UserError as exc:
-            context["error"] = exc.message
-            return render(request, "org/org_import.html", context, status=400)
-        context.update({"result": result, "committed": commit and not result.errors})
-        return render(request, "org/org_import.html", context, status=400 if result.errors else 200)
-    return render(request, "org/org_import.html", context)
-
-
-@require_GET
-def org_template(request):
-    _require_system_admin(request)
-    return xlsx_response(orgsheet.template(), "单位人员导入模板")
-
-
-@require_GET
-def org_export(request):
-    _require_system_admin(request)
-    return xlsx_response(orgsheet.export(), "单位人员")
 
 
 class AccountForm(forms.Form):

@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 
 from gongjian.campaigns.models import Task
 from gongjian.dispatch.models import ProgressReport, ReportingPeriod
-from gongjian.org.orgsheet import template
+from gongjian.setup.orgsheet import template
 from gongjian.supervision.models import Card
 from tests.browser.conftest import login
 

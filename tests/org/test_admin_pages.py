@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from gongjian.audit.models import AuditEvent
 from gongjian.org.models import Person, Role, RoleGrant, Unit
-from gongjian.org.orgsheet import template
+from gongjian.setup.orgsheet import template
 
 pytestmark = pytest.mark.django_db
 

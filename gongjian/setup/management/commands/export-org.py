@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from gongjian.org.orgsheet import export, template
+from gongjian.setup.orgsheet import export, template
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from gongjian.errors import UserError
-from gongjian.org.orgsheet import import_org
+from gongjian.setup.orgsheet import import_org
 
 
 class Command(BaseCommand):

@@ -16,7 +16,7 @@ from gongjian.audit.models import AuditEvent
 from gongjian.campaigns.models import Campaign, FocusArea
 from gongjian.errors import UserError
 from gongjian.org.models import Person, Role, RoleGrant, Unit
-from gongjian.org.orgsheet import PEOPLE_COLUMNS, UNIT_COLUMNS, export, import_org, template
+from gongjian.setup.orgsheet import PEOPLE_COLUMNS, UNIT_COLUMNS, export, import_org, template
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
