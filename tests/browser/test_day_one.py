@@ -8,7 +8,6 @@ With GONGJIAN_MANUAL_SHOTS set, the same journey saves the user manual's screens
 import io
 import json
 import os
-import re
 from datetime import date
 from pathlib import Path
 
@@ -153,6 +152,7 @@ def test_day_one_from_an_empty_database(live_server, open_page, settings, tmp_pa
     first_login(phone, base, "cgz_editor", town_pw, "Town#2026abcd")
     town_task = tasks[0]
     phone.goto(f"{base}/dispatch/?period={march.pk}")
+    shot(phone, "editor-queue-phone")
     phone.click(f"a[href='/dispatch/tasks/{town_task.pk}/periods/{march.pk}/']")
     phone.fill("textarea[name=work_done]", "完成4个小区改造方案评审，2个小区已进场施工。")
     phone.fill("input[name=percent]", "30")
@@ -170,6 +170,8 @@ def test_day_one_from_an_empty_database(live_server, open_page, settings, tmp_pa
         office.click("form[action$='/approve/'] button")
     report.refresh_from_db()
     assert report.state == "approved"
+    office.goto(f"{base}/dispatch/?period={march.pk}")
+    shot(office, "office-queue")
 
     # The department's liaison sees its task waiting, and never reports; after the due day the daily run lights
     # its card.
@@ -192,5 +194,5 @@ def test_day_one_from_an_empty_database(live_server, open_page, settings, tmp_pa
     assert tasks[1].title[:10] in mayor.content()
     shot(mayor, "leader-cards")
     mayor.goto(f"{base}/tasks/{tasks[1].pk}/")
-    assert re.search("未按时报送|未报送", mayor.content())
+    mayor.wait_for_selector("text=未按时报送本期进展")  # the card history arrives by htmx after the page
     shot(mayor, "leader-task")
