@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "gongjian.frontline",
     "gongjian.assessment",
     "gongjian.bulletins",
+    "gongjian.documents",
     "gongjian.cockpit",
     "gongjian.bench",
     "gongjian.demo",

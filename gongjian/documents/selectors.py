@@ -1,0 +1,23 @@
+"""Reads on documents: the letter a document becomes, and its files."""
+
+from gongjian.documents import builder
+from gongjian.documents.models import Document
+from gongjian.documents.services import letterhead
+
+
+def letter_of(document: Document) -> builder.Letter:
+    head = letterhead()
+    return builder.Letter(
+        authority=head.authority, title=document.title, body=document.body.splitlines(), signature=head.signature,
+        issued_on=document.issued_on, number=document.number, signer=document.signer_name,
+        recipient=document.recipient, cc=document.cc, printer=head.printer,
+        seal=bytes(head.seal) if head.seal and document.is_signed else None,
+    )
+
+
+def docx_of(document: Document) -> bytes:
+    return builder.build(letter_of(document))
+
+
+def file_name(document: Document, suffix: str) -> str:
+    return f"{document.number or document.get_doc_type_display() + '（草稿）'}-{document.title[:30]}.{suffix}"
