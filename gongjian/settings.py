@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "gongjian.assessment",
     "gongjian.bulletins",
     "gongjian.documents",
+    "gongjian.matters",
     "gongjian.cockpit",
     "gongjian.bench",
     "gongjian.demo",

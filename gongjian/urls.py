@@ -8,7 +8,9 @@ from gongjian.bulletins import api as bulletins_api
 from gongjian.campaigns import api as campaigns_api
 from gongjian.cockpit import api as cockpit_api
 from gongjian.dispatch import api as dispatch_api
+from gongjian.documents import api as documents_api
 from gongjian.frontline import api as frontline_api
+from gongjian.matters import api as matters_api
 from gongjian.org import api as org_api
 from gongjian.org import views as org_views
 from gongjian.projects import api as projects_api
@@ -23,7 +25,8 @@ router.register("milestones", campaigns_api.MilestoneViewSet, basename="mileston
 router.register("dependencies", campaigns_api.DependencyViewSet, basename="dependency")
 router.register("reporting-periods", dispatch_api.PeriodViewSet, basename="reporting-period")
 router.register("reports", dispatch_api.ReportViewSet, basename="report")
-for module in (projects_api, supervision_api, frontline_api, assessment_api, bulletins_api, cockpit_api):
+for module in (projects_api, supervision_api, frontline_api, assessment_api, bulletins_api, cockpit_api,
+               matters_api, documents_api):
     module.register(router)
 
 urlpatterns = [

@@ -21,3 +21,14 @@ def docx_of(document: Document) -> bytes:
 
 def file_name(document: Document, suffix: str) -> str:
     return f"{document.number or document.get_doc_type_display() + '（草稿）'}-{document.title[:30]}.{suffix}"
+
+
+def file_response(content: bytes, document: Document, suffix: str, content_type: str):
+    from urllib.parse import quote
+
+    from django.http import HttpResponse
+
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = (f"attachment; filename=\"document.{suffix}\"; "
+                                       f"filename*=UTF-8''{quote(file_name(document, suffix))}")
+    return response
