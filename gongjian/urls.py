@@ -48,6 +48,8 @@ urlpatterns = [
     path("", include("gongjian.assessment.urls")),
     path("", include("gongjian.bulletins.urls")),
     path("", include("gongjian.cockpit.urls")),
+    path("", include("gongjian.matters.urls")),
+    path("", include("gongjian.documents.urls")),
     path("api/v1/me/", org_api.me, name="api_me"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
