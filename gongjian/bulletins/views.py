@@ -44,7 +44,7 @@ def _target(request, campaign_id: int, month: str) -> tuple[Campaign, Bulletin]:
 @require_GET
 def bulletin_index(request):
     access.require_office(request.user)
-    latest = Campaign.objects.order_by("-year", "-id").first()
+    latest = Campaign.objects.order_by("routine", "-year", "-id").first()
     form = MonthForm(request.GET or None, initial={"campaign": latest, "month": f"{clock.today():%Y-%m}"})
     status = 200
     if form.is_bound:

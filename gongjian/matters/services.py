@@ -40,7 +40,8 @@ def container(year: int) -> Campaign:
     """The year's 日常督办 campaign, created on first use."""
     campaign, created = Campaign.objects.get_or_create(
         name=f"{year}年日常督办", defaults={"year": year, "start": date(year, 1, 1), "end": date(year, 12, 31),
-                                         "description": "领导批示、会议议定、上级交办、建议提案等日常督办事项"})
+                                         "description": "领导批示、会议议定、上级交办、建议提案等日常督办事项",
+                                         "routine": True})
     if created:
         record(actor=None, event="campaign.create", obj=campaign, changes={"name": campaign.name, "year": year})
     return campaign
@@ -175,7 +176,7 @@ def meeting_item_create(*, actor, meeting: Meeting, title: str, lead_unit: Unit,
         raise UserError(f"办结时限早于会议日期{meeting.held_on.isoformat()}", "invalid", field="deadline")
     base, co_units = _base(title=title, lead_unit=lead_unit, deadline=deadline, co_units=co_units,
                            source=Task.Source.MEETING, description=description,
-                           start=min(max(meeting.held_on, clock.today()), deadline))
+                           start=min(meeting.held_on, deadline))
     item = _save(MeetingItem(**base, meeting=meeting, source_sentence=meeting.title), co_units, actor=actor,
                  event="meeting_item.create", changes={"meeting": meeting.title})
     if assign:
@@ -324,13 +325,14 @@ def handling_report(*, actor, item: Task, text: str) -> HandlingReport:
     involved = item.lead_unit_id == unit_id or item.co_units.filter(pk=unit_id).exists()
     if not (involved and can_edit_for_unit(actor, unit_id)):
         raise UserError("只有承办单位的填报员可以报送办理情况", "forbidden", status=403)
-    if not item.is_open:
+    current = Task.objects.select_for_update().get(pk=item.pk)
+    if not current.is_open:
         raise Conflict("该事项不在办理中", "bad_transition")
     report = HandlingReport.objects.create(task=item, unit_id=unit_id, created_by=actor,
                                            text=_text(text, "text", "办理情况", max_length=10000))
     record(actor=actor, event="matter.report", obj=item, changes={"unit": unit_id})
-    if item.status == Task.Status.ASSIGNED:
-        task_services.task_transition(actor=actor, task=item, to=Task.Status.IN_PROGRESS)
+    if current.status == Task.Status.ASSIGNED:
+        task_services.task_transition(actor=actor, task=current, to=Task.Status.IN_PROGRESS)
     return report
 
 
@@ -360,6 +362,7 @@ def matter_split(*, actor, item: Task, title: str, lead_unit: Unit, deadline: da
     village in the title); each sub-item is due no later than the item."""
     if not can_edit_for_unit(actor, item.lead_unit_id):
         raise UserError("只有牵头单位的填报员可以分解事项", "forbidden", status=403)
+    item = Task.objects.select_for_update().select_related("campaign").get(pk=item.pk)
     if not item.is_open:
         raise Conflict("该事项不在办理中，不能分解", "bad_transition")
     if lead_unit is None or (lead_unit.pk != item.lead_unit_id and lead_unit.parent_id != item.lead_unit_id):
