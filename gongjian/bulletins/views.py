@@ -116,6 +116,24 @@ def bulletin_xlsx(request, campaign_id: int, month: str):
 
 
 @require_POST
+def bulletin_to_document(request, campaign_id: int, month: str):
+    """A published bulletin goes out as an official 通报: drafted here, then reviewed and signed (公文)."""
+    from gongjian.documents import services as document_services
+    from gongjian.documents.models import DocType, Document
+
+    _, bulletin = _target(request, campaign_id, month)
+    if not bulletin.is_published:
+        raise Http404
+    existing = Document.objects.filter(bulletin=bulletin).first()
+    if existing is None:
+        content = selectors.document(bulletin)
+        existing = document_services.document_create(
+            actor=request.user, doc_type=DocType.BULLETIN, title=bulletin.title, bulletin=bulletin,
+            body=f"{documents.overall_text(content)}\n（正文及附表见通报）", recipient="各镇（街道、经济开发区）、市直各部门")
+    return redirect("document_detail", pk=existing.pk)
+
+
+@require_POST
 def bulletin_publish(request, campaign_id: int, month: str):
     campaign, bulletin = _target(request, campaign_id, month)
     try:

@@ -16,6 +16,18 @@ def letter_of(document: Document) -> builder.Letter:
 
 
 def docx_of(document: Document) -> bytes:
+    if document.bulletin_id:
+        # The monthly 通报 keeps its own sections and tables on the same page (bulletins.documents).
+        from gongjian.bulletins import documents as bulletin_documents
+        from gongjian.bulletins import selectors as bulletin_selectors
+
+        content = bulletin_selectors.document(document.bulletin)
+        head = letterhead()
+        content |= {"authority": head.authority, "cc": document.cc}
+        if document.is_signed:
+            content |= {"document_number": document.number, "signer": document.signer_name,
+                        "issued_on": document.issued_on.isoformat()}
+        return bulletin_documents.build_docx(content)
     return builder.build(letter_of(document))
 
 
