@@ -77,7 +77,7 @@ class ProposalSerializer(_ItemSerializer):
                             "answer_text", "answer_class", "answered_on", "satisfaction", "satisfaction_on"]
 
 
-class ReportSerializer(serializers.Serializer):
+class HandlingReportSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=10000)
 
 
@@ -112,12 +112,12 @@ class _ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
     def _created(self, item):
         return Response(self.get_serializer_class()(item).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ReportSerializer, responses=TaskRefSerializer)
+    @extend_schema(request=HandlingReportSerializer, responses=TaskRefSerializer)
     @action(detail=True, methods=["post"])
     def reports(self, request, pk=None):
         """办理情况: a lead or co-unit reports how it handled the item."""
         item = self.get_object()
-        services.handling_report(actor=request.user, item=item, **self._valid(ReportSerializer))
+        services.handling_report(actor=request.user, item=item, **self._valid(HandlingReportSerializer))
         return Response(TaskRefSerializer(Task.objects.get(pk=item.pk)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=TaskRefSerializer)
@@ -185,6 +185,7 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     """Meetings whose decisions are supervised (office only)."""
 
     serializer_class = MeetingSerializer
+    queryset = Meeting.objects.none()  # for the schema; requests use get_queryset
 
     def get_queryset(self):
         require(is_office(self.request.user))
@@ -223,18 +224,18 @@ class AssignmentViewSet(_ItemViewSet):
         require(is_office(request.user))
         return self._created(services.assignment_create(actor=request.user, **self._valid(AssignmentSerializer)))
 
-    class ReplySerializer(serializers.Serializer):
+    class UpstreamReplySerializer(serializers.Serializer):
         reply_text = serializers.CharField(max_length=5000)
         replied_on = serializers.DateField(required=False)
 
-    @extend_schema(request=ReplySerializer, responses=AssignmentSerializer)
+    @extend_schema(request=UpstreamReplySerializer, responses=AssignmentSerializer)
     @action(detail=True, methods=["post"])
     def reply(self, request, pk=None):
         """Record the report sent upstream (office)."""
         item = self.get_object()
         require(is_office(request.user))
         return Response(AssignmentSerializer(services.assignment_reply(
-            actor=request.user, assignment=item, **self._valid(self.ReplySerializer))).data)
+            actor=request.user, assignment=item, **self._valid(self.UpstreamReplySerializer))).data)
 
 
 class ProposalViewSet(_ItemViewSet):

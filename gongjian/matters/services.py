@@ -328,7 +328,7 @@ def handling_report(*, actor, item: Task, text: str) -> HandlingReport:
     current = Task.objects.select_for_update().get(pk=item.pk)
     if not current.is_open:
         raise Conflict("该事项不在办理中", "bad_transition")
-    report = HandlingReport.objects.create(task=item, unit_id=unit_id, created_by=actor,
+    report = HandlingReport.objects.create(task=item, unit_id=unit_id, created_by=actor, created_at=clock.now(),
                                            text=_text(text, "text", "办理情况", max_length=10000))
     record(actor=actor, event="matter.report", obj=item, changes={"unit": unit_id})
     if current.status == Task.Status.ASSIGNED:
