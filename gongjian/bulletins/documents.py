@@ -10,6 +10,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from gongjian.bulletins.selectors import campaign_short, sections
+from gongjian.bulletins.selectors import document as content_of
 from gongjian.documents.builder import Letter, closing, letter_document, to_bytes
 from gongjian.xlsx import Column, SheetSpec, write_table
 
@@ -104,6 +105,15 @@ def projects_text(p: dict) -> str:
     return text
 
 
+def render_document(document, letter: Letter) -> bytes:
+    """The bulletin's official document (公文): its own sections under the document's header, number and signer."""
+    c = content_of(document.bulletin)
+    letter.title, letter.body = c["title"], []
+    if not document.is_signed:
+        letter.issued_on = date.fromisoformat(c["as_of"][:10])
+    return build_docx(c, letter)
+
+
 def letter_for(c: dict) -> Letter:
     """The bulletin as an official document: its number, signer and date come from its signed 通报 document (公文)
     when there is one (`document_number`, `signer`, `issued_on` in the content), else it is unnumbered."""
@@ -113,8 +123,8 @@ def letter_for(c: dict) -> Letter:
                   signer=c.get("signer", ""), printer=c["issuer"], cc=c.get("cc", ""))
 
 
-def build_docx(c: dict) -> bytes:
-    letter = letter_for(c)
+def build_docx(c: dict, letter: Letter | None = None) -> bytes:
+    letter = letter or letter_for(c)
     doc = letter_document(letter)
     # python-docx stamps the time of building; the document says the day it reports instead.
     stamp = datetime.fromisoformat(c["as_of"]).replace(tzinfo=UTC)

@@ -1,7 +1,17 @@
 from django import forms
 
 from gongjian.documents.models import DocType
-from gongjian.matters.forms import StyledForm
+
+
+class StyledForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput | forms.HiddenInput):
+                continue
+            css = "form-select form-select-sm" if isinstance(widget, forms.Select) else "form-control form-control-sm"
+            widget.attrs.setdefault("class", css)
 
 
 class DocumentForm(StyledForm):

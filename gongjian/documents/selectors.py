@@ -1,5 +1,7 @@
 """Reads on documents: the letter a document becomes, and its files."""
 
+from collections.abc import Callable
+
 from gongjian.documents import builder
 from gongjian.documents.models import Document
 from gongjian.documents.services import letterhead
@@ -15,20 +17,21 @@ def letter_of(document: Document) -> builder.Letter:
     )
 
 
-def docx_of(document: Document) -> bytes:
-    if document.bulletin_id:
-        # The monthly 通报 keeps its own sections and tables on the same page (bulletins.documents).
-        from gongjian.bulletins import documents as bulletin_documents
-        from gongjian.bulletins import selectors as bulletin_selectors
+# Apps to the right that print their own body on the official page (the monthly 通报) register here from their
+# AppConfig.ready(), so documents never imports them: doc_type → (document, letter) → .docx bytes.
+_RENDERERS: dict[str, Callable[[Document, builder.Letter], bytes]] = {}
 
-        content = bulletin_selectors.document(document.bulletin)
-        head = letterhead()
-        content |= {"authority": head.authority, "cc": document.cc}
-        if document.is_signed:
-            content |= {"document_number": document.number, "signer": document.signer_name,
-                        "issued_on": document.issued_on.isoformat()}
-        return bulletin_documents.build_docx(content)
-    return builder.build(letter_of(document))
+
+def register_renderer(doc_type: str, render: Callable[[Document, builder.Letter], bytes]) -> None:
+    _RENDERERS[doc_type] = render
+
+
+def docx_of(document: Document) -> bytes:
+    letter = letter_of(document)
+    render = _RENDERERS.get(document.doc_type)
+    if render is not None and document.bulletin_id:
+        return render(document, letter)
+    return builder.build(letter)
 
 
 def file_name(document: Document, suffix: str) -> str:

@@ -1,20 +1,10 @@
 from django import forms
 
+from gongjian.documents.forms import StyledForm
 from gongjian.matters.models import Proposal
 from gongjian.org.models import Person, Unit
 
 DATE = {"widget": forms.DateInput(attrs={"type": "date"})}
-
-
-class StyledForm(forms.Form):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput | forms.HiddenInput):
-                continue
-            css = "form-select form-select-sm" if isinstance(widget, forms.Select) else "form-control form-control-sm"
-            widget.attrs.setdefault("class", css)
 
 
 def _units(**kwargs):

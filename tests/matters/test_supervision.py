@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 
 from gongjian.matters import services
+from gongjian.supervision.jobs import supervise
 from gongjian.supervision.models import Card
-from gongjian.supervision.run import supervise
 
 pytestmark = pytest.mark.django_db
 

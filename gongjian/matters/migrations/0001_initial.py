@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('campaigns', '0003_campaign_routine'),
+        ('campaigns', '0004_campaign_routine'),
         ('org', '0003_person_contacts_oversight'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaigns', '0002_focusarea_leader'),
+        ('campaigns', '0003_alter_task_source'),
     ]
 
     operations = [
