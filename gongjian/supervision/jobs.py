@@ -18,7 +18,16 @@ from gongjian.campaigns.models import Milestone, Task
 from gongjian.dispatch.models import ProgressReport, ReportingPeriod
 from gongjian.supervision import ladder, registry
 from gongjian.supervision.evaluate import MilestoneFacts, TaskFacts, card_color, evaluate
-from gongjian.supervision.models import Blocker, Card, CardOverride, EscalationState, Notice, Rule, SupervisionRun
+from gongjian.supervision.models import (
+    Blocker,
+    Card,
+    CardOverride,
+    Color,
+    EscalationState,
+    Notice,
+    Rule,
+    SupervisionRun,
+)
 from gongjian.supervision.rules import effective_rules
 from gongjian.workdays import days
 
@@ -71,6 +80,25 @@ def _missing(task_id: int, start: date, reported, past_due: list[ReportingPeriod
     return count
 
 
+def _red_milestones(on: date, done_late: list[tuple[int, str, date, date]]) -> set[tuple[int, str]]:
+    """Of the milestones done late this month, those a red card named while they were late (caught_up)."""
+    if not done_late:
+        return set()
+    first = min(planned for _, _, planned, _ in done_late)
+    window = {(task_id, title): (planned, done) for task_id, title, planned, done in done_late}
+    red: set[tuple[int, str]] = set()
+    for chunk in _chunks(sorted({task_id for task_id, *_ in done_late})):
+        for task_id, day, findings in Card.objects.filter(task_id__in=chunk, color=Color.RED, date__gt=first,
+                                                                    date__lt=on).values_list("task_id", "date", "findings"):
+            for f in findings:
+                key = (task_id, (f.get("facts") or {}).get("milestone"))
+                if f.get("rule") == "milestone_overdue" and f.get("color") == "red" and key in window:
+                    planned, done = window[key]
+                    if planned < day < done:
+                        red.add(key)
+    return red
+
+
 def load_facts(on: date, red_periods: int = 2) -> list[tuple[dict, TaskFacts]]:
     tasks = list(open_tasks(on).values("id", "campaign_id", "start", "deadline", "progress", "lead_unit_id",
                                        "lead_leader_id", "title"))
@@ -78,9 +106,13 @@ def load_facts(on: date, red_periods: int = 2) -> list[tuple[dict, TaskFacts]]:
     # An explicit order: the model's default ordering would join campaign and focus area just to sort.
     ms_rows = Milestone.objects.filter(task__status__in=Task.OPEN_STATUSES, task__start__lte=on).order_by(
         "task_id", "order", "planned_date", "id")
-    for task_id, title, planned, done, weight in ms_rows.values_list("task_id", "title", "planned_date", "done_on",
-                                                                     "weight"):
-        milestones[task_id].append(MilestoneFacts(title, planned, done, float(weight)))
+    rows = list(ms_rows.values_list("task_id", "title", "planned_date", "done_on", "weight"))
+    red = _red_milestones(on, [(task_id, title, planned, done) for task_id, title, planned, done, _ in rows
+                               if done is not None and planned is not None and planned < done <= on
+                               and (done.year, done.month) == (on.year, on.month)])
+    for task_id, title, planned, done, weight in rows:
+        milestones[task_id].append(MilestoneFacts(title, planned, done, float(weight),
+                                                  was_red=(task_id, title) in red))
     history: dict[int, list[tuple[date, float]]] = defaultdict(list)
     approved = ProgressReport.objects.filter(state=ProgressReport.State.APPROVED, task__status__in=Task.OPEN_STATUSES,
                                              period__kind=ReportingPeriod.Kind.MONTH, period__end__lt=on)

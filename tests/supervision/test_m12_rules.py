@@ -47,3 +47,19 @@ def test_a_february_report_returned_twice_in_march_lights_yellow_through_the_run
     assert _rules(task, date(2023, 3, 6)).get("returned_twice") == "yellow"
     supervise(on=date(2023, 3, 31))
     assert _rules(task, date(2023, 3, 31)).get("returned_twice") == "yellow"
+
+
+def test_caught_up_needs_a_milestone_that_actually_lit_red(cast, make_task, settings):
+    settings.GONGJIAN_TODAY = date(2023, 3, 31)
+    was_red = make_task(title="曾亮红牌")
+    never_red = make_task(title="从未亮红牌")
+    for task in (was_red, never_red):
+        task_services.milestone_create(actor=cast.office, task=task, title="完成设计", planned_date=date(2023, 2, 1))
+    supervise(on=date(2023, 2, 28))  # 19 working days late: red for was_red; never_red had no run while late
+    assert _rules(was_red, date(2023, 2, 28))["milestone_overdue"] == "red"
+    Card.objects.filter(task=never_red).delete()
+    for task in (was_red, never_red):
+        task_services.milestone_complete(actor=cast.office, milestone=task.milestones.get(), done_on=date(2023, 3, 10))
+    supervise(on=date(2023, 3, 20))
+    assert _rules(was_red, date(2023, 3, 20)).get("caught_up") == "yellow"
+    assert "caught_up" not in _rules(never_red, date(2023, 3, 20))
