@@ -211,5 +211,7 @@ for _code, _name, _params, _evaluate, _source in (
      "docs/rules.md §3"),
 ):
     registry.register_rule(code=_code, name=_name, params=_params, evaluate=_evaluate, source=_source)
+BLOCKER_DEFAULTS = {"due_days": 10, "escalation_days": 10}
+registry.register_rule(code="blocker", name="要素保障事项办理时限", params=BLOCKER_DEFAULTS, source="docs/rules.md §4")
 registry.register_rule(code="escalation", name="升级督办", source="docs/rules.md §1",
                        params={"yellow_periods": 2, "red_supervise_after_days": 5, "red_periods_interview": 3})
