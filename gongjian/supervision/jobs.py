@@ -178,7 +178,7 @@ def _leaders_in_charge(blockers: list[Blocker]) -> dict[int, tuple[int, str]]:
     return {pk: (person_id, names[person_id]) for pk, person_id in chosen.items()}
 
 
-def escalate_blockers(on: date, params: dict | None = None) -> list[Notice]:
+def _escalate_blockers(on: date, params: dict | None = None) -> list[Notice]:
     """A blocker past its due date climbs one level (task force → leader in charge → principal leader), and again
     each time the level's own time (`escalation_days` working days) passes. Its due date is never rewritten. The
     notice names the leader it is escalated to."""
@@ -252,7 +252,7 @@ def supervise(*, on: date, actor=None) -> dict:
         Card.objects.bulk_create(cards, batch_size=2000)
         EscalationState.objects.filter(task__in=open_tasks(on)).delete()
         EscalationState.objects.bulk_create(new_states, batch_size=2000)
-        notices = _new_notices(candidates + escalate_blockers(on, general.get("blocker", BLOCKER_DEFAULTS)))
+        notices = _new_notices(candidates + _escalate_blockers(on, general.get("blocker", BLOCKER_DEFAULTS)))
         Notice.objects.bulk_create(notices, batch_size=1000)
         summary = {"date": on.isoformat(), "colors": colors, "rules": dict(sorted(rule_counts.items())),
                    "notices": len(notices), "seconds": round(time.perf_counter() - started, 3)}
