@@ -13,10 +13,9 @@ from gongjian.errors import UserError
 from gongjian.org.models import Unit
 from gongjian.supervision import registry
 from gongjian.supervision.models import Blocker, CardOverride, Color, Notice, Rule
-from gongjian.supervision.rules import validate_params
+from gongjian.supervision.rules import office_params, validate_params
 from gongjian.workdays import days
 
-BLOCKER_DUE_DAYS = 10
 # Who clears which kind of blocker by default (Minhe county's guarantee groups); the raiser may name another unit.
 RESPONSIBLE_BY_CATEGORY = {
     "land": "自然资源局", "planning": "自然资源局", "environment": "生态环境分局", "approval": "行政审批服务局",
@@ -60,7 +59,7 @@ def blocker_raise(*, actor, task: Task, category: str, description: str, respons
         responsible_unit = Unit.objects.filter(name=name).first() if name else None
         responsible_unit = responsible_unit or task.task_force or task.lead_unit
     today = clock.today()
-    due_on = due_on or days.add(today, BLOCKER_DUE_DAYS)
+    due_on = due_on or days.add(today, office_params("blocker")["due_days"])
     if due_on < today:
         raise UserError("办理时限不能早于今天", "invalid", field="due_on")
     person = getattr(actor, "person", None)

@@ -78,3 +78,26 @@ def test_demo_people_are_named_by_post():
     from gongjian.demo.org import LEADERS
 
     assert all(display.endswith(("书记", "市长", "部长")) for _, display, _ in LEADERS)
+
+
+def test_the_demo_month_is_one_a_supervision_office_would_publish(demo, settings):
+    """On 2023-03-31 green is the largest colour; no card is yellow on a forecast alone; every red card's findings
+    read as sentences; no piece of work is both a town goal and a major project."""
+    from datetime import date
+
+    from gongjian.projects.models import Project
+    from gongjian.supervision.jobs import supervise
+    from gongjian.supervision.models import Card
+
+    settings.GONGJIAN_TODAY = date(2023, 3, 31)
+    colors = supervise(on=date(2023, 3, 31))["colors"]
+    assert colors["green"] > colors["yellow"] and colors["green"] > colors["red"], colors
+    cards = list(Card.objects.filter(date=date(2023, 3, 31)).exclude(color="green"))
+    for card in cards:
+        lit = [f for f in card.findings if f["color"] == card.color]
+        assert lit and {f["rule"] for f in lit} != {"forecast_late"}, card.findings
+        if card.color == "red":
+            assert all(len(f["message"]) >= 8 and not f["message"].isascii() for f in lit), card.findings
+    projects = {p.title[:4] for p in Project.objects.all()}
+    town_goals = Campaign.objects.get().tasks.filter(source="town_report", project__isnull=True)
+    assert not [t.title for t in town_goals if any(head in t.title for head in projects)]
