@@ -30,7 +30,7 @@ def login_view(request):
             )
         except UserError as exc:
             context["error"] = exc.message
-            return render(request, "org/login.html", context, status=400)
+            return render(request, "org/login.html", context, status=exc.status)
         if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
             next_url = reverse("home")
         return redirect(next_url or "home")
