@@ -53,6 +53,12 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _no_audit_anchor(settings):
+    """Tests share no anchor file (a test that wants one sets its own); a shared file would mix unrelated chains."""
+    settings.AUDIT_ANCHOR_FILE = ""
+
+
 @pytest.fixture
 def cast(db) -> Cast:
     leadership = Unit.objects.create(name="市委市政府", kind=Unit.Kind.LEADERSHIP)

@@ -31,6 +31,28 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _audit_key() -> bytes:
+    """The key of the audit chain's HMAC. It must not live in the database (security.md "Audit chain"): it comes from
+    GONGJIAN_AUDIT_KEY, or the file GONGJIAN_AUDIT_KEY_FILE names, or a file generated once in the data directory."""
+    key = env_str("GONGJIAN_AUDIT_KEY")
+    if not key:
+        path = Path(env_str("GONGJIAN_AUDIT_KEY_FILE") or VAR_DIR / "audit_key")
+        if not path.exists():
+            if env_str("GONGJIAN_AUDIT_KEY_FILE"):
+                raise ImproperlyConfigured(f"GONGJIAN_AUDIT_KEY_FILE names a file that does not exist: {path}")
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        key = path.read_text().strip()
+    if len(key) < 32:
+        raise ImproperlyConfigured("the audit key must be at least 32 characters")
+    return key.encode()
+
+
+AUDIT_KEY = _audit_key()
+# Append-only file that receives the chain's head after every committed write; empty disables anchoring.
+AUDIT_ANCHOR_FILE = env_str("GONGJIAN_AUDIT_ANCHOR_FILE", str(VAR_DIR / "audit-anchor.log"))
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
