@@ -15,7 +15,7 @@ from django.utils.crypto import get_random_string
 from gongjian.audit.context import current_ip
 from gongjian.audit.services import record
 from gongjian.errors import UserError
-from gongjian.org.models import ADMIN_ROLES, PasswordHistory, Person, Role, RoleGrant, Unit, UserSession
+from gongjian.org.models import ADMIN_ROLES, ApiToken, PasswordHistory, Person, Role, RoleGrant, Unit, UserSession
 
 User = get_user_model()
 
@@ -156,6 +156,41 @@ def _store_password(user, password: str) -> None:
     user.save(update_fields=["password"])
     PasswordHistory.objects.create(user=user, password=user.password)
     Person.objects.filter(user=user).update(password_changed_at=timezone.now())
+    _revoke_tokens(user, "password_change")
+
+
+def _revoke_tokens(user, reason: str) -> int:
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now(),
+                                                                             revoked_reason=reason)
+
+
+def token_create(*, actor, user, name: str) -> tuple[ApiToken, str]:
+    """A new API token for the user; the secret is returned here once and never stored."""
+    from gongjian.org.tokens import PREFIX, digest_of
+
+    name = (name or "").strip()
+    if not name:
+        raise UserError("请填写令牌名称（用途）", "required", field="name")
+    if len(name) > 60:
+        raise UserError("令牌名称不能超过60个字符", "too_long", field="name")
+    if actor is not None and actor != user:  # None: the operator's command line
+        raise UserError("只能为自己生成令牌", "forbidden", status=403)
+    secret = PREFIX + get_random_string(40)
+    now = timezone.now()
+    with transaction.atomic():
+        token = ApiToken.objects.create(user=user, name=name, digest=digest_of(secret), prefix=secret[:8],
+                                        created_at=now, last_used_at=now)
+        record(actor=actor, actor_name="" if actor else "cli", event="api_token.create", obj=token,
+               changes={"user": user.pk, "name": name})
+    return token, secret
+
+
+def token_revoke(*, actor, token: ApiToken) -> None:
+    with transaction.atomic():
+        updated = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+            revoked_at=timezone.now(), revoked_reason="owner" if actor == token.user else "security_admin")
+        if updated:
+            record(actor=actor, event="api_token.revoke", obj=token, changes={"user": token.user_id})
 
 
 def password_change(*, actor, user, old_password: str | None, new_password: str) -> None:
@@ -251,4 +286,6 @@ def user_disable(*, actor, user) -> None:
         user.is_active = False
         user.save(update_fields=["is_active"])
         ended = _end_sessions(user)
-        record(actor=actor, event="user.disable", obj=user, changes={"is_active": [True, False], "sessions_ended": ended})
+        revoked = _revoke_tokens(user, "disabled")
+        record(actor=actor, event="user.disable", obj=user,
+               changes={"is_active": [True, False], "sessions_ended": ended, "tokens_revoked": revoked})
