@@ -39,11 +39,11 @@ class Writer(threading.Thread):
     def run(self):
         db = self.connect()
         day = date(2030, 1, 1)
-        p = self.placeholder
+        sql = "INSERT INTO workdays_workdayoverride (date, is_workday, note, updated_at) VALUES (?, ?, ?, ?)"
+        sql = sql.replace("?", self.placeholder)
         while not self.stop.is_set():
             cursor = db.cursor()
-            cursor.execute(f"INSERT INTO workdays_workdayoverride (date, is_workday, note, updated_at) "
-                           f"VALUES ({p}, {p}, {p}, {p})", (day.isoformat(), True, "并发写入", "2030-01-01 00:00:00"))
+            cursor.execute(sql, (day.isoformat(), True, "并发写入", "2030-01-01 00:00:00"))
             db.commit()
             self.written += 1
             day += timedelta(days=1)
