@@ -18,8 +18,12 @@ def forbidden(request, exception=None):
 
 def bad_request(request, exception=None):
     from gongjian.forms_util import BadParameter
+    from gongjian.uploads import UploadTooLarge
 
-    message = str(exception) if isinstance(exception, BadParameter) else "请求内容不正确，请返回重试。"
+    if isinstance(exception, BadParameter | UploadTooLarge):
+        message = str(exception)
+    else:
+        message = "请求内容不正确，请返回重试。"
     return _page(request, 400, "请求有误", message)
 
 
