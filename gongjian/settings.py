@@ -287,6 +287,10 @@ GONGJIAN_TODAY = env_date("GONGJIAN_TODAY")
 GONGJIAN_DEMO = env_bool("GONGJIAN_DEMO", False)
 # Map tiles for the project map ("https://tiles.example/{z}/{x}/{y}.png"); empty: a schematic with no outside request.
 GONGJIAN_MAP_TILE_URL = env_str("GONGJIAN_MAP_TILE_URL")
+# Open311 POST limits (security.md): per client address (every POST, so bad keys count) and per api_key.
+OPEN311_RATE_WINDOW_SECONDS = env_int("OPEN311_RATE_WINDOW_SECONDS", 60, minimum=1)
+OPEN311_RATE_PER_ADDRESS = env_int("OPEN311_RATE_PER_ADDRESS", 120, minimum=1)
+OPEN311_RATE_PER_KEY = env_int("OPEN311_RATE_PER_KEY", 600, minimum=1)
 REPORT_DUE_WORKDAY = env_int("REPORT_DUE_WORKDAY", 5, minimum=1)
 REMIND_DAYS_BEFORE = env_int("REMIND_DAYS_BEFORE", 2, minimum=0)
 
