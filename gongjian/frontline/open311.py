@@ -24,8 +24,8 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
 from gongjian import clock
-from gongjian.errors import UserError
 from gongjian.audit.middleware import client_ip
+from gongjian.errors import UserError
 from gongjian.frontline import ratelimit, services
 from gongjian.frontline.models import Category, Ticket, TicketEvent
 from gongjian.frontline.selectors import active_category, api_key_is_valid
