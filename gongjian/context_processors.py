@@ -11,4 +11,13 @@ def platform(request):
         "demo_today": clock.today() if clock.is_fixed() else None,
         "user_roles": roles,
         "works_on_tasks": bool(roles & TASK_ROLES),
+        "calendar_missing_year": _calendar_missing_year(roles),
     }
+
+
+def _calendar_missing_year(roles) -> int | None:
+    if not roles & {"supervision_office", "system_admin"}:
+        return None
+    from gongjian.workdays.services import missing_next_year
+
+    return missing_next_year(clock.today())

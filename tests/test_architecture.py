@@ -18,7 +18,7 @@ LAYERS = {
     "projects": 4, "frontline": 4, "messaging": 4, "inspections": 4, "documents": 4, "matters": 4,
     "assessment": 5,
     "bulletins": 6, "cockpit": 6,
-    "demo": 7, "bench": 7, "ops": 7,
+    "demo": 7, "bench": 7, "ops": 7, "setup": 7,
 }
 CHECKED = ("audit", "org", "workdays", "campaigns", "dispatch", "supervision")
 # Leaf helpers outside the apps that import no app themselves (checked below), usable everywhere.

@@ -88,6 +88,9 @@ class Person(models.Model):
     first_failure_at = models.DateTimeField(null=True, blank=True)
     locked_until = models.DateTimeField(null=True, blank=True)
     password_changed_at = models.DateTimeField(null=True, blank=True)
+    # Set by `gongjian init` and by a security administrator's reset: the password was handed over, so its holder
+    # must replace it before doing anything else.
+    must_change_password = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["id"]

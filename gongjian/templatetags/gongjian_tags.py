@@ -48,3 +48,18 @@ def _show(value) -> str:
     if isinstance(value, list):
         return "、".join(str(v) for v in value) or "无"
     return str(value)
+
+
+@register.filter
+def weekday_note(day) -> str:
+    """After a date whose year has no holiday table: say that its working days were counted Monday to Friday."""
+    if not day:
+        return ""
+    from django.utils.html import format_html
+
+    from gongjian.workdays import days
+
+    if not days.calendar().uncovered_years([day.year]):
+        return ""
+    return format_html('<span class="text-muted small weekday-note">（{}年节假日未录入，按周一至周五计算）</span>',
+                       day.year)
