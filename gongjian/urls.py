@@ -45,6 +45,7 @@ urlpatterns = [
     path("", include("gongjian.assessment.urls")),
     path("", include("gongjian.bulletins.urls")),
     path("", include("gongjian.cockpit.urls")),
+    path("", include("gongjian.messaging.urls")),
     path("api/v1/me/", org_api.me, name="api_me"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),

@@ -15,6 +15,8 @@ DEFAULT_RULES: dict[str, dict] = {
     "forecast_late": {"name": "预计逾期", "params": {"min_points": 1}},
     "escalation": {"name": "升级督办",
                    "params": {"yellow_periods": 2, "red_supervise_after_days": 5, "red_periods_interview": 3}},
+    # Not signed for within this many working hours: the notice goes to the next person up.
+    "notice_sign": {"name": "通知签收时限", "params": {"working_hours": 4}},
     **PROJECT_RULES,
 }
 RULE_NAMES = {code: rule["name"] for code, rule in DEFAULT_RULES.items()}

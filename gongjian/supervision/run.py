@@ -15,6 +15,7 @@ from gongjian.dispatch.models import ProgressReport, ReportingPeriod
 from gongjian.projects.rules import evaluate_project, load_project_facts
 from gongjian.supervision import ladder
 from gongjian.supervision.evaluate import MilestoneFacts, TaskFacts, card_color, evaluate
+from gongjian.supervision.messages import send_notices
 from gongjian.supervision.models import Blocker, Card, CardOverride, Notice, Rule, SupervisionRun, TaskWatch
 from gongjian.supervision.rules import effective_rules
 from gongjian.workdays import days
@@ -169,6 +170,7 @@ def supervise(*, on: date, actor=None) -> dict:
         TaskWatch.objects.bulk_create(new_watches, batch_size=2000)
         notices = _new_notices(candidates + escalate_blockers(on))
         Notice.objects.bulk_create(notices, batch_size=1000)
+        send_notices(list(Notice.objects.filter(key__in=[n.key for n in notices]).select_related("unit")))
         summary = {"date": on.isoformat(), "colors": colors, "rules": dict(sorted(rule_counts.items())),
                    "notices": len(notices), "seconds": round(time.perf_counter() - started, 3)}
         SupervisionRun.objects.update_or_create(date=on, defaults={"seconds": summary["seconds"], "summary": summary})
