@@ -168,7 +168,11 @@ def make_handler(vendor: Vendor):
                 return self._answer({"errcode": 0, "errmsg": "ok", "access_token": vendor.new_token(),
                                      "expires_in": 7200})
             if path == "/topapi/message/corpconversation/asyncsend_v2":
-                return self._answer(dingtalk_send(vendor, query.get("access_token", ""), body or {}))
+                answer = dingtalk_send(vendor, query.get("access_token", ""), body or {})
+                if fault == "hang":
+                    vendor.release.wait(60)
+                    return None
+                return self._answer(answer)
             if path == "/cgi-bin/webhook/send":
                 if query.get("key") != "robot-key" or (body or {}).get("msgtype") != "text":
                     return self._answer({"errcode": 93000, "errmsg": "invalid webhook url"})
