@@ -132,7 +132,7 @@ def sign_by_link(*, token: str, now: datetime | None = None) -> Thread:
                         status=409)
     person = delivery.person
     thread.signed_at, thread.signed_by, thread.signed_via, thread.next_step_at = now, person, "link", None
-    _event(thread, now, f"{person.display_name}一键签收", [person])
+    _event(thread, now, f"{person.display_name}一键签收")
     thread.save(update_fields=["signed_at", "signed_by", "signed_via", "next_step_at", "events"])
     record(actor=person.user, event="message.sign", obj=thread, changes={"notice": thread.notice_key})
     registry.signed(thread.notice_key, person)
@@ -147,7 +147,7 @@ def mark_signed(*, notice_key: str, person: Person | None, now: datetime | None 
     if thread is None:
         return
     thread.signed_at, thread.signed_by, thread.signed_via, thread.next_step_at = now, person, "web", None
-    _event(thread, now, f"{person.display_name if person else '督查室'}在平台签收", [person] if person else [])
+    _event(thread, now, f"{person.display_name if person else '督查室'}在平台签收")
     thread.save(update_fields=["signed_at", "signed_by", "signed_via", "next_step_at", "events"])
 
 

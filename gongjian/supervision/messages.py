@@ -5,7 +5,7 @@ from django.db import transaction
 from gongjian.messaging import services as messaging
 from gongjian.org.models import Person
 from gongjian.org.selectors import notice_chain
-from gongjian.supervision.models import Notice
+from gongjian.supervision.models import Card, Notice
 from gongjian.supervision.rules import DEFAULT_RULES
 
 KEY_PREFIX = "supervision.notice:"
@@ -31,11 +31,15 @@ def send_notices(notices: list[Notice]) -> None:
         return
     hours = sign_hours()
     leaders = Person.objects.in_bulk([n.leader_id for n in notices if n.leader_id])
+    # The day's card says why (e.g. 连续2期未报送进展): the person reading on a phone sees the cause, not only the step.
+    findings = {(task_id, day): [f["message"] for f in found] for task_id, day, found in Card.objects.filter(
+        task_id__in={n.task_id for n in notices if n.task_id}, date__in={n.issued_on for n in notices},
+    ).values_list("task_id", "date", "findings")}
     for notice in notices:
         messaging.message_queue(
             notice_key=notice_key(notice), sign_hours=hours, link=f"/notices/{notice.pk}/",
             title=f"【{TITLES.get(notice.kind, '通知')}】{notice.unit.name}",
-            body=notice.reason,
+            body="\n".join([notice.reason, *findings.get((notice.task_id, notice.issued_on), [])]),
             chain=notice_chain(unit_id=notice.unit_id, also=[leaders.get(notice.leader_id)],
                                principal_leaders=notice.kind == Notice.Kind.INTERVIEW),
         )
