@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "gongjian.audit",
     "gongjian.org",
     "gongjian.messaging",
+    "gongjian.sso",
     "gongjian.workdays",
     "gongjian.campaigns",
     "gongjian.dispatch",
@@ -94,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "gongjian.context_processors.platform",
+                "gongjian.sso.context_processors.sign_in_options",
             ],
             "builtins": ["gongjian.templatetags.gongjian_tags"],
         },
@@ -270,6 +272,23 @@ MESSAGING_EMAIL = env_bool("MESSAGING_EMAIL", False)
 MESSAGING_TIMEOUT_SECONDS = env_int("MESSAGING_TIMEOUT_SECONDS", 10, minimum=1)
 MESSAGING_MAX_ATTEMPTS = env_int("MESSAGING_MAX_ATTEMPTS", 5, minimum=1)
 MESSAGING_LINK_HOURS = env_int("MESSAGING_LINK_HOURS", 72, minimum=1)
+
+# Sign-in through the government's identity systems (local accounts and their lockout stay as they are).
+WECOM_OAUTH_BASE = env_str("WECOM_OAUTH_BASE", "https://open.weixin.qq.com").rstrip("/")
+WECOM_QR_BASE = env_str("WECOM_QR_BASE", "https://login.work.weixin.qq.com").rstrip("/")
+DINGTALK_LOGIN_BASE = env_str("DINGTALK_LOGIN_BASE", "https://login.dingtalk.com").rstrip("/")
+DINGTALK_OPENAPI_BASE = env_str("DINGTALK_OPENAPI_BASE", "https://api.dingtalk.com").rstrip("/")
+OIDC_ISSUER = env_str("OIDC_ISSUER").rstrip("/")
+OIDC_RP_CLIENT_ID = env_str("OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET")
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid"
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT_SECONDS", 10, minimum=1)
+OIDC_CREATE_USER = False
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+LOGIN_REDIRECT_URL_FAILURE = "/sso/oidc/failed/"
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"] + (
+    ["gongjian.sso.oidc.Backend"] if OIDC_ISSUER else [])
 
 # The platform's "today": set only by the demo and tests (DESIGN.md "The demo"); empty in production.
 GONGJIAN_TODAY = env_date("GONGJIAN_TODAY")

@@ -46,6 +46,7 @@ urlpatterns = [
     path("", include("gongjian.bulletins.urls")),
     path("", include("gongjian.cockpit.urls")),
     path("", include("gongjian.messaging.urls")),
+    path("", include("gongjian.sso.urls")),
     path("api/v1/me/", org_api.me, name="api_me"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),

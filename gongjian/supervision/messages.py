@@ -25,7 +25,7 @@ def sign_hours() -> int:
     return params["working_hours"]
 
 
-def send_notices(notices: list[Notice]) -> None:
+def send_notices(notices: list[Notice], *, now=None) -> None:
     """Queue each new notice's messages (in the caller's transaction; they leave after commit)."""
     if not notices:
         return
@@ -37,7 +37,7 @@ def send_notices(notices: list[Notice]) -> None:
     ).values_list("task_id", "date", "findings")}
     for notice in notices:
         messaging.message_queue(
-            notice_key=notice_key(notice), sign_hours=hours, link=f"/notices/{notice.pk}/",
+            notice_key=notice_key(notice), sign_hours=hours, now=now, link=f"/notices/{notice.pk}/",
             title=f"【{TITLES.get(notice.kind, '通知')}】{notice.unit.name}",
             body="\n".join([notice.reason, *findings.get((notice.task_id, notice.issued_on), [])]),
             chain=notice_chain(unit_id=notice.unit_id, also=[leaders.get(notice.leader_id)],

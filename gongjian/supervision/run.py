@@ -4,11 +4,14 @@ task, climb the escalation ladder, escalate overdue blockers. Idempotent for a d
 import time
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
+from datetime import time as clock_time
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
+from gongjian import clock
 from gongjian.audit.services import record
 from gongjian.campaigns.models import Milestone, Task
 from gongjian.dispatch.models import ProgressReport, ReportingPeriod
@@ -23,6 +26,8 @@ from gongjian.workdays import days
 REPORTED = (ProgressReport.State.SUBMITTED, ProgressReport.State.APPROVED, ProgressReport.State.SUPERSEDED)
 BLOCKER_DAYS = 10
 CHUNK = 500
+# A past day's run (catching up, or the demo's history) sends that day's notices as of that morning.
+MORNING = clock_time(9, 0)
 
 
 def _chunks(items: list, size: int = CHUNK) -> Iterable[list]:
@@ -170,7 +175,8 @@ def supervise(*, on: date, actor=None) -> dict:
         TaskWatch.objects.bulk_create(new_watches, batch_size=2000)
         notices = _new_notices(candidates + escalate_blockers(on))
         Notice.objects.bulk_create(notices, batch_size=1000)
-        send_notices(list(Notice.objects.filter(key__in=[n.key for n in notices]).select_related("unit")))
+        send_notices(list(Notice.objects.filter(key__in=[n.key for n in notices]).select_related("unit")),
+                     now=None if on == clock.today() else timezone.make_aware(datetime.combine(on, MORNING)))
         summary = {"date": on.isoformat(), "colors": colors, "rules": dict(sorted(rule_counts.items())),
                    "notices": len(notices), "seconds": round(time.perf_counter() - started, 3)}
         SupervisionRun.objects.update_or_create(date=on, defaults={"seconds": summary["seconds"], "summary": summary})

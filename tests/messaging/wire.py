@@ -31,6 +31,11 @@ class Vendor:
         self.recent: dict[str, float] = {}  # duplicate-check fingerprints → when first seen
         self.release = threading.Event()
         self.timeout_seconds = 3.0
+        # OAuth: one-time codes the vendor issued when a person confirmed sign-in → who they are.
+        self.wecom_codes: dict[str, dict] = {}
+        self.dingtalk_codes: dict[str, str] = {}  # authCode → unionId
+        self.dingtalk_unions: dict[str, str] = {}  # unionId → userid in the organisation
+        self.user_tokens: dict[str, str] = {}
 
     def fault(self, path: str, *faults) -> None:
         self.faults[path].extend(faults)
@@ -173,6 +178,37 @@ def make_handler(vendor: Vendor):
                     vendor.release.wait(60)
                     return None
                 return self._answer(answer)
+            if path == "/cgi-bin/auth/getuserinfo":
+                if error := _check_token(vendor, query.get("access_token", "")):
+                    return self._answer(error)
+                who = vendor.wecom_codes.pop(query.get("code", ""), None)
+                if who is None:
+                    return self._answer({"errcode": 40029, "errmsg": "invalid code"})
+                return self._answer({"errcode": 0, "errmsg": "ok", **who})
+            if path == "/v1.0/oauth2/userAccessToken":
+                body = body or {}
+                if (body.get("clientId"), body.get("clientSecret"), body.get("grantType")) != (
+                        APP_KEY, APP_SECRET, "authorization_code"):
+                    return self._answer({"code": "invalidClient", "message": "client invalid"}, 400)
+                union = vendor.dingtalk_codes.pop(body.get("code", ""), None)
+                if union is None:
+                    return self._answer({"code": "invalidAuthCode", "message": "authCode无效"}, 400)
+                token = f"user-token-{len(vendor.user_tokens) + 1}"
+                vendor.user_tokens[token] = union
+                return self._answer({"accessToken": token, "refreshToken": "r", "expireIn": 7200})
+            if path == "/v1.0/contact/users/me":
+                union = vendor.user_tokens.get(self.headers.get("x-acs-dingtalk-access-token", ""))
+                if union is None:
+                    return self._answer({"code": "InvalidAuthentication", "message": "不合法的access_token"}, 401)
+                return self._answer({"nick": "张三", "unionId": union, "openId": f"open-{union}"})
+            if path == "/topapi/user/getbyunionid":
+                if error := _check_token(vendor, query.get("access_token", "")):
+                    return self._answer(error)
+                userid = vendor.dingtalk_unions.get((body or {}).get("unionid", ""))
+                if userid is None:
+                    return self._answer({"errcode": 60121, "errmsg": "找不到该用户"})
+                return self._answer({"errcode": 0, "errmsg": "ok",
+                                     "result": {"contact_type": 0, "userid": userid}, "request_id": "r"})
             if path == "/cgi-bin/webhook/send":
                 if query.get("key") != "robot-key" or (body or {}).get("msgtype") != "text":
                     return self._answer({"errcode": 93000, "errmsg": "invalid webhook url"})

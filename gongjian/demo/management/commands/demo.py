@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test import override_settings
 
-from gongjian.demo import assessment, bulletins, campaign, frontline, org, projects, reports
+from gongjian.demo import assessment, bulletins, campaign, frontline, messaging, org, projects, reports
 from gongjian.demo.org import ACCOUNTS, DEMO_PASSWORD, LEADERS
 from gongjian.supervision.run import supervise
 from gongjian.workdays import days
@@ -31,13 +31,16 @@ class Command(BaseCommand):
         # The demo is the state of Laixi on 2023-03-31, whatever today is.
         with override_settings(GONGJIAN_TODAY=DEMO_TODAY), transaction.atomic():
             counts = org.load()
+            messaging.people()
             office = get_user_model().objects.get(username="office")
             demo_campaign = campaign.load(office)
             counts["tasks"] = demo_campaign.tasks.count()
             counts["reports"] = reports.load(demo_campaign, office)
             counts["projects"] = projects.load(demo_campaign, office)["projects"]
             counts["frontline"] = frontline.load(demo_campaign, office)
+            messaging.oversight()
             counts["cards"] = supervision_history()
+            counts["messages"] = messaging.load(office, DEMO_TODAY)
             counts["assessment"] = assessment.load(demo_campaign, office)
             counts["bulletins"] = bulletins.load(demo_campaign, office)
         cards = counts["cards"]
