@@ -220,8 +220,27 @@ def _message(delivery: Delivery) -> Message:
                    recipient=CHANNELS[delivery.channel].address(delivery.person))
 
 
+def _outcome(delivery: Delivery, lease: datetime, now: datetime, outcome: str, *, send=None, **fields) -> str:
+    """Record what happened to one attempt, with its audit row, in one transaction (for the inbox, the send
+    itself is in it too); a failure falls back to the person's next channel."""
+    state = {"sent": Delivery.State.SENT, "failed": Delivery.State.FAILED, "retrying": Delivery.State.RETRYING}
+    with transaction.atomic():
+        if send is not None:
+            fields["provider_id"] = send()[:100]
+        if outcome == "sent":
+            fields.setdefault("sent_at", now)
+        if not _finish(delivery, lease, state=state[outcome], lease_until=None, **fields):
+            return ""
+        if outcome == "failed":
+            _fall_back(delivery, now)
+        record(actor=None, actor_name="system", event=f"message.{outcome}", obj=delivery,
+               changes={"channel": delivery.channel, "attempts": delivery.attempts,
+                        "error": fields.get("last_error", "")})
+    return outcome
+
+
 def deliver_one(delivery: Delivery, now: datetime) -> str:
-    """Send one claimed-able delivery; returns "sent", "failed", "retrying" or "" (another worker has it)."""
+    """Send one delivery unless another worker has it; returns "sent", "failed", "retrying" or ""."""
     stale = delivery.state == Delivery.State.SENDING
     lease = _claim(delivery, now)
     if lease is None:
@@ -231,35 +250,19 @@ def deliver_one(delivery: Delivery, now: datetime) -> str:
     if stale and delivery.channel not in DEDUPLICATING and delivery.channel != "in_app":
         # The worker died after sending and before recording: sending again could reach the person twice, and
         # the climb to the next person still covers a message that never arrived.
-        _finish(delivery, lease, state=Delivery.State.SENT, sent_at=now, lease_until=None,
-                last_error="发送进程中断，按已发送记录")
-        return "sent"
+        return _outcome(delivery, lease, now, "sent", last_error="发送进程中断，按已发送记录")
     if delivery.channel == "in_app":
-        with transaction.atomic():
-            provider_id = channel.send(_message(delivery))
-            _finish(delivery, lease, state=Delivery.State.SENT, sent_at=now, lease_until=None,
-                    provider_id=provider_id, last_error="")
-        return "sent"
+        return _outcome(delivery, lease, now, "sent", send=lambda: channel.send(_message(delivery)), last_error="")
     try:
         provider_id = channel.send(_message(delivery))
     except Retry as exc:
         if delivery.attempts >= settings.MESSAGING_MAX_ATTEMPTS:
-            with transaction.atomic():
-                _finish(delivery, lease, state=Delivery.State.FAILED, lease_until=None,
-                        last_error=f"多次重试仍失败：{exc}"[:300])
-                _fall_back(delivery, now)
-            return "failed"
-        _finish(delivery, lease, state=Delivery.State.RETRYING, lease_until=None, last_error=str(exc)[:300],
-                next_attempt_at=now + _backoff(delivery.attempts, exc.after))
-        return "retrying"
+            return _outcome(delivery, lease, now, "failed", last_error=f"多次重试仍失败：{exc}"[:300])
+        return _outcome(delivery, lease, now, "retrying", last_error=str(exc)[:300],
+                        next_attempt_at=now + _backoff(delivery.attempts, exc.after))
     except Permanent as exc:
-        with transaction.atomic():
-            _finish(delivery, lease, state=Delivery.State.FAILED, lease_until=None, last_error=str(exc)[:300])
-            _fall_back(delivery, now)
-        return "failed"
-    _finish(delivery, lease, state=Delivery.State.SENT, sent_at=now, lease_until=None, provider_id=provider_id[:100],
-            last_error="")
-    return "sent"
+        return _outcome(delivery, lease, now, "failed", last_error=str(exc)[:300])
+    return _outcome(delivery, lease, now, "sent", provider_id=provider_id[:100], last_error="")
 
 
 def deliver_pending(*, now: datetime | None = None, limit: int = 500) -> dict:
