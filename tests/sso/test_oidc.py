@@ -142,3 +142,23 @@ def test_not_configured_is_not_found(client, settings):
     settings.OIDC_ISSUER = ""
     assert client.get("/sso/oidc/").status_code == 404
     assert client.get("/sso/oidc/callback/?code=x&state=y").status_code == 404
+
+
+def test_sso_link_command(cast, settings):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    from gongjian.sso.models import Identity
+
+    settings.OIDC_ISSUER = "https://iam.sd.gov.cn"
+    out = StringIO()
+    call_command("sso-link", "editor_a", "sub-1", stdout=out)
+    assert "姜山镇督查专员" in out.getvalue()
+    assert Identity.objects.get(subject="sub-1").person == cast.editor_a.person
+    with pytest.raises(CommandError, match="已对应其他人员"):
+        call_command("sso-link", "viewer_a", "sub-1")
+    with pytest.raises(CommandError, match="没有用户"):
+        call_command("sso-link", "nobody", "sub-2")
+    with pytest.raises(CommandError, match="不能为空"):
+        call_command("sso-link", "viewer_a", "  ")
