@@ -58,8 +58,11 @@ INSTALLED_APPS = [
     "gongjian.projects",
     "gongjian.supervision",
     "gongjian.frontline",
+    "gongjian.inspections",
     "gongjian.assessment",
     "gongjian.bulletins",
+    "gongjian.documents",
+    "gongjian.matters",
     "gongjian.cockpit",
     "gongjian.bench",
     "gongjian.demo",
@@ -151,7 +154,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "gongjian.org.passwords.HistoryValidator"},
 ]
 
-# Login security (security.md): every figure a setting.
+# Login security (docs/security.md): every figure a setting.
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -290,7 +293,7 @@ LOGIN_REDIRECT_URL_FAILURE = "/sso/oidc/failed/"
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"] + (
     ["gongjian.sso.oidc.Backend"] if OIDC_ISSUER else [])
 
-# The platform's "today": set only by the demo and tests (DESIGN.md "The demo"); empty in production.
+# The platform's "today": set only by the demo and tests (docs/architecture.md "The demo"); empty in production.
 GONGJIAN_TODAY = env_date("GONGJIAN_TODAY")
 GONGJIAN_DEMO = env_bool("GONGJIAN_DEMO", False)
 # Map tiles for the project map ("https://tiles.example/{z}/{x}/{y}.png"); empty: a schematic with no outside request.

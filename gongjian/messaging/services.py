@@ -31,9 +31,9 @@ def step_name(step: int) -> str:
 
 
 def _enqueue_run() -> None:
-    from gongjian.messaging import tasks
+    from gongjian.messaging import jobs
 
-    transaction.on_commit(tasks.deliver_soon)
+    transaction.on_commit(jobs.deliver_soon)
 
 
 def _event(thread: Thread, at: datetime, text: str, people: list[Person] = ()) -> None:

@@ -5,10 +5,12 @@ from django.db import transaction
 from gongjian.messaging import services as messaging
 from gongjian.org.models import Person
 from gongjian.org.selectors import notice_chain
+from gongjian.supervision import registry
 from gongjian.supervision.models import Card, Notice
-from gongjian.supervision.rules import DEFAULT_RULES
 
 KEY_PREFIX = "supervision.notice:"
+# Not signed for within this many working hours: the notice goes to the next person up (messaging climbs).
+registry.register_rule(code="notice_sign", name="通知签收时限", params={"working_hours": 4}, source="docs/rules.md")
 TITLES = {Notice.Kind.REMINDER: "提醒", Notice.Kind.URGE: "催办单", Notice.Kind.SUPERVISE: "督办单",
           Notice.Kind.INTERVIEW: "约谈通知"}
 
@@ -21,7 +23,7 @@ def sign_hours() -> int:
     from gongjian.supervision.models import Rule
 
     row = Rule.objects.filter(code="notice_sign", campaign=None, enabled=True).first()
-    params = {**DEFAULT_RULES["notice_sign"]["params"], **(row.params if row else {})}
+    params = {**registry.rule("notice_sign").params, **(row.params if row else {})}
     return params["working_hours"]
 
 

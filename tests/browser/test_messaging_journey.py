@@ -15,10 +15,10 @@ from huey.storage import SqliteStorage
 from gongjian.campaigns import services as task_services
 from gongjian.dispatch import periods
 from gongjian.dispatch.models import ReportingPeriod
-from gongjian.messaging import tasks
+from gongjian.messaging import jobs
 from gongjian.messaging.models import Delivery, Thread
+from gongjian.supervision.jobs import supervise
 from gongjian.supervision.models import Notice
-from gongjian.supervision.run import supervise
 from tests.browser.conftest import login
 from tests.messaging import wire
 
@@ -86,7 +86,7 @@ def test_overdue_report_reaches_the_liaison_climbs_to_the_head_who_signs_on_a_ph
         thread = Thread.objects.get()
         assert thread.next_step_at.replace(second=0, microsecond=0) == datetime(2023, 4, 11, 15, 0, tzinfo=TZ)
         clock.move_to(thread.next_step_at + timedelta(minutes=1))
-        tasks.deliver_and_climb()
+        jobs.deliver_and_climb()
         _wait_for(lambda: len(vendor.vendor.delivered) == 2, "the head's text card")
         card = vendor.vendor.delivered[1]
         assert card["to"] == "head01" and card["title"] == "【催办单】姜山镇"
