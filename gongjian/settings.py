@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "gongjian.audit",
     "gongjian.org",
+    "gongjian.messaging",
+    "gongjian.sso",
     "gongjian.workdays",
     "gongjian.campaigns",
     "gongjian.dispatch",
@@ -118,6 +120,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "gongjian.context_processors.platform",
+                "gongjian.sso.context_processors.sign_in_options",
             ],
             "builtins": ["gongjian.templatetags.gongjian_tags"],
         },
@@ -285,6 +288,44 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "gongjian@localhost")
 GONGJIAN_NOTIFY_EMAIL = env_bool("GONGJIAN_NOTIFY_EMAIL", False)
 GONGJIAN_WEBHOOK_URL = env_str("GONGJIAN_WEBHOOK_URL")
+
+# 掌上督办: messages to people's phones. API bases are settings because government deployments are private
+# (政务微信 and 浙政钉 run the public APIs under the government's own host).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+WECOM_API_BASE = env_str("WECOM_API_BASE", "https://qyapi.weixin.qq.com").rstrip("/")
+WECOM_CORP_ID = env_str("WECOM_CORP_ID")
+WECOM_AGENT_ID = env_str("WECOM_AGENT_ID")
+WECOM_SECRET = env_str("WECOM_SECRET")
+DINGTALK_API_BASE = env_str("DINGTALK_API_BASE", "https://oapi.dingtalk.com").rstrip("/")
+DINGTALK_APP_KEY = env_str("DINGTALK_APP_KEY")
+DINGTALK_APP_SECRET = env_str("DINGTALK_APP_SECRET")
+DINGTALK_AGENT_ID = env_str("DINGTALK_AGENT_ID")
+SMS_API_BASE = env_str("SMS_API_BASE")
+SMS_ACCESS_KEY_ID = env_str("SMS_ACCESS_KEY_ID")
+SMS_ACCESS_KEY_SECRET = env_str("SMS_ACCESS_KEY_SECRET")
+SMS_SIGN_NAME = env_str("SMS_SIGN_NAME")
+SMS_TEMPLATE_CODE = env_str("SMS_TEMPLATE_CODE")
+MESSAGING_EMAIL = env_bool("MESSAGING_EMAIL", False)
+MESSAGING_TIMEOUT_SECONDS = env_int("MESSAGING_TIMEOUT_SECONDS", 10, minimum=1)
+MESSAGING_MAX_ATTEMPTS = env_int("MESSAGING_MAX_ATTEMPTS", 5, minimum=1)
+MESSAGING_LINK_HOURS = env_int("MESSAGING_LINK_HOURS", 72, minimum=1)
+
+# Sign-in through the government's identity systems (local accounts and their lockout stay as they are).
+WECOM_OAUTH_BASE = env_str("WECOM_OAUTH_BASE", "https://open.weixin.qq.com").rstrip("/")
+WECOM_QR_BASE = env_str("WECOM_QR_BASE", "https://login.work.weixin.qq.com").rstrip("/")
+DINGTALK_LOGIN_BASE = env_str("DINGTALK_LOGIN_BASE", "https://login.dingtalk.com").rstrip("/")
+DINGTALK_OPENAPI_BASE = env_str("DINGTALK_OPENAPI_BASE", "https://api.dingtalk.com").rstrip("/")
+OIDC_ISSUER = env_str("OIDC_ISSUER").rstrip("/")
+OIDC_RP_CLIENT_ID = env_str("OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET")
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid"
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT_SECONDS", 10, minimum=1)
+OIDC_CREATE_USER = False
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+LOGIN_REDIRECT_URL_FAILURE = "/sso/oidc/failed/"
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"] + (
+    ["gongjian.sso.oidc.Backend"] if OIDC_ISSUER else [])
 
 # The platform's "today": set only by the demo and tests (docs/architecture.md "The demo"); empty in production.
 GONGJIAN_TODAY = env_date("GONGJIAN_TODAY")

@@ -63,6 +63,8 @@ urlpatterns = [
     path("", include("gongjian.assessment.urls")),
     path("", include("gongjian.bulletins.urls")),
     path("", include("gongjian.cockpit.urls")),
+    path("", include("gongjian.messaging.urls")),
+    path("", include("gongjian.sso.urls")),
     path("", include("gongjian.matters.urls")),
     path("", include("gongjian.documents.urls")),
     path("api/v1/me/", org_api.me, name="api_me"),

@@ -5,10 +5,12 @@ escalate overdue blockers, then run the registered steps (tickets' SLA clocks). 
 import time
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
+from datetime import time as clock_time
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
@@ -19,6 +21,7 @@ from gongjian.dispatch.models import ProgressReport, ReportingPeriod
 from gongjian.org.models import Person
 from gongjian.supervision import ladder, registry
 from gongjian.supervision.evaluate import BLOCKER_DEFAULTS, MilestoneFacts, TaskFacts, card_color, evaluate
+from gongjian.supervision.messages import send_notices
 from gongjian.supervision.models import (
     Blocker,
     Card,
@@ -34,6 +37,8 @@ from gongjian.workdays import days
 
 REPORTED = (ProgressReport.State.SUBMITTED, ProgressReport.State.APPROVED, ProgressReport.State.SUPERSEDED)
 CHUNK = 500
+# A past day's run (catching up, or the demo's history) sends that day's notices as of that morning.
+MORNING = clock_time(9, 0)
 
 
 def _chunks(items: list, size: int = CHUNK) -> Iterable[list]:
@@ -254,6 +259,8 @@ def supervise(*, on: date, actor=None) -> dict:
         EscalationState.objects.bulk_create(new_states, batch_size=2000)
         notices = _new_notices(candidates + _escalate_blockers(on, general.get("blocker", BLOCKER_DEFAULTS)))
         Notice.objects.bulk_create(notices, batch_size=1000)
+        send_notices(list(Notice.objects.filter(key__in=[n.key for n in notices]).select_related("unit")),
+                     now=None if on == clock.today() else timezone.make_aware(datetime.combine(on, MORNING)))
         summary = {"date": on.isoformat(), "colors": colors, "rules": dict(sorted(rule_counts.items())),
                    "notices": len(notices), "seconds": round(time.perf_counter() - started, 3)}
         SupervisionRun.objects.update_or_create(date=on, defaults={"seconds": summary["seconds"], "summary": summary})

@@ -10,8 +10,10 @@ from gongjian.audit.services import record
 from gongjian.campaigns.models import Campaign, Task
 from gongjian.dispatch.periods import month_bounds
 from gongjian.errors import UserError
+from gongjian.messaging.services import mark_signed
 from gongjian.org.models import Unit
 from gongjian.supervision import registry
+from gongjian.supervision.messages import notice_key, send_notices
 from gongjian.supervision.models import Blocker, CardOverride, Color, Notice, Rule
 from gongjian.supervision.rules import office_params, validate_params
 from gongjian.workdays import days
@@ -116,17 +118,21 @@ def notice_issue(*, actor, task: Task, kind: str, reason: str) -> Notice:
                                        rule="manual", reason=reason, issued_on=clock.today(), created_by=actor,
                                        key=f"manual:{task.pk}:{uuid.uuid4().hex}")
         record(actor=actor, event="notice.issue", obj=notice, changes={"kind": kind, "task": task.pk})
+        send_notices([notice])
     return notice
 
 
-def notice_acknowledge(*, actor, notice: Notice) -> Notice:
+def notice_acknowledge(*, actor, notice: Notice, from_message: bool = False) -> Notice:
+    """`from_message`: signed with one tap in a message, which already stopped the message's climb."""
     with transaction.atomic():
         notice = Notice.objects.select_for_update().get(pk=notice.pk)
         if notice.state != Notice.State.OPEN:
             raise UserError("该通知已签收", "bad_transition", status=409)
         notice.state, notice.acknowledged_at = Notice.State.ACKNOWLEDGED, clock.now()
         notice.save(update_fields=["state", "acknowledged_at"])
-        record(actor=actor, event="notice.acknowledge", obj=notice)
+        record(actor=actor, event="notice.acknowledge", obj=notice, changes={"via": "message"} if from_message else None)
+        if not from_message:
+            mark_signed(notice_key=notice_key(notice), person=getattr(actor, "person", None))
     return notice
 
 

@@ -21,13 +21,32 @@ def demo(settings):
 
 def _counts() -> dict:
     return {m._meta.label: m.objects.count() for m in apps.get_models()
-            if m._meta.app_label in ("org", "campaigns", "dispatch")}
+            if m._meta.app_label in ("org", "campaigns", "dispatch", "messaging")}
 
 
 def test_loading_twice_changes_nothing(demo):
     before = _counts()
     call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert _counts() == before
+    _messages_of_march()
+
+
+def _messages_of_march():
+    """Notices signed (with one tap), answered and escalated, and March's delivery log."""
+    from gongjian.messaging.models import Delivery, Thread
+    from gongjian.supervision.models import Notice
+
+    states = {s: Notice.objects.filter(state=s).count() for s in ("open", "acknowledged", "replied")}
+    assert all(states.values()), states
+    assert Thread.objects.filter(signed_via="link").count() > 10
+    assert Thread.objects.filter(step__gt=0, signed_at=None).exists()
+    march = Delivery.objects.filter(created_at__month=3)
+    assert march.filter(state="sent", channel="wecom").count() > 20
+    assert march.filter(state="failed").exists() and march.filter(channel="sms", state="sent").exists()
+    office = Client()
+    office.post("/login/", {"username": "office", "password": DEMO_PASSWORD})
+    page = office.get("/messages/").content.decode()
+    assert "政务微信" in page and "升级" in page and "发送失败" in page
 
 
 LANDING = {

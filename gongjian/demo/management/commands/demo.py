@@ -14,6 +14,7 @@ from gongjian.demo import (
     guard,
     inspections,
     matters,
+    messaging,
     org,
     projects,
     reports,
@@ -54,13 +55,16 @@ class Command(BaseCommand):
         # The demo is the state of Laixi on 2023-03-31, whatever today is.
         with override_settings(GONGJIAN_TODAY=DEMO_TODAY), transaction.atomic():
             counts = org.load()
+            messaging.people()
             office = get_user_model().objects.get(username="office")
             demo_campaign = campaign.load(office)
             counts["tasks"] = demo_campaign.tasks.count()
             counts["reports"] = reports.load(demo_campaign, office)
             counts["projects"] = projects.load(demo_campaign, office)["projects"]
             counts["frontline"] = frontline.load(demo_campaign, office)
+            messaging.oversight()
             counts["cards"] = supervision_history()
+            counts["messages"] = messaging.load(office, DEMO_TODAY)
             counts["inspections"] = inspections.load(demo_campaign, office)
             counts["assessment"] = assessment.load(demo_campaign, office)
             counts["bulletins"] = bulletins.load(demo_campaign, office)
