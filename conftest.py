@@ -43,6 +43,16 @@ def _fresh_calendar():
     days.reset()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Cached figures (the cockpit's) must not outlive the rolled-back test that computed them."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def cast(db) -> Cast:
     leadership = Unit.objects.create(name="市委市政府", kind=Unit.Kind.LEADERSHIP)
