@@ -1,3 +1,4 @@
+from django.db.models import Prefetch
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -83,7 +84,11 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     filterset_class = TaskFilter
 
     def get_queryset(self):
-        return tasks_visible_to(self.request.user).prefetch_related("co_units").order_by("id")
+        # Only the serialized columns, and only the co-units' ids: a 50-row page then costs the count, the page and
+        # one small join, without loading long texts or whole unit rows.
+        columns = [f for f in TaskSerializer.Meta.fields if f != "co_units"]
+        co_units = Prefetch("co_units", queryset=Unit.objects.only("id"))
+        return tasks_visible_to(self.request.user).only(*columns).prefetch_related(co_units).order_by("id")
 
     def get_serializer_class(self):
         if self.action in ("update", "partial_update"):
