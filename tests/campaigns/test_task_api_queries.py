@@ -41,3 +41,25 @@ def test_a_page_costs_the_same_queries_for_3_or_60_tasks(cast, campaign, client_
     with_co_units = [t for t in data["results"] if t["title"] == "任务3"]
     assert sorted(with_co_units[0]["co_units"]) == sorted(u.pk for u in others[:3])
     assert {"description", "deadline", "lead_unit", "version"} <= set(data["results"][0])
+
+
+def test_the_page_is_exactly_what_the_serializer_gives(cast, campaign, client_for):
+    import json
+
+    from gongjian.campaigns.api import TaskSerializer
+    from gongjian.campaigns.models import Task
+
+    others = [Unit.objects.create(name=f"协办单位{i}", kind=Unit.Kind.DEPARTMENT) for i in range(3)]
+    _tasks(cast, campaign, 12, others)
+    Task.objects.filter(title="任务1").update(target_value="12.50", is_hot=True, lead_leader=cast.leader.person)
+    page = client_for(cast.office).get("/api/v1/tasks/?limit=10&offset=1").json()
+    expected = TaskSerializer(Task.objects.order_by("id")[1:11], many=True).data
+    assert page["results"] == json.loads(json.dumps(expected, default=str))
+    assert page["count"] == 12 and page["previous"] and page["next"]
+
+
+def test_filters_still_apply(cast, campaign, client_for):
+    _tasks(cast, campaign, 3, [])
+    data = client_for(cast.office).get("/api/v1/tasks/?q=任务1").json()
+    assert [t["title"] for t in data["results"]] == ["任务1"]
+    assert client_for(cast.office).get("/api/v1/tasks/?status=nonsense").status_code == 400
