@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from gongjian.campaigns import services as task_services
 from gongjian.campaigns.models import Task
-from gongjian.supervision.run import supervise
+from gongjian.supervision.jobs import supervise
 from tests.bulletins.conftest import build_march
 
 pytestmark = pytest.mark.django_db
