@@ -155,6 +155,10 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
+# The cockpit's figures are recomputed once per supervision run; this bounds how long intraday changes (a task
+# completed, a blocker resolved) take to show there.
+COCKPIT_CACHE_SECONDS = env_int("COCKPIT_CACHE_SECONDS", 300, minimum=0)
+
 HUEY_IMMEDIATE = env_bool("HUEY_IMMEDIATE", False)
 if REDIS_URL:
     HUEY = {"huey_class": "huey.RedisHuey", "name": "gongjian", "url": REDIS_URL, "immediate": HUEY_IMMEDIATE}
