@@ -65,6 +65,6 @@ def test_parse_speech_command_json(capsys):
 
     call_command("parse-speech", str(SEED), "--json")
     result = json.loads(capsys.readouterr().out)
-    assert len(result["focus_areas"]) == 7
+    assert len(result["focus_areas"]) == 8
     assert all({"text", "sentence", "lead_unit", "leader_post"} <= set(t) for a in result["focus_areas"]
                for t in a["tasks"])
