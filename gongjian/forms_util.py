@@ -7,3 +7,21 @@ def add_user_error(form: forms.Form, exc: UserError) -> None:
     """Show a service's refusal beside the field it names, or above the form when it names none."""
     field = exc.field if exc.field in form.fields else None
     form.add_error(field, exc.message)
+
+
+def style_fields(form: forms.BaseForm) -> None:
+    """Bootstrap classes by widget kind, so a form renders like the rest of the platform."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect):
+            widget.attrs.setdefault("class", "form-check-input")
+        elif isinstance(widget, forms.Select):
+            widget.attrs.setdefault("class", "form-select")
+        elif not isinstance(widget, forms.HiddenInput):
+            widget.attrs.setdefault("class", "form-control")
+
+
+class StyledForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_fields(self)

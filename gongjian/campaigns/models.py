@@ -52,6 +52,7 @@ class Task(models.Model):
         TICKET = "ticket", "诉求工单"
         IDEA = "idea", "金点子"
         TOWN_REPORT = "town_report", "镇街汇报"
+        RECTIFICATION = "rectification", "督查整改"
 
     class Status(models.TextChoices):
         DRAFT = "draft", "草稿"
