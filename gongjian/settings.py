@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "gongjian.inspections",
     "gongjian.assessment",
     "gongjian.bulletins",
+    "gongjian.documents",
+    "gongjian.matters",
     "gongjian.cockpit",
     "gongjian.bench",
     "gongjian.demo",

@@ -15,7 +15,7 @@ LAYERS = {
     "campaigns": 1,
     "dispatch": 2,
     "supervision": 3,
-    "projects": 4, "frontline": 4, "messaging": 4, "inspections": 4,
+    "projects": 4, "frontline": 4, "messaging": 4, "inspections": 4, "documents": 4, "matters": 4,
     "assessment": 5,
     "bulletins": 6, "cockpit": 6,
     "demo": 7, "bench": 7, "ops": 7,

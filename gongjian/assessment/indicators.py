@@ -318,5 +318,5 @@ PARAM_LABELS = {
     "early_full_days": "提前工作日数（+1档）", "half": "较少加分", "full": "较多加分",
     "above_full_percent": "超额加满分的完成比例%", "yellow": "黄牌分值", "red": "红牌分值", "late": "迟报分值",
     "missing": "未报分值", "first": "第1次", "second": "第2次", "third": "第3次", "fourth_on": "第4次起每次",
-    "points": "分值", "min": "最低分", "max": "最高分",
+    "points": "分值", "min": "最低分", "max": "最高分", "score": "满分",
 }
