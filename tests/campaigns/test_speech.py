@@ -213,7 +213,8 @@ def test_long_text_is_parsed_in_linear_time():
 def test_long_degenerate_text_does_not_hang(text):
     started = time.perf_counter()
     assert_offsets_and_shape(text, parse_speech(text))
-    assert time.perf_counter() - started < 10
+    # Linear work takes a few seconds even on a busy shared machine; a quadratic pass would take minutes.
+    assert time.perf_counter() - started < 20
 
 
 # --- other structures --------------------------------------------------------------------------------------------
