@@ -341,8 +341,9 @@ def speech_import(request):
         if len(text) > 200_000:
             context["errors"] = ["文本过长（上限20万字）"]
             return render(request, "campaigns/speech.html", context, status=400)
-        draft = parse_speech(text)
         units_by_name = {u.name: u for u in context["units"]}
+        # Units the text names are matched against the units on file, so the form can preselect them.
+        draft = parse_speech(text, unit_keywords={name: [] for name in units_by_name})
         leaders_by_post = {p.display_name: p for p in context["leaders"]}
         areas = [{"title": a.title, "sentence": a.sentence, "tasks": [
             {"text": t.text, "sentence": t.sentence, "unit": str(units_by_name[t.lead_unit].pk)

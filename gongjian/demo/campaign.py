@@ -6,7 +6,7 @@ from pathlib import Path
 
 from gongjian.campaigns import services
 from gongjian.campaigns.models import Campaign, Task
-from gongjian.campaigns.speech import parse_speech
+from gongjian.campaigns.speech import parse_speech, suggest_leader_post, suggest_unit
 from gongjian.org.models import Person, Unit
 from gongjian.workdays import days
 
@@ -75,10 +75,12 @@ def load(office) -> Campaign:
         focus = services.focus_area_create(actor=office, campaign=campaign, title=area.title, sentence=area.sentence,
                                            order=order)
         for item in area.tasks:
-            lead = units.get(item.lead_unit or "") or units["发改局"]
+            # The speech names no units or leaders; the office fills them in from the subject matter.
+            lead = units.get(item.lead_unit or suggest_unit(item.text) or "") or units["发改局"]
             task = services.task_create(
                 actor=office, campaign=campaign, focus_area=focus, title=_title(item.text), description=item.text,
-                source_sentence=item.sentence, lead_unit=lead, lead_leader=_leader(item.leader_post),
+                source_sentence=item.sentence, lead_unit=lead,
+                lead_leader=_leader(item.leader_post or suggest_leader_post(item.text)),
                 co_units=[units[name] for name in CO_UNITS.get(lead.name, ["发改局"]) if name != lead.name],
                 start=date(2023, 2, 1), deadline=DEADLINES[n % len(DEADLINES)],
             )

@@ -83,7 +83,7 @@ def _campaign_shows_every_focus_area():
     client.post("/login/", {"username": "office", "password": DEMO_PASSWORD})
     html = client.get(f"/campaigns/{campaign.pk}/").content.decode()
     draft = parse_speech(SEED.read_text(encoding="utf-8"))
-    assert len(draft.focus_areas) == 7
+    assert len(draft.focus_areas) == 8
     for area in draft.focus_areas:
         assert area.title in html
         # Major projects and rectification items of on-site checks sit under the same focus areas; the speech's
