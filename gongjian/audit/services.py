@@ -1,12 +1,12 @@
 """Appending to and verifying the audit chain. `record()` is called inside every write service's transaction."""
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from django.db import models, transaction
-from django.utils import timezone
 
+from gongjian import clock
 from gongjian.audit.context import current_ip
 from gongjian.audit.models import AuditEvent, AuditHead
 
@@ -59,7 +59,8 @@ def record(
             object_id = obj.pk
         event_row = AuditEvent(
             seq=head.seq + 1,
-            at=timezone.now(),
+            # UTC, as the database returns it: the hash covers the timestamp's text.
+            at=clock.now().astimezone(UTC),
             ip=ip if ip is not None else current_ip.get(),
             event=event,
             object_type=object_type,

@@ -30,6 +30,8 @@ def queue(request):
     status = request.GET.get("status", "")
     if status:
         rows = [r for r in rows if r.status == status or (status == "late" and r.late and r.status != "approved")]
+    for row in rows:
+        row.can_report = can_write_task(request.user, row.task, "report")
     counts = {}
     for row in selectors.review_queue(period, tasks_visible_to(request.user)) if period else []:
         counts[row.status] = counts.get(row.status, 0) + 1
