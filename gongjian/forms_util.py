@@ -7,3 +7,26 @@ def add_user_error(form: forms.Form, exc: UserError) -> None:
     """Show a service's refusal beside the field it names, or above the form when it names none."""
     field = exc.field if exc.field in form.fields else None
     form.add_error(field, exc.message)
+
+
+class _PinyinOptions:
+    """Options carry their unit's or person's pinyin initials, so ui.js can filter a long list as the user types
+    "fgj" for 发改局 (the list still works without script)."""
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__({"data-pinyin-search": "", **(attrs or {})}, choices)
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        pinyin = getattr(getattr(value, "instance", None), "pinyin", "")
+        if pinyin:
+            option["attrs"]["data-pinyin"] = pinyin
+        return option
+
+
+class PinyinSelect(_PinyinOptions, forms.Select):
+    pass
+
+
+class PinyinSelectMultiple(_PinyinOptions, forms.SelectMultiple):
+    pass

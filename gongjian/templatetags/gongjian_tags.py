@@ -151,6 +151,31 @@ def _show(value) -> str:
 
 
 @register.filter
+def money(wan) -> str:
+    """万元 as official documents write it: 120.49亿元 from one 亿 up, otherwise 1,204,875.72万元 below."""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        value = Decimal(str(wan))
+    except (InvalidOperation, ValueError):
+        return "—"
+    if abs(value) >= 10000:
+        return f"{value / 10000:,.2f}亿元"
+    return f"{value:,.2f}万元"
+
+
+@register.filter
+def wan_yuan(wan) -> str:
+    """万元 with thousands separators: 1,204,875.72万元."""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        return f"{Decimal(str(wan)):,.2f}万元"
+    except (InvalidOperation, ValueError):
+        return "—"
+
+
+@register.filter
 def get_item(mapping, key):
     return mapping.get(key) if hasattr(mapping, "get") else None
 

@@ -31,7 +31,7 @@ def test_loading_twice_changes_nothing(demo):
 
 
 LANDING = {
-    "office": "/dispatch/", "jiangshan_editor": "/dispatch/", "jiangshan_viewer": "/dispatch/", "mayor": "/campaigns/",
+    "office": "/dispatch/", "jiangshan_editor": "/dispatch/", "jiangshan_viewer": "/dispatch/", "mayor": "/desk/",
     "sysadmin": "/org/units/", "secadmin": "/org/users/", "auditadmin": "/audit/", "grid_jiangshan": "/tickets/",
 }
 
