@@ -1,4 +1,4 @@
-"""The fixed cast every test uses (DESIGN.md "Conventions"): the supervision office, a city leader, unit A's
+"""The fixed cast every test uses (docs/architecture.md "Conventions"): the supervision office, a city leader, unit A's
 editor and viewer, an outsider from unit B, a citizen (anonymous) and the three administrators."""
 
 from dataclasses import dataclass

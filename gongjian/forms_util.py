@@ -9,6 +9,24 @@ def add_user_error(form: forms.Form, exc: UserError) -> None:
     form.add_error(field, exc.message)
 
 
+def style_fields(form: forms.BaseForm) -> None:
+    """Bootstrap classes by widget kind, so a form renders like the rest of the platform."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect):
+            widget.attrs.setdefault("class", "form-check-input")
+        elif isinstance(widget, forms.Select):
+            widget.attrs.setdefault("class", "form-select")
+        elif not isinstance(widget, forms.HiddenInput):
+            widget.attrs.setdefault("class", "form-control")
+
+
+class StyledForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_fields(self)
+
+
 class _PinyinOptions:
     """Options carry their unit's or person's pinyin initials, so ui.js can filter a long list as the user types
     "fgj" for 发改局 (the list still works without script)."""

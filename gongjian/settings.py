@@ -56,8 +56,11 @@ INSTALLED_APPS = [
     "gongjian.projects",
     "gongjian.supervision",
     "gongjian.frontline",
+    "gongjian.inspections",
     "gongjian.assessment",
     "gongjian.bulletins",
+    "gongjian.documents",
+    "gongjian.matters",
     "gongjian.cockpit",
     "gongjian.bench",
     "gongjian.demo",
@@ -149,7 +152,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "gongjian.org.passwords.HistoryValidator"},
 ]
 
-# Login security (security.md): every figure a setting.
+# Login security (docs/security.md): every figure a setting.
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -250,7 +253,7 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "gongjian@localhost")
 GONGJIAN_NOTIFY_EMAIL = env_bool("GONGJIAN_NOTIFY_EMAIL", False)
 GONGJIAN_WEBHOOK_URL = env_str("GONGJIAN_WEBHOOK_URL")
 
-# The platform's "today": set only by the demo and tests (DESIGN.md "The demo"); empty in production.
+# The platform's "today": set only by the demo and tests (docs/architecture.md "The demo"); empty in production.
 GONGJIAN_TODAY = env_date("GONGJIAN_TODAY")
 GONGJIAN_DEMO = env_bool("GONGJIAN_DEMO", False)
 # A filter left open reads "全部", not "---------".

@@ -8,7 +8,10 @@ from gongjian.bulletins import api as bulletins_api
 from gongjian.campaigns import api as campaigns_api
 from gongjian.cockpit import api as cockpit_api
 from gongjian.dispatch import api as dispatch_api
+from gongjian.documents import api as documents_api
 from gongjian.frontline import api as frontline_api
+from gongjian.inspections import api as inspections_api
+from gongjian.matters import api as matters_api
 from gongjian.org import api as org_api
 from gongjian.org import views as org_views
 from gongjian.projects import api as projects_api
@@ -23,7 +26,8 @@ router.register("milestones", campaigns_api.MilestoneViewSet, basename="mileston
 router.register("dependencies", campaigns_api.DependencyViewSet, basename="dependency")
 router.register("reporting-periods", dispatch_api.PeriodViewSet, basename="reporting-period")
 router.register("reports", dispatch_api.ReportViewSet, basename="report")
-for module in (projects_api, supervision_api, frontline_api, assessment_api, bulletins_api, cockpit_api):
+for module in (projects_api, supervision_api, frontline_api, inspections_api, assessment_api, bulletins_api,
+               cockpit_api, matters_api, documents_api):
     module.register(router)
 
 urlpatterns = [
@@ -42,9 +46,12 @@ urlpatterns = [
     path("", include("gongjian.projects.urls")),
     path("", include("gongjian.supervision.urls")),
     path("", include("gongjian.frontline.urls")),
+    path("", include("gongjian.inspections.urls")),
     path("", include("gongjian.assessment.urls")),
     path("", include("gongjian.bulletins.urls")),
     path("", include("gongjian.cockpit.urls")),
+    path("", include("gongjian.matters.urls")),
+    path("", include("gongjian.documents.urls")),
     path("api/v1/me/", org_api.me, name="api_me"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),

@@ -8,7 +8,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 pytestmark = pytest.mark.django_db
 
-# The only routes anyone may open without an account (security.md "Access control").
+# The only routes anyone may open without an account (docs/security.md "Access control").
 PUBLIC = {
     "/healthz",
     "/login/",

@@ -1,4 +1,4 @@
-"""Cross-cutting security checks of security.md that no single app owns."""
+"""Cross-cutting security checks of docs/security.md that no single app owns."""
 
 import ast
 import logging

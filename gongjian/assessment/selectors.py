@@ -45,7 +45,7 @@ class Line:
 
 def default_campaign() -> Campaign | None:
     return (Campaign.objects.filter(schemes__isnull=False).order_by("-year", "-id").first()
-            or Campaign.objects.order_by("-year", "-id").first())
+            or Campaign.objects.order_by("routine", "-year", "-id").first())
 
 
 def previous_ranking(ranking: Ranking, *, published_only: bool) -> Ranking | None:

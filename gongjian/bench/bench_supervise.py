@@ -29,8 +29,8 @@ from gongjian.bench.naive import Disagreement, check_agreement, naive_card
 from gongjian.bench.registry import Context
 from gongjian.campaigns.models import Task
 from gongjian.supervision.evaluate import card_color, evaluate
+from gongjian.supervision.jobs import load_facts, rules_by_campaign, supervise
 from gongjian.supervision.models import Card
-from gongjian.supervision.run import load_facts, rules_by_campaign, supervise
 from gongjian.workdays import days
 
 NAME = "supervise"

@@ -2,7 +2,7 @@
 
 What a first implementation would do for each task: walk the ORM from the task (its milestones, its report for each
 period, its history, its overrides, its campaign's rules), build the facts and call the same pure `evaluate`. It
-issues about ten queries per task; the daily run (supervision/run.py) loads the same facts for every task in a
+issues about ten queries per task; the daily run (supervision/jobs.py) loads the same facts for every task in a
 handful of queries. Both must produce the same findings, or the comparison measures different work.
 """
 

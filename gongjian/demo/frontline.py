@@ -21,6 +21,7 @@ from django.utils import timezone
 from gongjian.audit.services import record
 from gongjian.campaigns import services as task_services
 from gongjian.frontline import routing_store, services, sla
+from gongjian.frontline.jobs import ticket_sla_run
 from gongjian.frontline.models import (
     Assignment,
     Category,
@@ -30,7 +31,6 @@ from gongjian.frontline.models import (
     TicketRequest,
     Visit,
 )
-from gongjian.frontline.sla_run import ticket_sla_run
 from gongjian.frontline.text import CODE_ALPHABET
 from gongjian.frontline.ticket_texts import (
     CATEGORY_LABELS,

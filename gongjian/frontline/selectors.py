@@ -83,7 +83,7 @@ def similar_tickets(ticket: Ticket, *, limit: int = 30) -> list[tuple[Ticket, fl
 
 
 def ticket_rates(unit_ids: Iterable[int], month: date) -> dict[int, dict]:
-    """The three rates (三率, RULES.md §6) per unit for the calendar month containing `month`.
+    """The three rates (三率, docs/rules.md §6) per unit for the calendar month containing `month`.
 
     response: dispatches to the unit that month, signed within the sign deadline (a return the dispatcher approved
     does not count against it); resolution and satisfaction: closing visits that month of tickets the unit handled.

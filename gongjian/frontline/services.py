@@ -1,6 +1,6 @@
 """Writes on tickets, categories, duty lists and Open311 keys. Keyword-only, atomic, audited.
 
-Ticket states (DESIGN.md): received → dispatched → signed → in_progress → replied → visited → closed;
+Ticket states (docs/architecture.md): received → dispatched → signed → in_progress → replied → visited → closed;
 dispatched → returned (the unit asks with a reason within 2 working days, the dispatcher approves) → dispatched
 (reassigned); replied → visited (unsatisfied) → in_progress (redo); a held ticket may be extended once, by the
 dispatcher's approval. Every step writes a timeline event and an audit event in one transaction.
@@ -295,9 +295,10 @@ def _insert_ticket(actor, category, text, source, town, grid, lat, lng, photo, w
 # ---------------------------------------------------------------- dispatcher
 
 
-def ticket_dispatch(*, actor, ticket: Ticket, unit: Unit, urgent: bool | None = None,
-                    category: Category | None = None, note: str = "") -> Ticket:
-    """Dispatch (派单) a received or returned ticket, or reassign (改派) one not yet signed."""
+def ticket_assign(*, actor, ticket: Ticket, unit: Unit, urgent: bool | None = None,
+                  category: Category | None = None, note: str = "") -> Ticket:
+    """Assign (派单) a received or returned ticket to a unit, or reassign (改派) one not yet signed. Named apart
+    from the monthly reporting app (dispatch, 每月调度)."""
     if unit is None or not unit.is_active or unit.kind not in DISPATCHABLE_KINDS:
         raise UserError("请选择有效的承办单位", "invalid", field="unit")
     if category is not None and not category.is_active:

@@ -1,4 +1,4 @@
-"""Ticket SLA clocks (RULES.md §6), pure: no database, the working-day calendar is passed in.
+"""Ticket SLA clocks (docs/rules.md §6), pure: no database, the working-day calendar is passed in.
 
 Deadlines count working days from the dispatch day (never counting that day): sign within 1, reply within the
 category's days (consultation 2, help/suggestion 10, complaint/report 15; urgent 5). An approved extension adds

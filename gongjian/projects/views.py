@@ -335,7 +335,7 @@ def _campaign_for(request, projects) -> Campaign | None:
     if chosen is not None:
         return chosen
     with_projects = Campaign.objects.filter(id__in=projects.values("campaign_id"))
-    return with_projects.order_by("-year", "-id").first() or Campaign.objects.order_by("-year", "-id").first()
+    return with_projects.order_by("-year", "-id").first() or Campaign.objects.order_by("routine", "-year", "-id").first()
 
 
 @require_GET

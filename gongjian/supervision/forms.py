@@ -7,8 +7,8 @@ from django import forms
 from gongjian import clock
 from gongjian.campaigns.models import Campaign, FocusArea
 from gongjian.org.models import Person, Unit
+from gongjian.supervision import registry
 from gongjian.supervision.models import Blocker, Card, Color, Notice
-from gongjian.supervision.rules import DEFAULT_RULES
 from gongjian.supervision.selectors import overdue_q
 
 ALL = "全部"
@@ -152,7 +152,7 @@ class RuleForm(StyledForm):
     def __init__(self, code: str, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.code = code
-        for name in DEFAULT_RULES[code]["params"]:
+        for name in registry.rule(code).params:
             self.fields[f"p_{name}"] = forms.IntegerField(
                 label=PARAM_LABELS.get(name, name), min_value=0, max_value=1000,
                 widget=forms.NumberInput(attrs={"class": "form-control form-control-sm", "style": "max-width: 7em"}))

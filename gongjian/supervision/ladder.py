@@ -1,4 +1,4 @@
-"""The escalation ladder (RULES.md §1 升级), pure: from yesterday's state and today's card, today's state and the
+"""The escalation ladder (docs/rules.md §1 升级), pure: from yesterday's state and today's card, today's state and the
 notices due. Periods are months; a period's colour is its last card."""
 
 from dataclasses import dataclass

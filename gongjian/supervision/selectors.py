@@ -2,7 +2,7 @@
 
 Every count here is computed from the same queryset the matching list shows, so a number and its list agree."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -13,13 +13,32 @@ from gongjian.campaigns.access import tasks_visible_to
 from gongjian.campaigns.models import Campaign, Task
 from gongjian.org.models import Unit
 from gongjian.supervision.models import Blocker, Card, CardOverride, Color, Notice, Rule, SupervisionRun
-from gongjian.supervision.rules import DEFAULT_RULES, RULE_NAMES, effective_rules
+from gongjian.supervision.rules import default_rules, effective_rules, rule_names
 from gongjian.workdays import days
 from gongjian.xlsx import Column, SheetSpec, write_table
 
 COLORS = tuple(Color.values)  # red, yellow, green: the order every breakdown shows them in
-RULE_LABELS = {**RULE_NAMES, "override": "人工亮牌", "manual": "人工下发", "escalation": "升级督办",
-               "blocker_overdue": "要素保障事项超期"}
+_EXTRA_LABELS = {"override": "人工亮牌", "manual": "人工下发", "escalation": "升级督办",
+                 "blocker_overdue": "要素保障事项超期"}
+
+
+class _RuleLabels(Mapping):
+    """Rule code → name, read from the registry when asked: apps register their rules at start-up."""
+
+    def _all(self) -> dict[str, str]:
+        return {**rule_names(), **_EXTRA_LABELS}
+
+    def __getitem__(self, code: str) -> str:
+        return self._all()[code]
+
+    def __iter__(self):
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+
+RULE_LABELS = _RuleLabels()
 PENDING_NOTICE_STATES = (Notice.State.OPEN, Notice.State.ACKNOWLEDGED)
 LIVE_BLOCKER_STATES = (Blocker.State.OPEN, Blocker.State.RESOLVED)
 
@@ -282,7 +301,7 @@ def rule_settings(campaign: Campaign | None) -> list[dict]:
     effective = effective_rules(general + own_rows) if campaign else effective_rules(general)
     own = {r["code"]: r for r in own_rows}
     result = []
-    for code, rule in DEFAULT_RULES.items():
+    for code, rule in default_rules().items():
         current = effective.get(code)
         # A disabled rule's form still shows the numbers it would use if switched back on.
         shown = current if current is not None else {**rule["params"], **inherited.get(code, {}),

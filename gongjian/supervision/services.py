@@ -11,8 +11,9 @@ from gongjian.campaigns.models import Campaign, Task
 from gongjian.dispatch.periods import month_bounds
 from gongjian.errors import UserError
 from gongjian.org.models import Unit
+from gongjian.supervision import registry
 from gongjian.supervision.models import Blocker, CardOverride, Color, Notice, Rule
-from gongjian.supervision.rules import DEFAULT_RULES, validate_params
+from gongjian.supervision.rules import validate_params
 from gongjian.workdays import days
 
 BLOCKER_DUE_DAYS = 10
@@ -161,7 +162,7 @@ def interview_record(*, actor, notice: Notice, held_on: date, held_with: str, no
 
 def rule_set(*, actor, code: str, campaign: Campaign | None, params: dict, enabled: bool = True,
              task_kind: str = "") -> Rule:
-    if code not in DEFAULT_RULES:
+    if registry.rule(code) is None:
         raise UserError(f"未知规则：{code}", "invalid", field="code")
     try:
         cleaned = validate_params(code, params or {})

@@ -1,4 +1,4 @@
-"""Each default indicator (RULES.md §5), driven by the events it counts."""
+"""Each default indicator (docs/rules.md §5), driven by the events it counts."""
 
 from datetime import date
 from decimal import Decimal

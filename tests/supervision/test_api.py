@@ -6,8 +6,8 @@ import pytest
 
 from gongjian.audit.models import AuditEvent
 from gongjian.supervision import services
+from gongjian.supervision.jobs import supervise
 from gongjian.supervision.models import Blocker, Notice, Rule
-from gongjian.supervision.run import supervise
 
 pytestmark = pytest.mark.django_db
 

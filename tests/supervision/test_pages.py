@@ -14,8 +14,8 @@ from openpyxl import load_workbook
 from gongjian.audit.models import AuditEvent
 from gongjian.campaigns import services as campaign_services
 from gongjian.supervision import services
+from gongjian.supervision.jobs import supervise
 from gongjian.supervision.models import Blocker, Card, CardOverride, Notice, Rule, SupervisionRun
-from gongjian.supervision.run import supervise
 
 pytestmark = pytest.mark.django_db
 

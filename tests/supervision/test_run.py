@@ -1,4 +1,4 @@
-"""The daily run against the database: cards, the escalation ladder of RULES.md §1 (each notice once), blockers."""
+"""The daily run against the database: cards, the escalation ladder of docs/rules.md §1 (each notice once), blockers."""
 
 import json
 from datetime import date
@@ -14,8 +14,8 @@ from gongjian.dispatch import periods
 from gongjian.dispatch import services as report_services
 from gongjian.dispatch.models import ReportingPeriod
 from gongjian.supervision import services
+from gongjian.supervision.jobs import supervise
 from gongjian.supervision.models import Blocker, Card, Notice
-from gongjian.supervision.run import supervise
 
 pytestmark = pytest.mark.django_db
 
@@ -164,7 +164,8 @@ def test_supervise_command_json_shape(cast, make_task):
     out = StringIO()
     call_command("supervise", "--date", "2023-03-02", "--json", stdout=out)
     result = json.loads(out.getvalue())
-    assert set(result) == {"date", "colors", "rules", "notices", "seconds"}
+    assert set(result) == {"date", "colors", "rules", "notices", "seconds", "steps"}
+    assert set(result["steps"]) == {"ticket_sla"}
     assert result["colors"] == {"red": 1, "yellow": 0, "green": 0} and result["rules"] == {"overdue": 1}
     assert AuditEvent.objects.filter(event="supervision.run").count() == 1
 

@@ -5,9 +5,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test import override_settings
 
-from gongjian.demo import assessment, bulletins, campaign, frontline, org, projects, reports
+from gongjian.demo import assessment, bulletins, campaign, frontline, inspections, matters, org, projects, reports
 from gongjian.demo.org import ACCOUNTS, DEMO_PASSWORD, LEADERS
-from gongjian.supervision.run import supervise
+from gongjian.supervision.jobs import supervise
 from gongjian.workdays import days
 
 DEMO_TODAY = date(2023, 3, 31)
@@ -38,8 +38,10 @@ class Command(BaseCommand):
             counts["projects"] = projects.load(demo_campaign, office)["projects"]
             counts["frontline"] = frontline.load(demo_campaign, office)
             counts["cards"] = supervision_history()
+            counts["inspections"] = inspections.load(demo_campaign, office)
             counts["assessment"] = assessment.load(demo_campaign, office)
             counts["bulletins"] = bulletins.load(demo_campaign, office)
+            counts["matters"] = matters.load(office)
         cards = counts["cards"]
         self.stdout.write(f"演示数据已就绪：{counts['units']}个单位，{counts['people']}人，{counts['tasks']}项任务；"
                           f"3月31日红牌{cards['red']}、黄牌{cards['yellow']}、绿牌{cards['green']}。")

@@ -1,5 +1,6 @@
-"""The daily supervision run: load every open task's facts in a handful of queries, evaluate, write one card per
-task, climb the escalation ladder, escalate overdue blockers. Idempotent for a date."""
+"""The daily supervision run (a scheduled job, also the command `gongjian supervise`): load every open task's facts
+in a handful of queries, evaluate every registered rule, write one card per task, climb the escalation ladder,
+escalate overdue blockers, then run the registered steps (tickets' SLA clocks). Idempotent for a date."""
 
 import time
 from collections import defaultdict
@@ -8,14 +9,16 @@ from datetime import date
 
 from django.db import transaction
 from django.db.models import Q
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
 
+from gongjian import clock
 from gongjian.audit.services import record
 from gongjian.campaigns.models import Milestone, Task
 from gongjian.dispatch.models import ProgressReport, ReportingPeriod
-from gongjian.projects.rules import evaluate_project, load_project_facts
-from gongjian.supervision import ladder
+from gongjian.supervision import ladder, registry
 from gongjian.supervision.evaluate import MilestoneFacts, TaskFacts, card_color, evaluate
-from gongjian.supervision.models import Blocker, Card, CardOverride, Notice, Rule, SupervisionRun, TaskWatch
+from gongjian.supervision.models import Blocker, Card, CardOverride, EscalationState, Notice, Rule, SupervisionRun
 from gongjian.supervision.rules import effective_rules
 from gongjian.workdays import days
 
@@ -40,18 +43,21 @@ def rules_by_campaign(campaign_ids: set[int], task_kind: str = "task") -> dict[i
 
 
 def _report_facts(on: date, red_periods: int) -> tuple[dict[int, int], dict[int, int], list[ReportingPeriod]]:
-    """(task → consecutive past-due periods unreported, task → returns in the current period, past-due periods)."""
+    """(task → consecutive past-due periods unreported, task → returns of the report that is due, past-due periods).
+
+    The report that is due is the last closed month's (due early this month) or the running month's; its returns
+    count whenever they happened, so a February report returned twice in March still counts on 31 March."""
     months = ReportingPeriod.objects.filter(kind=ReportingPeriod.Kind.MONTH)
     past_due = list(months.filter(due_on__lt=on).order_by("-start")[:max(red_periods, 1)])
-    current = months.filter(start__lte=on).order_by("-start").first()
+    due = [p.id for p in months.filter(start__lte=on).order_by("-start")[:2]]
     reported: dict[int, set[int]] = defaultdict(set)
     returns: dict[int, int] = {}
-    period_ids = [p.id for p in past_due] + ([current.id] if current else [])
+    period_ids = {p.id for p in past_due} | set(due)
     rows = ProgressReport.objects.filter(period_id__in=period_ids, task__status__in=Task.OPEN_STATUSES)
     for task_id, period_id, state, return_count in rows.values_list("task_id", "period_id", "state", "return_count"):
         if state in REPORTED:
             reported[period_id].add(task_id)
-        if current is not None and period_id == current.id:
+        if period_id in due:
             returns[task_id] = max(returns.get(task_id, 0), return_count)
     return reported, returns, past_due
 
@@ -135,38 +141,44 @@ def supervise(*, on: date, actor=None) -> dict:
     red_periods = max((r["report_missing"]["red_periods"] for r in rules.values() if "report_missing" in r),
                       default=2)
     facts = load_facts(on, red_periods)
-    projects = load_project_facts(on)
-    project_rules = rules_by_campaign({row["campaign_id"] for row, _ in facts if row["id"] in projects}, "project")
-    watches = {task_id: (as_of, state, before) for task_id, as_of, state, before in
-               TaskWatch.objects.filter(task__in=open_tasks(on)).values_list("task_id", "as_of", "state", "before")}
-    cards, new_watches, candidates = [], [], []
+    # Items of a registered kind (a project is a task) get that kind's rules on top of the task rules.
+    kinds = {kind: loader(on) for kind, loader in registry.fact_loaders().items()}
+    kind_of = {task_id: kind for kind, items in kinds.items() for task_id in items}
+    kind_rules = {kind: rules_by_campaign({row["campaign_id"] for row, _ in facts if kind_of.get(row["id"]) == kind},
+                                          kind) for kind in kinds}
+    evaluators = {kind: registry.evaluators(kind) for kind in kinds}
+    escalation_states = {task_id: (as_of, state, before) for task_id, as_of, state, before in
+               EscalationState.objects.filter(task__in=open_tasks(on)).values_list("task_id", "as_of", "state", "before")}
+    cards, new_states, candidates = [], [], []
     colors = {"red": 0, "yellow": 0, "green": 0}
     rule_counts: dict[str, int] = defaultdict(int)
     for row, task_facts in facts:
-        project = projects.get(row["id"])
-        campaign_rules = (project_rules if project is not None else rules)[row["campaign_id"]]
+        kind = kind_of.get(row["id"])
+        campaign_rules = (kind_rules[kind] if kind is not None else rules)[row["campaign_id"]]
         findings = evaluate(task_facts, campaign_rules, on, calendar)
-        if project is not None:
-            findings += evaluate_project(project, campaign_rules, on, calendar)
+        if kind is not None:
+            item = kinds[kind][row["id"]]
+            findings += [f for spec in evaluators[kind] if spec.code in campaign_rules
+                         for f in spec.evaluate(item, campaign_rules, on, calendar) if f is not None]
         color = card_color(findings)
         colors[color] += 1
         for f in findings:
             rule_counts[f.rule] += 1
         cards.append(Card(task_id=row["id"], date=on, color=color, findings=[f.as_dict() for f in findings],
                           overridden=task_facts.override is not None))
-        watch = watches.get(row["id"])
-        base = (watch[2] if watch[0] == on else watch[1]) if watch else {}
+        previous = escalation_states.get(row["id"])
+        base = (previous[2] if previous[0] == on else previous[1]) if previous else {}
         if "escalation" in campaign_rules:
             state, due = ladder.step(base, color, on, campaign_rules["escalation"], calendar)
             candidates.extend(_notice(row, e, on) for e in due)
         else:
             state = base
-        new_watches.append(TaskWatch(task_id=row["id"], as_of=on, state=state, before=base))
+        new_states.append(EscalationState(task_id=row["id"], as_of=on, state=state, before=base))
     with transaction.atomic():
         Card.objects.filter(date=on).delete()
         Card.objects.bulk_create(cards, batch_size=2000)
-        TaskWatch.objects.filter(task__in=open_tasks(on)).delete()
-        TaskWatch.objects.bulk_create(new_watches, batch_size=2000)
+        EscalationState.objects.filter(task__in=open_tasks(on)).delete()
+        EscalationState.objects.bulk_create(new_states, batch_size=2000)
         notices = _new_notices(candidates + escalate_blockers(on))
         Notice.objects.bulk_create(notices, batch_size=1000)
         summary = {"date": on.isoformat(), "colors": colors, "rules": dict(sorted(rule_counts.items())),
@@ -174,4 +186,13 @@ def supervise(*, on: date, actor=None) -> dict:
         SupervisionRun.objects.update_or_create(date=on, defaults={"seconds": summary["seconds"], "summary": summary})
         record(actor=actor, actor_name="system" if actor is None else "", event="supervision.run",
                object_type="supervision.run", object_id=on.isoformat(), changes=summary)
+    # Registered steps (the tickets' SLA clocks, …) write in their own transactions: one failing step leaves the
+    # day's cards in place, and re-running the day repeats every step idempotently.
+    general = effective_rules(Rule.objects.filter(campaign__isnull=True, task_kind="").values("code", "enabled", "params"))
+    summary["steps"] = {name: step(on=on, rules=general) for name, step in registry.steps().items()}
     return summary
+
+
+@db_periodic_task(crontab(minute="0", hour="1"))
+def supervise_daily():
+    supervise(on=clock.today())

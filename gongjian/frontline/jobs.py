@@ -1,7 +1,7 @@
-"""The daily SLA step of the supervision run for tickets: colour every ticket whose clock runs, keep the day's
-yellow and red cards. Supervision may not import frontline, so this step lives here (command `ticket-sla`, a
-periodic job in tasks.py). Reads in chunks, writes one UPDATE per colour and chunk; running a day twice gives
-the same result."""
+"""Frontline's scheduled jobs. The tickets' SLA step colours every ticket whose clock runs and keeps the day's
+yellow and red cards; it is registered with supervision's rule registry (apps.py), so the daily supervision run
+performs it (also the command `ticket-sla`). Reads in chunks, writes one UPDATE per colour and chunk; running a
+day twice gives the same result."""
 
 from __future__ import annotations
 
@@ -10,13 +10,21 @@ from collections import defaultdict
 from datetime import date
 
 from django.db import transaction
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
 
 from gongjian.audit.services import record
 from gongjian.frontline import sla
 from gongjian.frontline.models import Ticket, TicketCard
+from gongjian.frontline.routing_store import routing_train
 from gongjian.workdays import days
 
 CHUNK = 5000
+
+
+def ticket_sla_step(*, on: date, rules: dict) -> dict:
+    """The registered step of the daily supervision run."""
+    return ticket_sla_run(on)
 
 
 def ticket_sla_run(on: date, *, chunk: int = CHUNK) -> dict:
@@ -55,3 +63,8 @@ def _write(batch: list[tuple], on: date, cal, counts: dict) -> None:
     for (color, rule), ids in groups.items():
         Ticket.objects.filter(pk__in=ids).update(sla_color=color, sla_rule=rule, sla_on=on)
     TicketCard.objects.bulk_create(cards, batch_size=1000)
+
+
+@db_periodic_task(crontab(minute="40", hour="2", day_of_week="1"))
+def routing_train_weekly():
+    routing_train(actor=None)
