@@ -55,3 +55,26 @@ def int_param(request, name: str, *, minimum: int = 0, maximum: int = INT_MAX) -
     if not minimum <= value <= maximum:
         raise BadParameter(f"参数“{name}”超出范围（{minimum}–{maximum}）")
     return value
+
+
+class _PinyinOptions:
+    """Options carry their unit's or person's pinyin initials, so ui.js can filter a long list as the user types
+    "fgj" for 发改局 (the list still works without script)."""
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__({"data-pinyin-search": "", **(attrs or {})}, choices)
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        pinyin = getattr(getattr(value, "instance", None), "pinyin", "")
+        if pinyin:
+            option["attrs"]["data-pinyin"] = pinyin
+        return option
+
+
+class PinyinSelect(_PinyinOptions, forms.Select):
+    pass
+
+
+class PinyinSelectMultiple(_PinyinOptions, forms.SelectMultiple):
+    pass

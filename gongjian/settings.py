@@ -104,6 +104,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "gongjian.audit.middleware.RequestContextMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "gongjian.urls"
@@ -334,18 +335,42 @@ AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"] + (
 # The platform's "today": set only by the demo and tests (docs/architecture.md "The demo"); empty in production.
 GONGJIAN_TODAY = env_date("GONGJIAN_TODAY")
 GONGJIAN_DEMO = env_bool("GONGJIAN_DEMO", False)
+# A filter left open reads "全部", not "---------".
+FILTERS_EMPTY_CHOICE_LABEL = "全部"
+# The city or county named in every page's header ("莱西市"); empty: the platform's name alone.
+GONGJIAN_CITY_NAME = env_str("GONGJIAN_CITY_NAME")
 # Map tiles for the project map ("https://tiles.example/{z}/{x}/{y}.png"); empty: a schematic with no outside request.
 GONGJIAN_MAP_TILE_URL = env_str("GONGJIAN_MAP_TILE_URL")
 # Open311 POST limits (security.md): per client address (every POST, so bad keys count) and per api_key.
 OPEN311_RATE_WINDOW_SECONDS = env_int("OPEN311_RATE_WINDOW_SECONDS", 60, minimum=1)
 OPEN311_RATE_PER_ADDRESS = env_int("OPEN311_RATE_PER_ADDRESS", 120, minimum=1)
 OPEN311_RATE_PER_KEY = env_int("OPEN311_RATE_PER_KEY", 600, minimum=1)
+
+# Content-Security-Policy in every mode: scripts only from this site (no inline script or handler anywhere);
+# styles may be inline because the charts position their elements with style attributes.
+_tile_origin = "/".join(GONGJIAN_MAP_TILE_URL.split("/")[:3]) if GONGJIAN_MAP_TILE_URL else None
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:", *([_tile_origin] if _tile_origin else [])],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 REPORT_DUE_WORKDAY = env_int("REPORT_DUE_WORKDAY", 5, minimum=1)
 REMIND_DAYS_BEFORE = env_int("REMIND_DAYS_BEFORE", 2, minimum=0)
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A refused request is routine (a stale link, a curious user): one line in the log, not a traceback.
+    "filters": {"quiet_403": {"()": "gongjian.errors.QuietForbidden"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["quiet_403"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }

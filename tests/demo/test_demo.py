@@ -50,7 +50,7 @@ def _messages_of_march():
 
 
 LANDING = {
-    "office": "/dispatch/", "jiangshan_editor": "/dispatch/", "jiangshan_viewer": "/dispatch/", "mayor": "/campaigns/",
+    "office": "/dispatch/", "jiangshan_editor": "/dispatch/", "jiangshan_viewer": "/dispatch/", "mayor": "/desk/",
     "sysadmin": "/org/units/", "secadmin": "/org/users/", "auditadmin": "/audit/", "grid_jiangshan": "/tickets/",
 }
 
