@@ -6,7 +6,19 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test import override_settings
 
-from gongjian.demo import assessment, bulletins, campaign, frontline, guard, inspections, org, projects, reports
+from gongjian.demo import (
+    assessment,
+    bulletins,
+    campaign,
+    frontline,
+    guard,
+    inspections,
+    matters,
+    messaging,
+    org,
+    projects,
+    reports,
+)
 from gongjian.demo.org import ACCOUNTS, DEMO_PASSWORD, LEADERS
 from gongjian.supervision.jobs import supervise
 from gongjian.workdays import days
@@ -43,16 +55,20 @@ class Command(BaseCommand):
         # The demo is the state of Laixi on 2023-03-31, whatever today is.
         with override_settings(GONGJIAN_TODAY=DEMO_TODAY), transaction.atomic():
             counts = org.load()
+            messaging.people()
             office = get_user_model().objects.get(username="office")
             demo_campaign = campaign.load(office)
             counts["tasks"] = demo_campaign.tasks.count()
             counts["reports"] = reports.load(demo_campaign, office)
             counts["projects"] = projects.load(demo_campaign, office)["projects"]
             counts["frontline"] = frontline.load(demo_campaign, office)
+            messaging.oversight()
             counts["cards"] = supervision_history()
+            counts["messages"] = messaging.load(office, DEMO_TODAY)
             counts["inspections"] = inspections.load(demo_campaign, office)
             counts["assessment"] = assessment.load(demo_campaign, office)
             counts["bulletins"] = bulletins.load(demo_campaign, office)
+            counts["matters"] = matters.load(office)
             guard.remember()
         cards = counts["cards"]
         self.stdout.write(f"演示数据已就绪：{counts['units']}个单位，{counts['people']}人，{counts['tasks']}项任务；"

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('org', '0003_person_contacts_oversight'),
+        ('org', '0004_api_token'),
     ]
 
     operations = [
