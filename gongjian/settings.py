@@ -31,6 +31,28 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _audit_key() -> bytes:
+    """The key of the audit chain's HMAC. It must not live in the database (security.md "Audit chain"): it comes from
+    GONGJIAN_AUDIT_KEY, or the file GONGJIAN_AUDIT_KEY_FILE names, or a file generated once in the data directory."""
+    key = env_str("GONGJIAN_AUDIT_KEY")
+    if not key:
+        path = Path(env_str("GONGJIAN_AUDIT_KEY_FILE") or VAR_DIR / "audit_key")
+        if not path.exists():
+            if env_str("GONGJIAN_AUDIT_KEY_FILE"):
+                raise ImproperlyConfigured(f"GONGJIAN_AUDIT_KEY_FILE names a file that does not exist: {path}")
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        key = path.read_text().strip()
+    if len(key) < 32:
+        raise ImproperlyConfigured("the audit key must be at least 32 characters")
+    return key.encode()
+
+
+AUDIT_KEY = _audit_key()
+# Append-only file that receives the chain's head after every committed write; empty disables anchoring.
+AUDIT_ANCHOR_FILE = env_str("GONGJIAN_AUDIT_ANCHOR_FILE", str(VAR_DIR / "audit-anchor.log"))
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -43,7 +65,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -158,11 +179,15 @@ LOGOUT_REDIRECT_URL = "login"
 LOCKOUT_FAILURES = env_int("LOCKOUT_FAILURES", 5, minimum=1)
 LOCKOUT_WINDOW_MINUTES = env_int("LOCKOUT_WINDOW_MINUTES", 15, minimum=1)
 LOCKOUT_MINUTES = env_int("LOCKOUT_MINUTES", 30, minimum=1)
+# Failed logins (any name, known or not) one client address may make per lockout window before it is refused.
+LOGIN_ADDRESS_FAILURES = env_int("LOGIN_ADDRESS_FAILURES", 20, minimum=1)
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30, minimum=1)
 SESSION_IDLE_MINUTES_ADMIN = env_int("SESSION_IDLE_MINUTES_ADMIN", 15, minimum=1)
 SESSION_ABSOLUTE_HOURS = env_int("SESSION_ABSOLUTE_HOURS", 12, minimum=1)
 PASSWORD_MAX_AGE_DAYS = env_int("PASSWORD_MAX_AGE_DAYS", 90, minimum=0)
 PASSWORD_HISTORY = env_int("PASSWORD_HISTORY", 5, minimum=0)
+API_TOKEN_IDLE_DAYS = env_int("API_TOKEN_IDLE_DAYS", 30, minimum=1)
+API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 180, minimum=1)
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_HOURS * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -206,18 +231,26 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or VAR_DIR / "media")
 MEDIA_URL = "/media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Every file we accept (evidence, photos, spreadsheets) is at most 10 MB; a larger one is refused as it arrives.
+UPLOAD_MAX_FILE_BYTES = env_int("UPLOAD_MAX_FILE_MB", 10, minimum=1) * 1024 * 1024
+UPLOAD_MAX_REQUEST_BYTES = env_int("UPLOAD_MAX_REQUEST_MB", 60, minimum=1) * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "gongjian.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "gongjian.org.tokens.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "gongjian.api.Pagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "gongjian.api.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -257,6 +290,10 @@ GONGJIAN_TODAY = env_date("GONGJIAN_TODAY")
 GONGJIAN_DEMO = env_bool("GONGJIAN_DEMO", False)
 # Map tiles for the project map ("https://tiles.example/{z}/{x}/{y}.png"); empty: a schematic with no outside request.
 GONGJIAN_MAP_TILE_URL = env_str("GONGJIAN_MAP_TILE_URL")
+# Open311 POST limits (security.md): per client address (every POST, so bad keys count) and per api_key.
+OPEN311_RATE_WINDOW_SECONDS = env_int("OPEN311_RATE_WINDOW_SECONDS", 60, minimum=1)
+OPEN311_RATE_PER_ADDRESS = env_int("OPEN311_RATE_PER_ADDRESS", 120, minimum=1)
+OPEN311_RATE_PER_KEY = env_int("OPEN311_RATE_PER_KEY", 600, minimum=1)
 REPORT_DUE_WORKDAY = env_int("REPORT_DUE_WORKDAY", 5, minimum=1)
 REMIND_DAYS_BEFORE = env_int("REMIND_DAYS_BEFORE", 2, minimum=0)
 

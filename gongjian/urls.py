@@ -40,6 +40,8 @@ urlpatterns = [
     path("org/units/search/", org_views.unit_search, name="unit_search"),
     path("org/leaders/search/", org_views.leader_search, name="leader_search"),
     path("org/users/", org_views.user_list, name="user_list"),
+    path("org/tokens/", org_views.token_list, name="token_list"),
+    path("org/tokens/<int:pk>/revoke/", org_views.token_revoke, name="token_revoke"),
     path("audit/", audit_views.audit_list, name="audit_list"),
     path("", include("gongjian.campaigns.urls")),
     path("", include("gongjian.dispatch.urls")),

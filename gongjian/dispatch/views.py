@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongjian import clock
@@ -11,7 +12,7 @@ from gongjian.dispatch.access import report_for, reports_visible_to
 from gongjian.dispatch.forms import ReportForm
 from gongjian.dispatch.models import Evidence, ProgressReport, ReportingPeriod
 from gongjian.errors import UserError
-from gongjian.forms_util import add_user_error
+from gongjian.forms_util import add_user_error, safe_next
 from gongjian.org.access import get_or_404, is_office, require, unit_id_of
 
 
@@ -48,7 +49,7 @@ def approve_bulk(request):
     messages.success(request, f"已审核通过{result.approved}份。")
     for line in result.skipped:
         messages.warning(request, line)
-    return redirect(request.POST.get("next") or "dispatch_queue")
+    return redirect(safe_next(request, reverse("dispatch_queue")))
 
 
 @require_http_methods(["GET", "POST"])

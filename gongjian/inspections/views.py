@@ -209,6 +209,19 @@ def inspection_publish(request, pk: int):
     return redirect(inspection)
 
 
+@require_POST
+def inspection_document(request, pk: int):
+    inspection = inspection_for(request.user, pk, write="manage")
+    findings = selectors.findings_of(inspection, findings_visible_to(request.user))
+    try:
+        document = services.special_report_draft(actor=request.user, inspection=inspection, findings=findings)
+    except UserError as exc:
+        messages.error(request, exc.message)
+        return redirect(inspection)
+    messages.success(request, "已起草督查专报，审核、签发后编号。")
+    return redirect(document)
+
+
 @require_GET
 def inspection_report(request, pk: int):
     inspection = inspection_for(request.user, pk, write="manage")

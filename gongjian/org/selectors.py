@@ -42,3 +42,13 @@ def workbench_for(user) -> dict:
         "person": person,
         "roles": [Role(r).label for r in sorted(roles_of(user))],
     }
+
+
+def token_rows(tokens) -> list[dict]:
+    """Each token with its state in words (live, revoked, expired), newest first."""
+    from django.utils import timezone
+
+    from gongjian.org.tokens import token_state
+
+    now = timezone.now()
+    return [{"token": t, "state": token_state(t, now) or "有效"} for t in tokens.order_by("-created_at", "-id")]

@@ -4,19 +4,24 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model, login, logout, password_validation
-from django.contrib.auth.hashers import identify_hasher
+from django.contrib.auth.hashers import check_password, get_hasher, identify_hasher, make_password
 from django.contrib.sessions.models import Session
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 
+from gongjian.audit.context import current_ip
 from gongjian.audit.services import record
 from gongjian.errors import UserError
-from gongjian.org.models import ADMIN_ROLES, PasswordHistory, Person, Role, RoleGrant, Unit, UserSession
+from gongjian.org.models import ADMIN_ROLES, ApiToken, PasswordHistory, Person, Role, RoleGrant, Unit, UserSession
 
 User = get_user_model()
 
 LOGIN_REFUSED = "用户名或密码错误，或账户已被锁定，请稍后再试。"
+LOGIN_THROTTLED = "登录失败次数过多，请稍后再试。"
+_DUMMY_HASHES: dict[str, str] = {}
 RESERVED_USERNAMES = {"admin", "root", "test", "administrator", "guest", "user"}
 
 
@@ -43,6 +48,32 @@ def _register_failure(person: Person, now) -> bool:
     return locks
 
 
+def _dummy_check(password: str) -> None:
+    """Spend the time one password check costs, so that an unknown or locked name answers as slowly as a wrong
+    password (the hash is made once per hasher with a random password that nothing can match)."""
+    algorithm = get_hasher().algorithm
+    if algorithm not in _DUMMY_HASHES:
+        _DUMMY_HASHES[algorithm] = make_password(get_random_string(32))
+    check_password(password, _DUMMY_HASHES[algorithm])
+
+
+def _address_key() -> str:
+    return f"login-failures:{current_ip.get() or 'unknown'}"
+
+
+def _address_throttled() -> bool:
+    return (cache.get(_address_key()) or 0) >= settings.LOGIN_ADDRESS_FAILURES
+
+
+def _count_address_failure() -> None:
+    key = _address_key()
+    if not cache.add(key, 1, timeout=settings.LOCKOUT_WINDOW_MINUTES * 60):
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, timeout=settings.LOCKOUT_WINDOW_MINUTES * 60)
+
+
 def session_login(*, request, username: str, password: str):
     """Check credentials with lockout; on success rotate the session key and remember it for the user.
 
@@ -50,19 +81,27 @@ def session_login(*, request, username: str, password: str):
     commit their count and audit rows before the refusal is raised, so that the refusal cannot roll them back."""
     now = timezone.now()
     username = (username or "").strip()[:150]
+    if _address_throttled():
+        _dummy_check(password)
+        with transaction.atomic():
+            record(actor=None, actor_name=f"{username[:2]}***", event="login.throttled", object_type="auth.user",
+                   success=False)
+        raise UserError(LOGIN_THROTTLED, "throttled", status=429)
     refused = False
     with transaction.atomic():
         user = User.objects.select_for_update().filter(username=username).first()
         person = Person.objects.select_for_update().filter(user=user).first() if user else None
         if user is None or person is None:
+            _dummy_check(password)
             # People type their password into the username box; an unknown name is kept only in part.
             record(actor=None, actor_name=f"{username[:2]}***（未知用户）", event="login.failed",
                    object_type="auth.user", success=False)
             refused = True
         elif person.locked_until and person.locked_until > now:
+            _dummy_check(password)
             record(actor=None, actor_name=username, event="login.locked_refused", obj=user, success=False)
             refused = True
-        elif not user.is_active or not user.check_password(password):
+        elif not user.check_password(password) or not user.is_active:
             locked = _register_failure(person, now)
             record(actor=None, actor_name=username, event="login.failed", obj=user, success=False)
             if locked:
@@ -81,6 +120,7 @@ def session_login(*, request, username: str, password: str):
             UserSession.objects.get_or_create(user=user, session_key=request.session.session_key)
             record(actor=user, event="login", obj=user)
     if refused:
+        _count_address_failure()
         raise UserError(LOGIN_REFUSED, "login_failed")
     return user
 
@@ -89,8 +129,9 @@ def session_logout(*, request) -> None:
     user = request.user if request.user.is_authenticated else None
     with transaction.atomic():
         if user is not None:
-            UserSession.objects.filter(session_key=request.session.session_key).delete()
-            record(actor=user, event="logout", obj=user)
+            # Logging out ends every session the user holds, not only this browser's.
+            ended = _end_sessions(user)
+            record(actor=user, event="logout", obj=user, changes={"sessions_ended": ended})
         logout(request)
 
 
@@ -115,6 +156,41 @@ def _store_password(user, password: str) -> None:
     user.save(update_fields=["password"])
     PasswordHistory.objects.create(user=user, password=user.password)
     Person.objects.filter(user=user).update(password_changed_at=timezone.now())
+    _revoke_tokens(user, "password_change")
+
+
+def _revoke_tokens(user, reason: str) -> int:
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now(),
+                                                                             revoked_reason=reason)
+
+
+def token_create(*, actor, user, name: str) -> tuple[ApiToken, str]:
+    """A new API token for the user; the secret is returned here once and never stored."""
+    from gongjian.org.tokens import PREFIX, digest_of
+
+    name = (name or "").strip()
+    if not name:
+        raise UserError("请填写令牌名称（用途）", "required", field="name")
+    if len(name) > 60:
+        raise UserError("令牌名称不能超过60个字符", "too_long", field="name")
+    if actor is not None and actor != user:  # None: the operator's command line
+        raise UserError("只能为自己生成令牌", "forbidden", status=403)
+    secret = PREFIX + get_random_string(40)
+    now = timezone.now()
+    with transaction.atomic():
+        token = ApiToken.objects.create(user=user, name=name, digest=digest_of(secret), prefix=secret[:8],
+                                        created_at=now, last_used_at=now)
+        record(actor=actor, actor_name="" if actor else "cli", event="api_token.create", obj=token,
+               changes={"user": user.pk, "name": name})
+    return token, secret
+
+
+def token_revoke(*, actor, token: ApiToken) -> None:
+    with transaction.atomic():
+        updated = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+            revoked_at=timezone.now(), revoked_reason="owner" if actor == token.user else "security_admin")
+        if updated:
+            record(actor=actor, event="api_token.revoke", obj=token, changes={"user": token.user_id})
 
 
 def password_change(*, actor, user, old_password: str | None, new_password: str) -> None:
@@ -210,4 +286,6 @@ def user_disable(*, actor, user) -> None:
         user.is_active = False
         user.save(update_fields=["is_active"])
         ended = _end_sessions(user)
-        record(actor=actor, event="user.disable", obj=user, changes={"is_active": [True, False], "sessions_ended": ended})
+        revoked = _revoke_tokens(user, "disabled")
+        record(actor=actor, event="user.disable", obj=user,
+               changes={"is_active": [True, False], "sessions_ended": ended, "tokens_revoked": revoked})
