@@ -23,6 +23,8 @@ PARAM_LABELS = {
     "yellow_periods": "连续几期黄牌下发督办单",
     "red_supervise_after_days": "红牌持续几个工作日下发督办单",
     "red_periods_interview": "连续几期红牌约谈",
+    "workdays": "工作日数",
+    "proposal_workdays": "建议提案交办后几个工作日内面商",
 }
 
 
