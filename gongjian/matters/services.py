@@ -29,11 +29,11 @@ SCAN_SIGNATURES = (b"%PDF", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
 
 def instruction_default_workdays() -> int:
     """Without a deadline in the instruction, the lead unit has this many working days (督查室可在设置中调整)."""
-    return int(getattr(settings, "GONGJIAN_INSTRUCTION_WORKDAYS", 10))
+    return settings.GONGJIAN_INSTRUCTION_WORKDAYS
 
 
 def assignment_lead_workdays() -> int:
-    return int(getattr(settings, "GONGJIAN_ASSIGNMENT_LEAD_WORKDAYS", 3))
+    return settings.GONGJIAN_ASSIGNMENT_LEAD_WORKDAYS
 
 
 def container(year: int) -> Campaign:
