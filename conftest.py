@@ -1,4 +1,4 @@
-"""The fixed cast every test uses (DESIGN.md "Conventions"): the supervision office, a city leader, unit A's
+"""The fixed cast every test uses (docs/architecture.md "Conventions"): the supervision office, a city leader, unit A's
 editor and viewer, an outsider from unit B, a citizen (anonymous) and the three administrators."""
 
 from dataclasses import dataclass
@@ -45,7 +45,8 @@ def _fresh_calendar():
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Rate-limit counters live in the cache; one test's spent allowance must not refuse the next test."""
+    """Rate-limit counters and cached figures (the cockpit's) live in the cache; nothing one test leaves there may
+    refuse or answer the next test."""
     from django.core.cache import cache
 
     cache.clear()

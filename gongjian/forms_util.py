@@ -11,6 +11,22 @@ def add_user_error(form: forms.Form, exc: UserError) -> None:
     form.add_error(field, exc.message)
 
 
+def style_fields(form: forms.BaseForm) -> None:
+    """Bootstrap classes by widget kind, so a form renders like the rest of the platform."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect):
+            widget.attrs.setdefault("class", "form-check-input")
+        elif isinstance(widget, forms.Select):
+            widget.attrs.setdefault("class", "form-select")
+        elif not isinstance(widget, forms.HiddenInput):
+            widget.attrs.setdefault("class", "form-control")
+
+
+class StyledForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_fields(self)
 def safe_next(request, default: str) -> str:
     """The `next` a form posted, if it stays on this site; otherwise the default (no open redirect)."""
     target = request.POST.get("next") or request.GET.get("next") or ""
@@ -39,3 +55,26 @@ def int_param(request, name: str, *, minimum: int = 0, maximum: int = INT_MAX) -
     if not minimum <= value <= maximum:
         raise BadParameter(f"参数“{name}”超出范围（{minimum}–{maximum}）")
     return value
+
+
+class _PinyinOptions:
+    """Options carry their unit's or person's pinyin initials, so ui.js can filter a long list as the user types
+    "fgj" for 发改局 (the list still works without script)."""
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__({"data-pinyin-search": "", **(attrs or {})}, choices)
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        pinyin = getattr(getattr(value, "instance", None), "pinyin", "")
+        if pinyin:
+            option["attrs"]["data-pinyin"] = pinyin
+        return option
+
+
+class PinyinSelect(_PinyinOptions, forms.Select):
+    pass
+
+
+class PinyinSelectMultiple(_PinyinOptions, forms.SelectMultiple):
+    pass

@@ -20,10 +20,7 @@ def bad_request(request, exception=None):
     from gongjian.forms_util import BadParameter
     from gongjian.uploads import UploadTooLarge
 
-    if isinstance(exception, BadParameter | UploadTooLarge):
-        message = str(exception)
-    else:
-        message = "请求内容不正确，请返回重试。"
+    message = str(exception) if isinstance(exception, BadParameter | UploadTooLarge) else "请求内容不正确，请返回重试。"
     return _page(request, 400, "请求有误", message)
 
 

@@ -1,4 +1,4 @@
-"""Business writes are atomic and concurrent edits do not lose updates (security.md "Integrity and recovery")."""
+"""Business writes are atomic and concurrent edits do not lose updates (docs/security.md "Integrity and recovery")."""
 
 import threading
 from datetime import date

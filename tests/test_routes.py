@@ -8,12 +8,14 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 pytestmark = pytest.mark.django_db
 
-# The only routes anyone may open without an account (security.md "Access control").
+# The only routes anyone may open without an account (docs/security.md "Access control").
 PUBLIC = {
     "/healthz",
     "/login/",
 }
-PUBLIC_PREFIXES = ("/open311/", "/public/", "/static/")
+# /m/: a message's one-tap sign link, whose signed token is the proof; /sso/: signing in through 政务微信, 钉钉 and
+# the unified identity platform.
+PUBLIC_PREFIXES = ("/open311/", "/public/", "/static/", "/m/", "/sso/")
 
 
 def _walk(patterns, prefix=""):

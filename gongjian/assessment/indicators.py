@@ -1,4 +1,4 @@
-"""The default indicators (RULES.md §5). Each reads its events in a few bulk queries and returns one item per event
+"""The default indicators (docs/rules.md §5). Each reads its events in a few bulk queries and returns one item per event
 that earns or loses points; the `rule` text is the indicator's 计分口径, shown on the scheme page and in the
 unit breakdown.
 
@@ -23,7 +23,7 @@ from gongjian.assessment.registry import Item
 from gongjian.campaigns.models import Task
 from gongjian.dispatch.models import ProgressReport, ReportingPeriod
 from gongjian.supervision.models import Blocker, Card, Color, Notice
-from gongjian.supervision.rules import RULE_NAMES
+from gongjian.supervision.rules import rule_names
 from gongjian.workdays import days
 
 # Tasks that were handed to a unit: drafts were never assigned; suspended and cancelled tasks are not judged.
@@ -167,11 +167,26 @@ def card_snapshot(period: Period) -> list[tuple]:
             # (task, date) key instead of scanning every campaign's red and yellow cards of that day.
             cards = Card.objects.filter(date=day, task_id__in=_ids(campaign_tasks(period))).exclude(
                 color=Color.GREEN).order_by("task_id")
-            rows.extend((*row, day) for row in cards.values_list("task_id", "color", "task__lead_unit_id",
-                                                                  "task__title", "findings"))
+            for task_id, color, unit_id, title, findings in cards.values_list(
+                    "task_id", "color", "task__lead_unit_id", "task__title", "findings"):
+                color = lead_unit_color(color, findings, unit_id)
+                if color != Color.GREEN:
+                    rows.append((task_id, color, unit_id, title, findings, day))
         return rows
 
     return _memo(period, "cards", load)
+
+
+def lead_unit_color(color: str, findings, lead_unit_id: int) -> str:
+    """The card's colour as charged to the lead unit: a finding that names another responsible unit (an overdue
+    blocker) is charged to that unit by its own indicator, not to the lead unit. The office's override stands."""
+    if not findings or any(f.get("rule") == "override" for f in findings):
+        return color
+    own = [f.get("color") for f in findings or ()
+           if (f.get("facts") or {}).get("responsible_unit") in (None, lead_unit_id)]
+    if Color.RED in own:
+        return Color.RED
+    return Color.YELLOW if Color.YELLOW in own else Color.GREEN
 
 
 def card_counts(period: Period) -> dict[int, tuple[int, int]]:
@@ -183,7 +198,8 @@ def card_counts(period: Period) -> dict[int, tuple[int, int]]:
 
 
 def _rules_text(findings, color: str) -> str:
-    names = [RULE_NAMES.get(f.get("rule"), "人工亮牌" if f.get("rule") == "override" else f.get("rule", ""))
+    labels = rule_names()
+    names = [labels.get(f.get("rule"), "人工亮牌" if f.get("rule") == "override" else f.get("rule", ""))
              for f in findings or () if f.get("color") == color]
     return "、".join(dict.fromkeys(n for n in names if n))
 
@@ -307,9 +323,6 @@ INDICATORS = [
     {"code": "blocker_overdue", "name": "要素保障超期", "compute": blocker_overdue, "group": "要素保障", "order": 70,
      "defaults": {"points": -1},
      "rule": "要素保障事项在本期内有超过办理时限仍未办结的日子（或因超期被升级督办），责任单位每项每期−1分。"},
-    {"code": "report_untrue", "name": "报送不实", "compute": None, "group": "人工评价", "order": 80,
-     "defaults": {"points": -1},
-     "rule": "督查室核实填报内容不实的，每次−1分，须写明所涉填报和理由。"},
     {"code": "leader_evaluation", "name": "领导评价", "compute": None, "group": "人工评价", "order": 90,
      "defaults": {"min": -5, "max": 5},
      "rule": "市级领导对单位本期工作的评价，由督查室录入，−5至+5分，须写明理由。"},
@@ -320,5 +333,5 @@ PARAM_LABELS = {
     "early_full_days": "提前工作日数（+1档）", "half": "较少加分", "full": "较多加分",
     "above_full_percent": "超额加满分的完成比例%", "yellow": "黄牌分值", "red": "红牌分值", "late": "迟报分值",
     "missing": "未报分值", "first": "第1次", "second": "第2次", "third": "第3次", "fourth_on": "第4次起每次",
-    "points": "分值", "min": "最低分", "max": "最高分",
+    "points": "分值", "min": "最低分", "max": "最高分", "score": "满分",
 }

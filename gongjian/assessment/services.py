@@ -58,7 +58,7 @@ def _indicator_rows(scheme: Scheme, existing: set[str]) -> list[Indicator]:
 
 def scheme_create(*, actor, campaign: Campaign, period_type: str, name: str = "",
                   base: Decimal | int = Decimal("100")) -> Scheme:
-    """A scheme with every registered indicator at its default points (RULES.md §5) and weight 1."""
+    """A scheme with every registered indicator at its default points (docs/rules.md §5) and weight 1."""
     if period_type not in Scheme.PeriodType.values:
         raise UserError("考核周期只能是月度、季度或年度", "invalid", field="period_type")
     base = _number(base, "base", "基础分", low=Decimal("0"), high=Decimal("1000"))

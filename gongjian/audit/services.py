@@ -3,14 +3,14 @@
 import logging
 import os
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
 from django.db import models, transaction
-from django.utils import timezone
 
+from gongjian import clock
 from gongjian.audit.context import current_ip
 from gongjian.audit.models import AuditEvent, AuditHead
 
@@ -64,7 +64,8 @@ def record(
             object_id = obj.pk
         event_row = AuditEvent(
             seq=head.seq + 1,
-            at=timezone.now(),
+            # UTC, as the database returns it: the hash covers the timestamp's text.
+            at=clock.now().astimezone(UTC),
             ip=ip if ip is not None else current_ip.get(),
             event=event,
             object_type=object_type,

@@ -1,4 +1,4 @@
-"""Scoring one month for every campaign (DESIGN.md: ≤ 30 s at province scale), beside a naive per-unit scorer.
+"""Scoring one month for every campaign (docs/architecture.md: ≤ 30 s at province scale), beside a naive per-unit scorer.
 
 Figures (inside one transaction that is rolled back, so the bench database stays as generated):
 - `seconds`: `ranking_compute` for the bench day's month (as of the bench day: its cards, the reporting period due

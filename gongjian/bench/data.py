@@ -65,8 +65,8 @@ from gongjian.bench.scale import Scale
 from gongjian.campaigns.models import Milestone, Task
 from gongjian.dispatch.models import ProgressReport
 from gongjian.org.models import Unit
+from gongjian.supervision.jobs import supervise
 from gongjian.supervision.models import Rule
-from gongjian.supervision.run import supervise
 from gongjian.workdays import days
 
 GENERATOR_VERSION = 2

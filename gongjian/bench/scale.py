@@ -1,4 +1,4 @@
-"""The benchmark scales (DESIGN.md "Performance targets"): a county, a city of 10 counties, a province of 100.
+"""The benchmark scales (docs/architecture.md "Performance targets"): a county, a city of 10 counties, a province of 100.
 
 Each county-sized block is one org (80 units) running one campaign; tasks, milestones and reports are spread evenly
 over the blocks. `tiny` is for tests only and is not offered on the command line's help.

@@ -4,7 +4,7 @@ from django.views.decorators.http import require_GET
 
 from gongjian import clock
 from gongjian.campaigns.models import Campaign
-from gongjian.cockpit.selectors import cockpit_data
+from gongjian.cockpit.selectors import cached_cockpit_data
 from gongjian.org.access import get_or_404, require, sees_everything
 
 
@@ -12,7 +12,7 @@ def _campaign(request) -> Campaign | None:
     pk = request.GET.get("campaign")
     if pk:
         return get_or_404(Campaign.objects.all(), pk)
-    campaigns = Campaign.objects.order_by("-year", "-id")
+    campaigns = Campaign.objects.order_by("routine", "-year", "-id")
     return campaigns.filter(year__lte=clock.today().year).first() or campaigns.first()
 
 
@@ -35,4 +35,4 @@ def cockpit_json(request):
     campaign = _campaign(request)
     if campaign is None:
         return JsonResponse({"campaign": None})
-    return JsonResponse(cockpit_data(request.user, campaign, clock.today()), json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(cached_cockpit_data(request.user, campaign, clock.today()), json_dumps_params={"ensure_ascii": False})

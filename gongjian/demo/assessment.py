@@ -22,7 +22,6 @@ MARCH = [
     ("夏格庄镇", "leader_evaluation", 1, "预制菜原料基地建设进度快、带动农户多"),
     ("工信局", "leader_evaluation", 1, "新能源汽车零部件配套项目推进有力"),
     ("商务局", "leader_evaluation", 0.5, "一季度外贸进出口保持增长"),
-    ("院上镇", "report_untrue", None, "2月份进展所报污水管网完成长度与现场核查不符"),
     ("文旅局", "leader_evaluation", -1, "渔乐节配合工作不到位，节庆活动规划未按期拿出"),
 ]
 

@@ -1,4 +1,4 @@
-"""Laixi's units and one account per role, named by post (DESIGN.md "The demo")."""
+"""Laixi's units and one account per role, named by post (docs/architecture.md "The demo")."""
 
 from functools import cache
 

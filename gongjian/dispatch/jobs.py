@@ -1,10 +1,13 @@
-"""Periodic jobs; each is also a command (`gongjian open-periods`, `gongjian remind`) for cron or a person."""
+"""Scheduled jobs (run by `gongjian worker`); each is also a command (`gongjian open-periods`, `gongjian remind`)."""
 
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
 
+from gongjian import clock
 from gongjian.audit.services import record
 from gongjian.campaigns.models import Task
 from gongjian.dispatch import periods, selectors
@@ -57,3 +60,13 @@ def remind(*, on: date) -> dict:
             sent += 1
             units.append(unit_by_id[unit_id].name)
     return {"date": on.isoformat(), "sent": sent, "units": units}
+
+
+@db_periodic_task(crontab(minute="10", hour="0"))
+def open_periods_daily():
+    open_periods(on=clock.today())
+
+
+@db_periodic_task(crontab(minute="30", hour="8"))
+def remind_daily():
+    remind(on=clock.today())

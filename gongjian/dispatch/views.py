@@ -14,6 +14,7 @@ from gongjian.dispatch.models import Evidence, ProgressReport, ReportingPeriod
 from gongjian.errors import UserError
 from gongjian.forms_util import add_user_error, safe_next
 from gongjian.org.access import get_or_404, is_office, require, unit_id_of
+from gongjian.supervision.selectors import COLOR_RANK, current_colors
 
 
 def _period(request) -> ReportingPeriod | None:
@@ -31,6 +32,12 @@ def queue(request):
     status = request.GET.get("status", "")
     if status:
         rows = [r for r in rows if r.status == status or (status == "late" and r.late and r.status != "approved")]
+    colors = current_colors([row.task.pk for row in rows])
+    for row in rows:
+        row.can_report = can_write_task(request.user, row.task, "report")
+        row.color = colors.get(row.task.pk, "")
+    # Red first: what most needs the office's eye leads the list.
+    rows = sorted(rows, key=lambda r: COLOR_RANK.get(r.color, 3))
     counts = {}
     for row in selectors.review_queue(period, tasks_visible_to(request.user)) if period else []:
         counts[row.status] = counts.get(row.status, 0) + 1

@@ -206,7 +206,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @action(detail=True, methods=["post"], url_path="dispatch")
     def dispatch_to(self, request, pk=None):
         ticket = self.get_object()
-        return _ticket_response(services.ticket_dispatch(actor=request.user, ticket=ticket,
+        return _ticket_response(services.ticket_assign(actor=request.user, ticket=ticket,
                                                          **self._data(TicketDispatchSerializer)))
 
     @extend_schema(request=None, responses=TicketSerializer)
@@ -343,7 +343,7 @@ class TicketRatesSerializer(serializers.Serializer):
 
 
 class TicketRatesViewSet(viewsets.ViewSet):
-    """The three rates per unit for a month (RULES.md §6), as assessment reads them."""
+    """The three rates per unit for a month (docs/rules.md §6), as assessment reads them."""
 
     @extend_schema(parameters=[OpenApiParameter("month", str, description="YYYY-MM", required=True)],
                    responses=TicketRatesSerializer(many=True))

@@ -5,3 +5,11 @@ class FrontlineConfig(AppConfig):
     name = "gongjian.frontline"
     label = "frontline"
     verbose_name = "万事有解"
+
+    def ready(self):
+        from gongjian.frontline import jobs, sla
+        from gongjian.supervision import registry
+
+        registry.register_rule(code="ticket_sla", name="工单办理时限", params=sla.DEFAULTS, kinds=("ticket",),
+                               source="docs/rules.md §6", labels=sla.LABELS)
+        registry.register_step("ticket_sla", jobs.ticket_sla_step)

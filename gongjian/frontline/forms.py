@@ -3,22 +3,12 @@ from datetime import date
 from django import forms
 
 from gongjian.campaigns.models import Campaign
+from gongjian.forms_util import style_fields
 from gongjian.frontline.models import Category, CategoryAttribute, Idea, Ticket
 from gongjian.frontline.services import DISPATCHABLE_KINDS
 from gongjian.org.models import Grid, Person, Unit
 
 ATTRIBUTE_PREFIX = "attr_"
-
-
-def _style(form: forms.BaseForm) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect):
-            widget.attrs.setdefault("class", "form-check-input")
-        elif isinstance(widget, forms.Select):
-            widget.attrs.setdefault("class", "form-select")
-        elif not isinstance(widget, forms.HiddenInput):
-            widget.attrs.setdefault("class", "form-control")
 
 
 def areas():
@@ -51,7 +41,7 @@ class TicketForm(forms.Form):
             del self.fields["contact_name"], self.fields["contact_phone"]
         for attribute in self.attributes:
             self.fields[ATTRIBUTE_PREFIX + attribute.code] = _attribute_field(attribute)
-        _style(self)
+        style_fields(self)
 
     def attribute_values(self) -> dict:
         return {a.code: self.cleaned_data.get(ATTRIBUTE_PREFIX + a.code) for a in self.attributes}
@@ -94,7 +84,7 @@ class DispatchForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = Unit.objects.filter(is_active=True, kind__in=DISPATCHABLE_KINDS)
-        _style(self)
+        style_fields(self)
 
 
 class DisputeForm(forms.Form):
@@ -104,7 +94,7 @@ class DisputeForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["responsible_leader"].queryset = Person.objects.filter(is_city_leader=True)
-        _style(self)
+        style_fields(self)
 
 
 class PromoteForm(forms.Form):
@@ -118,7 +108,7 @@ class PromoteForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["lead_unit"].queryset = Unit.objects.filter(is_active=True).exclude(kind=Unit.Kind.LEADERSHIP)
-        _style(self)
+        style_fields(self)
 
 
 class IdeaForm(forms.Form):
@@ -137,7 +127,7 @@ class IdeaForm(forms.Form):
         self.fields["town"].queryset = areas()
         if staff:
             del self.fields["proposer_name"], self.fields["proposer_phone"]
-        _style(self)
+        style_fields(self)
 
 
 class IdeaAcceptForm(forms.Form):
@@ -153,7 +143,7 @@ class IdeaAcceptForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["lead_unit"].queryset = Unit.objects.filter(is_active=True).exclude(kind=Unit.Kind.LEADERSHIP)
-        _style(self)
+        style_fields(self)
 
     def clean_milestones(self) -> list[tuple[str, date]]:
         parsed = []
@@ -183,7 +173,7 @@ class CategoryForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _style(self)
+        style_fields(self)
 
     def validate_unique(self):
         """The service checks uniqueness and answers with 409 and the field; not the form."""

@@ -1,4 +1,4 @@
-"""Open311 GeoReport v2 at /open311/v2/ (reference/open311.md), in XML and JSON.
+"""Open311 GeoReport v2 at /open311/v2/ (the GeoReport v2 specification), in XML and JSON.
 
 GET is public and never returns personal data (names, phones, e-mail; phone and ID numbers typed into a
 description are masked). POST needs an api_key an administrator issued. Errors are an array of {code, description}:

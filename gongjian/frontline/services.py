@@ -1,6 +1,6 @@
 """Writes on tickets, categories, duty lists and Open311 keys. Keyword-only, atomic, audited.
 
-Ticket states (DESIGN.md): received → dispatched → signed → in_progress → replied → visited → closed;
+Ticket states (docs/architecture.md): received → dispatched → signed → in_progress → replied → visited → closed;
 dispatched → returned (the unit asks with a reason within 2 working days, the dispatcher approves) → dispatched
 (reassigned); replied → visited (unsatisfied) → in_progress (redo); a held ticket may be extended once, by the
 dispatcher's approval. Every step writes a timeline event and an audit event in one transaction.
@@ -295,9 +295,10 @@ def _insert_ticket(actor, category, text, source, town, grid, lat, lng, photo, w
 # ---------------------------------------------------------------- dispatcher
 
 
-def ticket_dispatch(*, actor, ticket: Ticket, unit: Unit, urgent: bool | None = None,
-                    category: Category | None = None, note: str = "") -> Ticket:
-    """Dispatch (派单) a received or returned ticket, or reassign (改派) one not yet signed."""
+def ticket_assign(*, actor, ticket: Ticket, unit: Unit, urgent: bool | None = None,
+                  category: Category | None = None, note: str = "") -> Ticket:
+    """Assign (派单) a received or returned ticket to a unit, or reassign (改派) one not yet signed. Named apart
+    from the monthly reporting app (dispatch, 每月调度)."""
     if unit is None or not unit.is_active or unit.kind not in DISPATCHABLE_KINDS:
         raise UserError("请选择有效的承办单位", "invalid", field="unit")
     if category is not None and not category.is_active:
@@ -322,7 +323,8 @@ def ticket_dispatch(*, actor, ticket: Ticket, unit: Unit, urgent: bool | None = 
             ticket.urgent = urgent
         now, today = clock.now(), clock.today()
         due = sla.deadlines(dispatched_on=today, sign_days=ticket.category.sign_days,
-                            reply_days=ticket.category.reply_days, urgent=ticket.urgent, cal=days.calendar())
+                            reply_days=ticket.category.reply_days, urgent=ticket.urgent, cal=days.calendar(),
+                            params=selectors.sla_params())
         Assignment.objects.create(ticket=ticket, unit=unit, dispatched_by=_user(actor), dispatched_at=now,
                                   dispatched_on=today, sign_due=due.sign_due)
         ticket.unit, ticket.state, ticket.dispatched_at = unit, State.DISPATCHED, now
@@ -408,7 +410,8 @@ def ticket_redo(*, actor, ticket: Ticket, reason: str) -> Ticket:
         if ticket.resolved and ticket.satisfaction != Ticket.Satisfaction.UNSATISFIED:
             raise UserError("回访结果为已解决且满意，无需重办", "not_unsatisfied", status=409)
         due = sla.deadlines(dispatched_on=clock.today(), sign_days=ticket.category.sign_days,
-                            reply_days=ticket.category.reply_days, urgent=ticket.urgent, cal=days.calendar())
+                            reply_days=ticket.category.reply_days, urgent=ticket.urgent, cal=days.calendar(),
+                            params=selectors.sla_params())
         ticket.state, ticket.reply_due, ticket.redo_count = State.IN_PROGRESS, due.reply_due, ticket.redo_count + 1
         ticket.replied_at = ticket.visited_at = ticket.resolved = None
         ticket.satisfaction, ticket.sla_color, ticket.sla_rule = "", "green", sla.RULE_ON_TIME
@@ -559,9 +562,10 @@ def ticket_return_request(*, actor, ticket: Ticket, reason: str) -> TicketReques
         _require_state(ticket, State.DISPATCHED, action="退单")
         assignment = _active_assignment(ticket)
         dispatched_on = assignment.dispatched_on if assignment else timezone.localdate(ticket.dispatched_at)
-        last_day = sla.return_deadline(dispatched_on, days.calendar())
+        limits = selectors.sla_params()
+        last_day = sla.return_deadline(dispatched_on, days.calendar(), limits)
         if clock.today() > last_day:
-            raise UserError(f"退单须在派单后{sla.RETURN_WITHIN_DAYS}个工作日内（{last_day:%Y-%m-%d}前）提出",
+            raise UserError(f"退单须在派单后{limits['return_days']}个工作日内（{last_day:%Y-%m-%d}前）提出",
                             "late_return", status=409)
         request = _new_request(ticket, actor, TicketRequest.Kind.RETURN, reason)
         _event(ticket, "return_request", actor, note=reason, unit=ticket.unit)
@@ -573,8 +577,9 @@ def ticket_return_request(*, actor, ticket: Ticket, reason: str) -> TicketReques
 def ticket_extension_request(*, actor, ticket: Ticket, days_requested: int, reason: str) -> TicketRequest:
     """延期: once per ticket, up to 10 working days, approved by the dispatcher."""
     reason = _text(reason, "reason", "延期理由", max_length=1000)
-    if not isinstance(days_requested, int) or not 1 <= days_requested <= sla.MAX_EXTENSION_DAYS:
-        raise UserError(f"延期须为1—{sla.MAX_EXTENSION_DAYS}个工作日", "invalid", field="days")
+    longest = selectors.sla_params()["max_extension_days"]
+    if not isinstance(days_requested, int) or not 1 <= days_requested <= longest:
+        raise UserError(f"延期须为1—{longest}个工作日", "invalid", field="days")
     with transaction.atomic():
         ticket = _lock(ticket)
         _require_state(ticket, State.SIGNED, State.IN_PROGRESS, action="申请延期")

@@ -234,7 +234,7 @@ def _perform(request, ticket: Ticket, action: str, post) -> str:
         if not form.is_valid():
             raise UserError(_first_error(form), "invalid")
         data = form.cleaned_data
-        ticket = services.ticket_dispatch(actor=actor, ticket=ticket, unit=data["unit"], urgent=data["urgent"],
+        ticket = services.ticket_assign(actor=actor, ticket=ticket, unit=data["unit"], urgent=data["urgent"],
                                           category=data["category"], note=data["note"])
         return f"已派至{ticket.unit.name}，答复时限{ticket.reply_due:%Y-%m-%d}。"
     if action == "sign":

@@ -1,4 +1,8 @@
-"""Notifications: always in-app; also e-mail and a webhook (政务微信/钉钉 group bots) when configured."""
+"""Notifications: always in-app; also e-mail and a webhook (政务微信/钉钉 group bots) when configured.
+
+In-app notifications are rows written in the caller's transaction. Everything that leaves the machine goes through
+`queue_message`: it is queued on the job queue only after the transaction commits, so a rolled-back write sends
+nothing and no row lock is held while a mail server or a webhook answers."""
 
 import json
 import logging
@@ -6,10 +10,12 @@ import urllib.request
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import transaction
 
 from gongjian.org.models import Notification, Person, Role, RoleGrant, Unit
 
 log = logging.getLogger("gongjian.notify")
+CHANNELS = ("email", "webhook")
 
 
 def unit_recipients(unit: Unit) -> list:
@@ -17,8 +23,35 @@ def unit_recipients(unit: Unit) -> list:
     return [g.user for g in editors.select_related("user")]
 
 
+def queue_message(*, channel: str, title: str, body: str, to: list[str] | None = None) -> None:
+    """Queue one outgoing message; it leaves through the job queue after the current transaction commits (at once
+    when there is none). `to`: addresses for e-mail; the webhook posts to the configured group bot."""
+    if channel not in CHANNELS:
+        raise ValueError(f"unknown channel: {channel}")
+    message = {"channel": channel, "title": title, "body": body, "to": list(to or [])}
+
+    def enqueue() -> None:
+        from gongjian.org.jobs import deliver_message
+
+        deliver_message(message)
+
+    transaction.on_commit(enqueue)
+
+
+def deliver(message: dict) -> bool:
+    """Send one queued message now (the job queue calls this); False when the other side refused it."""
+    if message["channel"] == "email":
+        try:
+            send_mail(message["title"], message["body"], None, message["to"], fail_silently=False)
+            return True
+        except OSError:
+            log.warning("e-mail to %d recipients failed", len(message["to"]))
+            return False
+    return _webhook(f"{message['title']}\n{message['body']}")
+
+
 def notify_unit(*, unit: Unit, title: str, body: str, link: str = "") -> list[str]:
-    """Notify a unit's editors; return the channels used."""
+    """Notify a unit's editors; return the channels used (e-mail and webhook are queued until commit)."""
     users = unit_recipients(unit)
     Notification.objects.bulk_create(
         [Notification(user=u, unit=unit, title=title, body=body, link=link) for u in users]
@@ -27,12 +60,10 @@ def notify_unit(*, unit: Unit, title: str, body: str, link: str = "") -> list[st
     if settings.GONGJIAN_NOTIFY_EMAIL:
         emails = [e for e in Person.objects.filter(user__in=users).values_list("user__email", flat=True) if e]
         if emails:
-            try:
-                send_mail(title, body, None, emails, fail_silently=False)
-                channels.append("email")
-            except OSError:
-                log.warning("e-mail to %s failed", unit.name)
-    if settings.GONGJIAN_WEBHOOK_URL and _webhook(f"【{unit.name}】{title}\n{body}"):
+            queue_message(channel="email", title=title, body=body, to=emails)
+            channels.append("email")
+    if settings.GONGJIAN_WEBHOOK_URL:
+        queue_message(channel="webhook", title=f"【{unit.name}】{title}", body=body)
         channels.append("webhook")
     return channels
 

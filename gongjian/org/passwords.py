@@ -1,4 +1,4 @@
-"""Password rules of 等保 2.0 that Django's validators do not cover (security.md)."""
+"""Password rules of 等保 2.0 that Django's validators do not cover (docs/security.md)."""
 
 import string
 

@@ -72,7 +72,7 @@ LANDING = [
     (Role.SECURITY_ADMIN, "user_list"),
     (Role.SYSTEM_ADMIN, "unit_list"),
     (Role.SUPERVISION_OFFICE, "dispatch_queue"),
-    (Role.CITY_LEADER, "campaign_list"),
+    (Role.CITY_LEADER, "leader_desk"),
     (Role.UNIT_EDITOR, "dispatch_queue"),
     (Role.UNIT_VIEWER, "dispatch_queue"),
     (Role.GRID_WORKER, "ticket_list"),

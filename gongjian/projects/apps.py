@@ -8,7 +8,10 @@ class ProjectsConfig(AppConfig):
 
     def ready(self):
         from gongjian.dispatch.signals import report_approved
+        from gongjian.projects import rules
         from gongjian.projects.services import on_report_approved
+
+        rules.register()
 
         report_approved.connect(lambda sender, report, actor, **kw: on_report_approved(report=report, actor=actor),
                                 weak=False, dispatch_uid="project_figures_on_approval")

@@ -1,4 +1,4 @@
-"""Cards on major projects (RULES.md §2), evaluated monthly.
+"""Cards on major projects (docs/rules.md §2), evaluated monthly.
 
 `evaluate_project` is pure (tests call it directly); `load_project_facts` loads every open project's facts in a fixed
 number of queries for the daily supervision run, which adds these findings to the task rules' findings."""
@@ -16,6 +16,7 @@ from gongjian.dispatch import periods
 from gongjian.dispatch.models import ProgressReport
 from gongjian.projects.calc import HUNDRED, TEN_THOUSAND, ZERO, one_decimal, position, twelve, wan_text
 from gongjian.projects.models import Project, ProjectFigures, ProjectPlan
+from gongjian.supervision import registry
 from gongjian.supervision.evaluate import RED, YELLOW, Finding
 from gongjian.supervision.models import Blocker
 
@@ -75,7 +76,7 @@ def add_months(d: date, n: int) -> date:
 
 
 def _not_started(p: ProjectFacts, rules, on, cal):
-    if "not_started" not in rules or (p.actual_start is not None and p.actual_start <= on):
+    if p.actual_start is not None and p.actual_start <= on:
         return
     late = _months(p.planned_start, on)
     if late >= 1:
@@ -86,7 +87,7 @@ def _not_started(p: ProjectFacts, rules, on, cal):
 
 
 def _investment_lag(p: ProjectFacts, rules, on, cal):
-    if "investment_lag" not in rules or p.month == 0:
+    if p.month == 0:
         return
     pos = position(p.plan, p.actual, p.month)
     if pos.points is None:
@@ -105,7 +106,7 @@ def _investment_lag(p: ProjectFacts, rules, on, cal):
 
 
 def _not_in_stats(p: ProjectFacts, rules, on, cal):
-    if "not_in_stats" not in rules or p.actual_start is None or p.actual_start > on:
+    if p.actual_start is None or p.actual_start > on:
         return
     params = rules["not_in_stats"]
     if p.stats_status == Project.StatsStatus.IN_STATS or p.total_investment < params["threshold_wan"] * TEN_THOUSAND:
@@ -119,7 +120,7 @@ def _not_in_stats(p: ProjectFacts, rules, on, cal):
 
 
 def _funds_lag(p: ProjectFacts, rules, on, cal):
-    if "funds_lag" not in rules or p.month == 0:
+    if p.month == 0:
         return
     planned, paid = sum(p.gov_plan[:p.month], ZERO), sum(p.gov_paid[:p.month], ZERO)
     if planned <= 0:
@@ -132,8 +133,6 @@ def _funds_lag(p: ProjectFacts, rules, on, cal):
 
 
 def _blocker_overdue(p: ProjectFacts, rules, on, cal):
-    if "blocker_overdue" not in rules:
-        return
     for b in p.blockers:
         # The run lifts an overdue blocker a level and gives it a new due date; it stays overdue until cleared.
         late = b.due_on < on
@@ -147,11 +146,26 @@ def _blocker_overdue(p: ProjectFacts, rules, on, cal):
                        "late_workdays": cal.between(b.due_on, on) if late else 0})
 
 
-_CHECKS = (_not_started, _investment_lag, _not_in_stats, _funds_lag, _blocker_overdue)
+_CHECKS = {"not_started": _not_started, "investment_lag": _investment_lag, "not_in_stats": _not_in_stats,
+           "funds_lag": _funds_lag, "blocker_overdue": _blocker_overdue}
 
 
 def evaluate_project(project: ProjectFacts, rules: Mapping[str, dict], on: date, calendar) -> list[Finding]:
-    return [f for check in _CHECKS for f in check(project, rules, on, calendar)]
+    """The enabled project rules' findings for one project (the daily run calls each registered rule itself)."""
+    return [f for code, check in _CHECKS.items() if code in rules for f in check(project, rules, on, calendar)]
+
+
+_LABELS = {"not_started": {"red_months": "未开工几个月亮红牌"},
+           "not_in_stats": {"red_months": "开工后几个月未纳统亮红牌"}}
+
+
+def register() -> None:
+    """Called from ProjectsConfig.ready(): projects' facts and rules join the daily supervision run."""
+    registry.register_facts("project", load_project_facts)
+    for code, check in _CHECKS.items():
+        rule = PROJECT_RULES[code]
+        registry.register_rule(code=code, name=rule["name"], params=rule["params"], kinds=("project",),
+                               evaluate=check, source="docs/rules.md §2", labels=_LABELS.get(code))
 
 
 def due_month(on: date) -> int:

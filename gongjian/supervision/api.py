@@ -21,7 +21,7 @@ from gongjian.supervision.access import (
 )
 from gongjian.supervision.forms import BlockerFilter, CardFilter, NoticeFilter
 from gongjian.supervision.models import Blocker, Card, Notice, Rule
-from gongjian.supervision.rules import DEFAULT_RULES, RULE_NAMES
+from gongjian.supervision.rules import default_rules, rule_names
 
 
 class FindingSerializer(serializers.Serializer):
@@ -104,7 +104,7 @@ class SignOffSerializer(serializers.Serializer):
 
 
 class RuleSerializer(serializers.ModelSerializer):
-    code = serializers.ChoiceField(choices=[(code, rule["name"]) for code, rule in DEFAULT_RULES.items()])
+    code = serializers.ChoiceField(choices=[])
     name = serializers.SerializerMethodField()
     campaign = serializers.PrimaryKeyRelatedField(queryset=Campaign.objects.all(), required=False, allow_null=True,
                                                   default=None)
@@ -119,8 +119,12 @@ class RuleSerializer(serializers.ModelSerializer):
         read_only_fields = ["updated_at"]
         validators: list = []  # rule_set upserts on (code, campaign, task_kind); a repeat is an update, not a 400
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].choices = list(rule_names().items())
+
     def get_name(self, obj) -> str:
-        return RULE_NAMES.get(obj.code, obj.code)
+        return rule_names().get(obj.code, obj.code)
 
 
 class RuleUpdateSerializer(serializers.Serializer):
@@ -278,7 +282,7 @@ class RuleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def defaults(self, request):
         require(can_read_rules(request.user))
-        rows = [{"code": code, "name": rule["name"], "params": rule["params"]} for code, rule in DEFAULT_RULES.items()]
+        rows = [{"code": code, "name": rule["name"], "params": rule["params"]} for code, rule in default_rules().items()]
         return Response(DefaultRuleSerializer(rows, many=True).data)
 
 

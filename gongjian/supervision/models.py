@@ -13,7 +13,7 @@ class Color(models.TextChoices):
 
 
 class Rule(models.Model):
-    """An office's setting for one rule code (RULES.md); rows override the shipped defaults, per campaign or
+    """An office's setting for one rule code (docs/rules.md); rows override the shipped defaults, per campaign or
     everywhere (campaign empty), per task kind or for all kinds."""
 
     code = models.CharField("规则", max_length=40)
@@ -66,10 +66,10 @@ class CardOverride(models.Model):
         ordering = ["-created_at", "-id"]
 
 
-class TaskWatch(models.Model):
+class EscalationState(models.Model):
     """Where each task stands in the escalation ladder; updated by the daily run, so escalation needs no history scan."""
 
-    task = models.OneToOneField(Task, on_delete=models.CASCADE, related_name="watch")
+    task = models.OneToOneField(Task, on_delete=models.CASCADE, related_name="escalation_state")
     as_of = models.DateField()
     state = models.JSONField(default=dict)  # the ladder state after as_of's run
     before = models.JSONField(default=dict)  # the state before as_of's run, so a re-run of that day is idempotent

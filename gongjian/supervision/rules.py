@@ -1,29 +1,24 @@
-"""The shipped rule defaults (RULES.md §1–§3) and how an office's settings override them."""
+"""The registered rules' defaults (docs/rules.md) and how an office's settings override them."""
 
 from collections.abc import Iterable, Mapping
 
-from gongjian.projects.rules import PROJECT_RULES
+from gongjian.supervision import evaluate as _task_rules  # noqa: F401 - registers supervision's own task rules
+from gongjian.supervision import registry
 
-DEFAULT_RULES: dict[str, dict] = {
-    "deadline_near": {"name": "临近办结时限", "params": {"days": 3}},
-    "overdue": {"name": "超期未办结", "params": {}},
-    "milestone_overdue": {"name": "节点逾期", "params": {"red_after_days": 10}},
-    "caught_up": {"name": "逾期节点补齐", "params": {}},
-    "progress_lag": {"name": "进度滞后于序时进度", "params": {"yellow_points": 10, "red_points": 30}},
-    "report_missing": {"name": "未按时报送进展", "params": {"red_periods": 2}},
-    "returned_twice": {"name": "填报两次被退回", "params": {"times": 2}},
-    "forecast_late": {"name": "预计逾期", "params": {"min_points": 1}},
-    "escalation": {"name": "升级督办",
-                   "params": {"yellow_periods": 2, "red_supervise_after_days": 5, "red_periods_interview": 3}},
-    **PROJECT_RULES,
-}
-RULE_NAMES = {code: rule["name"] for code, rule in DEFAULT_RULES.items()}
+
+def default_rules() -> dict[str, dict]:
+    """{code: {"name", "params"}} of every registered rule, in registration order."""
+    return {code: {"name": spec.name, "params": dict(spec.params)} for code, spec in registry.rules().items()}
+
+
+def rule_names() -> dict[str, str]:
+    return registry.names()
 
 
 def effective_rules(overrides: Iterable[Mapping]) -> dict[str, dict]:
     """Merge the defaults with override rows (most general first: all campaigns, then one campaign); a disabled
     rule disappears. Each override row: {"code", "enabled", "params"}."""
-    rules = {code: dict(rule["params"]) for code, rule in DEFAULT_RULES.items()}
+    rules = {code: dict(spec.params) for code, spec in registry.rules().items()}
     for row in overrides:
         if row["code"] not in rules:
             continue
@@ -34,15 +29,23 @@ def effective_rules(overrides: Iterable[Mapping]) -> dict[str, dict]:
     return rules
 
 
+def office_params(code: str) -> dict:
+    """A rule's parameters as the office set them for all campaigns (defaults for any it left alone)."""
+    from gongjian.supervision.models import Rule
+
+    rows = Rule.objects.filter(code=code, campaign__isnull=True, task_kind="").values("code", "enabled", "params")
+    return effective_rules(rows).get(code) or dict(registry.rule(code).params)
+
+
 def validate_params(code: str, params: Mapping) -> dict:
     """Only known, non-negative integer parameters are accepted; returns the cleaned dict or raises ValueError."""
-    if code not in DEFAULT_RULES:
+    spec = registry.rule(code)
+    if spec is None:
         raise ValueError(f"未知规则：{code}")
-    known = DEFAULT_RULES[code]["params"]
     cleaned = {}
     for key, value in params.items():
-        if key not in known:
-            raise ValueError(f"规则“{RULE_NAMES[code]}”没有参数“{key}”")
+        if key not in spec.params:
+            raise ValueError(f"规则“{spec.name}”没有参数“{key}”")
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 1000:
             raise ValueError(f"参数“{key}”必须是0到1000之间的整数")
         cleaned[key] = value

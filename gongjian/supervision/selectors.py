@@ -2,24 +2,43 @@
 
 Every count here is computed from the same queryset the matching list shows, so a number and its list agree."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 
 from gongjian import clock
 from gongjian.campaigns.access import tasks_visible_to
 from gongjian.campaigns.models import Campaign, Task
 from gongjian.org.models import Unit
 from gongjian.supervision.models import Blocker, Card, CardOverride, Color, Notice, Rule, SupervisionRun
-from gongjian.supervision.rules import DEFAULT_RULES, RULE_NAMES, effective_rules
+from gongjian.supervision.rules import default_rules, effective_rules, rule_names
 from gongjian.workdays import days
 from gongjian.xlsx import Column, SheetSpec, write_table
 
 COLORS = tuple(Color.values)  # red, yellow, green: the order every breakdown shows them in
-RULE_LABELS = {**RULE_NAMES, "override": "人工亮牌", "manual": "人工下发", "escalation": "升级督办",
-               "blocker_overdue": "要素保障事项超期"}
+_EXTRA_LABELS = {"override": "人工亮牌", "manual": "人工下发", "escalation": "升级督办",
+                 "blocker_overdue": "要素保障事项超期"}
+
+
+class _RuleLabels(Mapping):
+    """Rule code → name, read from the registry when asked: apps register their rules at start-up."""
+
+    def _all(self) -> dict[str, str]:
+        return {**rule_names(), **_EXTRA_LABELS}
+
+    def __getitem__(self, code: str) -> str:
+        return self._all()[code]
+
+    def __iter__(self):
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+
+RULE_LABELS = _RuleLabels()
 PENDING_NOTICE_STATES = (Notice.State.OPEN, Notice.State.ACKNOWLEDGED)
 LIVE_BLOCKER_STATES = (Blocker.State.OPEN, Blocker.State.RESOLVED)
 
@@ -29,6 +48,29 @@ def latest_run(on_or_before: date | None = None) -> SupervisionRun | None:
     runs = SupervisionRun.objects.order_by("-date")
     on_or_before = on_or_before or clock.today()
     return runs.filter(date__lte=on_or_before).first() or runs.first()
+
+
+def with_current_color(tasks: QuerySet[Task]) -> QuerySet[Task]:
+    """Each task's card on the latest supervision run (`current_color`) and `color_rank` (red 0, yellow 1,
+    green 2, none 3), so that a list can put red first."""
+    run = latest_run()
+    if run is None:
+        return tasks.annotate(current_color=Value("", output_field=CharField()), color_rank=Value(3))
+    color = Card.objects.filter(task=OuterRef("pk"), date=run.date).values("color")[:1]
+    return tasks.annotate(current_color=Subquery(color)).annotate(color_rank=Case(
+        When(current_color=Color.RED, then=Value(0)), When(current_color=Color.YELLOW, then=Value(1)),
+        When(current_color=Color.GREEN, then=Value(2)), default=Value(3)))
+
+
+COLOR_RANK = {Color.RED: 0, Color.YELLOW: 1, Color.GREEN: 2}
+
+
+def current_colors(task_ids: list[int]) -> dict[int, str]:
+    """task id → its card on the latest supervision run (tasks without one are left out)."""
+    run = latest_run()
+    if run is None:
+        return {}
+    return dict(Card.objects.filter(task_id__in=task_ids, date=run.date).values_list("task_id", "color"))
 
 
 def run_on(day: date) -> SupervisionRun | None:
@@ -259,7 +301,7 @@ def rule_settings(campaign: Campaign | None) -> list[dict]:
     effective = effective_rules(general + own_rows) if campaign else effective_rules(general)
     own = {r["code"]: r for r in own_rows}
     result = []
-    for code, rule in DEFAULT_RULES.items():
+    for code, rule in default_rules().items():
         current = effective.get(code)
         # A disabled rule's form still shows the numbers it would use if switched back on.
         shown = current if current is not None else {**rule["params"], **inherited.get(code, {}),

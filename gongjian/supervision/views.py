@@ -14,8 +14,9 @@ from gongjian.campaigns.models import Campaign
 from gongjian.errors import UserError
 from gongjian.forms_util import add_user_error
 from gongjian.listing import SortColumn, page_of, querystring_without, sorted_queryset, xlsx_response
+from gongjian.messaging.selectors import journey as message_journey
 from gongjian.org.access import get_or_404, is_office, require, sees_everything, unit_id_of
-from gongjian.supervision import selectors, services
+from gongjian.supervision import registry, selectors, services
 from gongjian.supervision.access import (
     blocker_for,
     blockers_visible_to,
@@ -42,9 +43,9 @@ from gongjian.supervision.forms import (
     RuleForm,
     SignOffForm,
 )
+from gongjian.supervision.jobs import supervise
+from gongjian.supervision.messages import notice_key
 from gongjian.supervision.models import Blocker, Notice
-from gongjian.supervision.rules import DEFAULT_RULES
-from gongjian.supervision.run import supervise
 
 CARD_COLUMNS = [
     SortColumn("title", "任务", "task__title"),
@@ -262,6 +263,7 @@ def _notice_page(request, notice: Notice, *, reply_form=None, interview_form=Non
     office = is_office(request.user)
     return render(request, "supervision/notice_detail.html", {
         "notice": notice, "rule_labels": selectors.RULE_LABELS,
+        "journey": message_journey(notice_key(notice)),
         "can_acknowledge": answerable and notice.state == Notice.State.OPEN,
         "reply_form": reply_form or (ReplyForm() if answerable and notice.state in selectors.PENDING_NOTICE_STATES
                                      else None),
@@ -450,7 +452,7 @@ def rule_list(request):
     if request.method == "POST":
         require(is_office(request.user), "只有督查室可以修改督查规则")
         code = request.POST.get("code", "")
-        if code not in DEFAULT_RULES:
+        if registry.rule(code) is None:
             messages.error(request, f"未知规则：{code}")
             status = 400
         else:
@@ -462,7 +464,7 @@ def rule_list(request):
                 except UserError as exc:
                     add_user_error(posted, exc)
                 else:
-                    messages.success(request, f"已保存规则“{DEFAULT_RULES[code]['name']}”。")
+                    messages.success(request, f"已保存规则“{registry.rule(code).name}”。")
                     url = reverse("rule_list")
                     return redirect(f"{url}?campaign={campaign.pk}" if campaign else url)
             status = 400

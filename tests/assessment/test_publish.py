@@ -117,13 +117,15 @@ def test_manual_evaluation_before_publication_is_weighted_and_kept_by_recomputat
     assert world.score(recomputed, world.town_a).total == Decimal("102.50")
 
 
-def test_untrue_report_takes_the_schemes_points_by_default(world):
+def test_untrue_reporting_cannot_be_entered_by_hand_it_rests_on_a_check(world):
     world.task(world.town_a, deadline=date(2023, 12, 31))
     ranking = world.compute()
     indicator = ranking.scheme.indicators.get(code="report_untrue")
-    services.evaluation_add(actor=world.office, ranking=ranking, unit=world.town_a, indicator=indicator,
-                            reason="2月进展所报投资额与统计数据不符")
-    assert world.score(ranking, world.town_a).total == Decimal("99.00")
+    with pytest.raises(UserError) as exc:
+        services.evaluation_add(actor=world.office, ranking=ranking, unit=world.town_a, indicator=indicator,
+                                reason="2月进展所报投资额与统计数据不符")
+    assert exc.value.field == "indicator"
+    assert world.score(ranking, world.town_a).total == Decimal("100.00")
 
 
 @pytest.mark.parametrize(("code", "points", "field"), [

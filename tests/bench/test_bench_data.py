@@ -15,8 +15,8 @@ from gongjian.bench.naive import Disagreement, check_agreement, naive_card
 from gongjian.bench.scale import BENCH_TODAY, SCALES
 from gongjian.campaigns.models import Milestone, Task
 from gongjian.dispatch.models import ProgressReport
+from gongjian.supervision.jobs import open_tasks, supervise
 from gongjian.supervision.models import Card
-from gongjian.supervision.run import open_tasks, supervise
 from gongjian.workdays import days
 
 TINY = SCALES["tiny"]

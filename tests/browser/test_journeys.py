@@ -64,7 +64,7 @@ def test_unit_fills_report_on_a_phone_office_returns_then_approves(cast, live_se
 def test_supervision_turns_a_task_red_and_a_leader_sees_why(cast, live_server, open_page, march_task):
     task, _ = march_task
     from gongjian.campaigns.models import Task
-    from gongjian.supervision.run import supervise
+    from gongjian.supervision.jobs import supervise
 
     Task.objects.filter(pk=task.pk).update(deadline=date(2023, 3, 20))
     supervise(on=date(2023, 4, 3))
@@ -83,7 +83,7 @@ def test_leader_sees_the_red_card_on_the_cockpit(cast, live_server, open_page, m
     task, _ = march_task
     from gongjian.campaigns.models import Task
     from gongjian.org.models import Person
-    from gongjian.supervision.run import supervise
+    from gongjian.supervision.jobs import supervise
 
     Person.objects.filter(user=cast.leader).update(is_city_leader=True)
     Task.objects.filter(pk=task.pk).update(deadline=date(2023, 3, 20))

@@ -11,7 +11,7 @@ from gongjian.campaigns import services as task_services
 from gongjian.campaigns.models import Task
 from gongjian.org.models import Unit
 from gongjian.supervision import services as supervision_services
-from gongjian.supervision.run import supervise
+from gongjian.supervision.jobs import supervise
 
 MARCH_END = date(2023, 3, 31)
 

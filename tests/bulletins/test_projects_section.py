@@ -13,7 +13,7 @@ from gongjian.dispatch import periods
 from gongjian.dispatch import services as dispatch_services
 from gongjian.dispatch.models import ReportingPeriod
 from gongjian.projects import services
-from gongjian.supervision.run import supervise
+from gongjian.supervision.jobs import supervise
 
 pytestmark = pytest.mark.django_db
 WAN = Decimal("10000")

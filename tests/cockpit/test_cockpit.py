@@ -87,7 +87,7 @@ def test_my_tasks_are_the_leaders_own(march, client_for):
 
 
 def test_query_count_does_not_grow_with_the_data(march, cast, django_assert_max_num_queries, settings):
-    from gongjian.supervision.run import supervise
+    from gongjian.supervision.jobs import supervise
 
     def measure():
         with django_assert_max_num_queries(20) as ctx:

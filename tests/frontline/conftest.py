@@ -45,7 +45,7 @@ def make_ticket(cast, categories, today):
 @pytest.fixture
 def dispatched(cast, make_ticket):
     """A help ticket dispatched to unit A (姜山镇) on 2023-03-01."""
-    return services.ticket_dispatch(actor=cast.office, ticket=make_ticket(), unit=cast.unit_a)
+    return services.ticket_assign(actor=cast.office, ticket=make_ticket(), unit=cast.unit_a)
 
 
 @pytest.fixture

@@ -57,7 +57,7 @@ def test_duplicate_is_offered_for_merge_on_the_page(cast, client_for, make_ticke
 def test_three_rates_per_unit_for_a_month(cast, make_ticket, settings):
     def lifecycle(*, sign_on: date, satisfaction: str, resolved: bool, returned: bool = False):
         settings.GONGJIAN_TODAY = date(2023, 3, 1)
-        ticket = services.ticket_dispatch(actor=cast.office, ticket=make_ticket(), unit=cast.unit_a)
+        ticket = services.ticket_assign(actor=cast.office, ticket=make_ticket(), unit=cast.unit_a)
         if returned:
             request = services.ticket_return_request(actor=cast.editor_a, ticket=ticket, reason="不属本镇")
             services.request_decide(actor=cast.office, request=request, approve=True)

@@ -57,7 +57,7 @@ def test_grid_worker_sees_his_events_and_verifies_resolution(cast, client_for, a
                                    town=cast.unit_a)
     assert [t["code"] for t in api_for(grid_worker).get("/api/v1/tickets/").json()["results"]] == [ticket.code]
     assert api_for(grid_worker).get(f"/api/v1/tickets/{other.pk}/").status_code == 404
-    services.ticket_dispatch(actor=cast.office, ticket=ticket, unit=cast.unit_a)
+    services.ticket_assign(actor=cast.office, ticket=ticket, unit=cast.unit_a)
     services.ticket_sign(actor=cast.editor_a, ticket=ticket)
     services.ticket_reply(actor=cast.editor_a, ticket=ticket, reply="已修复")
     assert api_for(cast.editor_a).post(f"/api/v1/tickets/{ticket.pk}/visit/",

@@ -1,4 +1,4 @@
-"""Open311 GeoReport v2 (reference/open311.md) driven in both formats, as a public client and an API-key holder
+"""Open311 GeoReport v2 (the GeoReport v2 specification) driven in both formats, as a public client and an API-key holder
 would, including the exact calls of the `georeport` PyPI client (GET-only: services, definition, requests)."""
 
 import json
@@ -111,7 +111,7 @@ def test_post_creates_a_ticket_and_get_returns_no_personal_data(client, categori
 
 def test_request_record_maps_unit_deadline_and_public_reply(cast, client, categories, make_ticket):
     ticket = make_ticket("电话13911112222，噪音扰民", category="complaint", attributes={"repeat": "no"})
-    services.ticket_dispatch(actor=cast.office, ticket=ticket, unit=cast.unit_a)
+    services.ticket_assign(actor=cast.office, ticket=ticket, unit=cast.unit_a)
     services.ticket_sign(actor=cast.editor_a, ticket=ticket)
     services.ticket_reply(actor=cast.editor_a, ticket=ticket, reply="已责令停工整改")
     record = client.get(f"{ROOT}/requests/{ticket.code}.json").json()

@@ -38,7 +38,7 @@ def test_citizen_submits_and_gets_a_tracking_code(cast, citizen, categories, tod
 
 def test_tracking_shows_status_and_replies_but_no_personal_data(cast, citizen, categories, make_ticket):
     ticket = make_ticket("路灯坏了，我的电话13900001111")
-    services.ticket_dispatch(actor=cast.office, ticket=ticket, unit=cast.unit_a)
+    services.ticket_assign(actor=cast.office, ticket=ticket, unit=cast.unit_a)
     services.ticket_sign(actor=cast.editor_a, ticket=ticket)
     services.ticket_reply(actor=cast.editor_a, ticket=ticket, reply="已修复，感谢反映。")
     html = citizen.get(f"/public/tickets/track/?code={ticket.code.lower()}").content.decode()

@@ -1,4 +1,4 @@
-"""SLA clocks in working days (RULES.md §6), across the 2023 Spring Festival and its make-up working days."""
+"""SLA clocks in working days (docs/rules.md §6), across the 2023 Spring Festival and its make-up working days."""
 
 from datetime import date
 

@@ -9,10 +9,11 @@ from django.core.management import call_command
 
 from gongjian.audit.models import AuditEvent
 from gongjian.frontline import services
+from gongjian.frontline.jobs import ticket_sla_run
 from gongjian.frontline.models import Open311Key, Ticket, TicketCard
-from gongjian.frontline.sla_run import ticket_sla_run
 from gongjian.frontline.ticket_texts import DEPARTMENTS, DUTY_LISTS, TOWNS, generate_tickets
 from gongjian.org.models import Unit
+from gongjian.supervision.jobs import supervise
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +71,7 @@ def _history(cast, n: int):
     for row in generate_tickets(n, 5, towns=TOWNS, departments=DEPARTMENTS):
         ticket = services.ticket_create(actor=None, category=category, text=row["text"],
                                         source="web", town=units[row["town"]])
-        ticket = services.ticket_dispatch(actor=cast.office, ticket=ticket, unit=units[row["unit"]])
+        ticket = services.ticket_assign(actor=cast.office, ticket=ticket, unit=units[row["unit"]])
         services.ticket_sign(actor=_editor(units[row["unit"]]), ticket=ticket)
 
 
@@ -118,3 +119,25 @@ def test_open311_key_command(cast):
     out = StringIO()
     call_command("open311-key", "list", stdout=out)
     assert "已停用" in out.getvalue()
+
+
+def test_the_daily_run_colours_tickets_through_frontlines_registered_step(cast, dispatched):
+    # dispatched 2023-03-01, reply due 03-15: red from 03-16, with no separate ticket run
+    services.ticket_sign(actor=cast.editor_a, ticket=dispatched)
+    summary = supervise(on=date(2023, 3, 16))
+    assert summary["steps"]["ticket_sla"]["red"] == 1
+    assert Ticket.objects.get(pk=dispatched.pk).sla_color == "red"
+
+
+def test_the_offices_ticket_limits_drive_the_run_and_the_services(cast, dispatched):
+    from gongjian.errors import UserError
+    from gongjian.supervision import services as rule_services
+
+    # reply due 03-15: yellow from 03-14 by default; the office asks for three working days' warning
+    services.ticket_sign(actor=cast.editor_a, ticket=dispatched)
+    assert supervise(on=date(2023, 3, 10))["steps"]["ticket_sla"]["yellow"] == 0
+    rule_services.rule_set(actor=cast.office, code="ticket_sla", campaign=None,
+                           params={"yellow_days": 3, "max_extension_days": 5})
+    assert supervise(on=date(2023, 3, 10))["steps"]["ticket_sla"]["yellow"] == 1
+    with pytest.raises(UserError, match="延期须为1—5个工作日"):
+        services.ticket_extension_request(actor=cast.editor_a, ticket=dispatched, days_requested=6, reason="需协调")

@@ -74,7 +74,7 @@ def test_contact_fragment_is_for_the_office_and_audited(cast, client_for, dispat
 
 def test_free_text_phone_numbers_are_masked_for_units(cast, client_for, make_ticket):
     ticket = make_ticket("路灯坏了，请回电13900001111")
-    services.ticket_dispatch(actor=cast.office, ticket=ticket, unit=cast.unit_a)
+    services.ticket_assign(actor=cast.office, ticket=ticket, unit=cast.unit_a)
     assert "139****1111" in client_for(cast.viewer_a).get(f"/tickets/{ticket.pk}/").content.decode()
     assert "13900001111" in client_for(cast.office).get(f"/tickets/{ticket.pk}/").content.decode()
 
@@ -205,7 +205,7 @@ def test_pages_work_at_phone_width(cast, client_for, dispatched):
 
 
 def test_sla_colour_shows_with_its_word(cast, client_for, dispatched, settings):
-    from gongjian.frontline.sla_run import ticket_sla_run
+    from gongjian.frontline.jobs import ticket_sla_run
 
     ticket_sla_run(date(2023, 3, 16))
     html = client_for(cast.office).get("/tickets/?color=red").content.decode()

@@ -1,4 +1,4 @@
-"""Every transition of the ticket state machine (DESIGN.md), every refused one, and the audit trail each leaves."""
+"""Every transition of the ticket state machine (docs/architecture.md), every refused one, and the audit trail each leaves."""
 
 from datetime import date
 
@@ -28,7 +28,7 @@ def _refused(code: str, call, *args, **kwargs) -> UserError:
 def test_full_life_of_a_ticket_and_its_audit_trail(cast, make_ticket, settings):
     ticket = make_ticket()
     assert (ticket.state, len(ticket.code)) == (State.RECEIVED, 10)
-    ticket = services.ticket_dispatch(actor=cast.office, ticket=ticket, unit=cast.unit_a)
+    ticket = services.ticket_assign(actor=cast.office, ticket=ticket, unit=cast.unit_a)
     assert (ticket.state, ticket.sign_due, ticket.reply_due) == (State.DISPATCHED, date(2023, 3, 2), date(2023, 3, 15))
     ticket = services.ticket_sign(actor=cast.editor_a, ticket=ticket)
     ticket = services.ticket_progress(actor=cast.editor_a, ticket=ticket, note="已联系供电所")
@@ -48,20 +48,20 @@ def test_full_life_of_a_ticket_and_its_audit_trail(cast, make_ticket, settings):
 
 def test_dispatch_needs_a_unit_that_can_hold_tickets(cast, make_ticket):
     ticket = make_ticket()
-    _refused("invalid", services.ticket_dispatch, actor=cast.office, ticket=ticket, unit=cast.leadership)
+    _refused("invalid", services.ticket_assign, actor=cast.office, ticket=ticket, unit=cast.leadership)
     ticket.refresh_from_db()
     assert ticket.state == State.RECEIVED and _events(ticket) == ["ticket.create"]
 
 
 def test_urgent_dispatch_shortens_the_reply_deadline(cast, make_ticket):
-    ticket = services.ticket_dispatch(actor=cast.office, ticket=make_ticket(category="complaint",
+    ticket = services.ticket_assign(actor=cast.office, ticket=make_ticket(category="complaint",
                                                                              attributes={"repeat": "no"}),
                                       unit=cast.unit_a, urgent=True)
     assert (ticket.urgent, ticket.reply_due) == (True, date(2023, 3, 8))
 
 
 def test_reassign_before_signing_moves_the_ticket_and_ends_the_first_assignment(cast, dispatched):
-    ticket = services.ticket_dispatch(actor=cast.office, ticket=dispatched, unit=cast.unit_b)
+    ticket = services.ticket_assign(actor=cast.office, ticket=dispatched, unit=cast.unit_b)
     assert (ticket.state, ticket.unit) == (State.DISPATCHED, cast.unit_b)
     outcomes = list(ticket.assignments.order_by("id").values_list("unit__name", "outcome"))
     assert outcomes == [("姜山镇", "reassigned"), ("发改局", "active")]
@@ -69,23 +69,23 @@ def test_reassign_before_signing_moves_the_ticket_and_ends_the_first_assignment(
 
 
 def test_reassign_to_the_same_unit_is_refused(cast, dispatched):
-    _refused("same_unit", services.ticket_dispatch, actor=cast.office, ticket=dispatched, unit=cast.unit_a)
+    _refused("same_unit", services.ticket_assign, actor=cast.office, ticket=dispatched, unit=cast.unit_a)
 
 
 def test_dispatch_of_a_signed_ticket_is_refused(cast, signed):
-    _refused("bad_transition", services.ticket_dispatch, actor=cast.office, ticket=signed, unit=cast.unit_b)
+    _refused("bad_transition", services.ticket_assign, actor=cast.office, ticket=signed, unit=cast.unit_b)
 
 
 def test_return_approved_then_reassigned(cast, dispatched):
     request = services.ticket_return_request(actor=cast.editor_a, ticket=dispatched, reason="属供电公司职责，请改派")
     assert request.status == TicketRequest.Status.PENDING
     _refused("pending_request", services.ticket_sign, actor=cast.editor_a, ticket=dispatched)
-    _refused("pending_request", services.ticket_dispatch, actor=cast.office, ticket=dispatched, unit=cast.unit_b)
+    _refused("pending_request", services.ticket_assign, actor=cast.office, ticket=dispatched, unit=cast.unit_b)
     services.request_decide(actor=cast.office, request=request, approve=True)
     ticket = Ticket.objects.get(pk=dispatched.pk)
     assert (ticket.state, ticket.unit, ticket.reply_due) == (State.RETURNED, None, None)
-    _refused("returned_by_unit", services.ticket_dispatch, actor=cast.office, ticket=ticket, unit=cast.unit_a)
-    ticket = services.ticket_dispatch(actor=cast.office, ticket=ticket, unit=cast.unit_b)
+    _refused("returned_by_unit", services.ticket_assign, actor=cast.office, ticket=ticket, unit=cast.unit_a)
+    ticket = services.ticket_assign(actor=cast.office, ticket=ticket, unit=cast.unit_b)
     assert (ticket.state, ticket.unit) == (State.DISPATCHED, cast.unit_b)
     assert _events(ticket) == ["ticket.create", "ticket.dispatch", "ticket.return_request", "ticket.return_approve",
                                "ticket.reassign"]
@@ -210,7 +210,7 @@ def test_nothing_happens_to_a_closed_ticket(cast, replied):
     services.ticket_visit(actor=cast.office, ticket=replied, resolved=True, satisfaction="satisfied")
     ticket = services.ticket_close(actor=cast.office, ticket=replied)
     _refused("bad_transition", services.ticket_close, actor=cast.office, ticket=ticket)
-    _refused("bad_transition", services.ticket_dispatch, actor=cast.office, ticket=ticket, unit=cast.unit_b)
+    _refused("bad_transition", services.ticket_assign, actor=cast.office, ticket=ticket, unit=cast.unit_b)
     _refused("bad_transition", services.ticket_redo, actor=cast.office, ticket=ticket, reason="x")
     _refused("bad_transition", services.ticket_reply, actor=cast.editor_a, ticket=ticket, reply="x")
 
@@ -236,7 +236,7 @@ def test_merge_refusals(cast, make_ticket, signed):
 def test_dispute_is_graded_with_a_leader_and_followed_up(cast, make_ticket):
     from gongjian.org.models import Person
 
-    ticket = services.ticket_dispatch(actor=cast.office, ticket=make_ticket("和邻居因为宅基地边界发生纠纷",
+    ticket = services.ticket_assign(actor=cast.office, ticket=make_ticket("和邻居因为宅基地边界发生纠纷",
                                                                              category="dispute"), unit=cast.unit_a)
     leader = Person.objects.get(user=cast.leader)
     leader.is_city_leader = True
@@ -281,5 +281,5 @@ def test_contact_view_is_audited(cast, dispatched):
 def test_a_failed_write_leaves_nothing_behind(cast, make_ticket):
     ticket = make_ticket()
     before = (TicketEvent.objects.count(), AuditEvent.objects.count(), Assignment.objects.count())
-    _refused("invalid", services.ticket_dispatch, actor=cast.office, ticket=ticket, unit=cast.leadership)
+    _refused("invalid", services.ticket_assign, actor=cast.office, ticket=ticket, unit=cast.leadership)
     assert (TicketEvent.objects.count(), AuditEvent.objects.count(), Assignment.objects.count()) == before

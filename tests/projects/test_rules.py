@@ -1,4 +1,4 @@
-"""Project rules (RULES.md §2), each at its boundaries, and the arithmetic behind them checked by hand."""
+"""Project rules (docs/rules.md §2), each at its boundaries, and the arithmetic behind them checked by hand."""
 
 from datetime import date
 from decimal import Decimal

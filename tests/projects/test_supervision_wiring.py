@@ -1,17 +1,14 @@
-"""The project rules inside the daily supervision run. These run once the rules are wired into
-supervision/run.py and supervision/rules.py (the integration the projects module proposes); until then they skip."""
+"""The project rules inside the daily supervision run: projects registers them with supervision's rule registry."""
 
 from datetime import date
 
 import pytest
 
 from gongjian.campaigns import services as task_services
+from gongjian.supervision.jobs import supervise
 from gongjian.supervision.models import Card, Rule
-from gongjian.supervision.rules import DEFAULT_RULES
-from gongjian.supervision.run import supervise
 
-pytestmark = [pytest.mark.django_db,
-              pytest.mark.skipif("not_started" not in DEFAULT_RULES, reason="project rules not wired into supervision")]
+pytestmark = pytest.mark.django_db
 DAY = date(2023, 3, 31)
 
 

@@ -9,7 +9,7 @@ from gongjian.campaigns import services as campaign_services
 from gongjian.org.models import Role
 from gongjian.org.services import user_create
 from gongjian.supervision import services
-from gongjian.supervision.run import supervise
+from gongjian.supervision.jobs import supervise
 
 RUN_DAY = date(2023, 3, 31)
 

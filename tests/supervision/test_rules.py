@@ -1,4 +1,4 @@
-"""Each rule of RULES.md §1 and §3 at its boundaries, on the real 2023 calendar."""
+"""Each rule of docs/rules.md §1 and §3 at its boundaries, on the real 2023 calendar."""
 
 from datetime import date
 
@@ -69,10 +69,15 @@ def test_milestone_due_today_is_not_late():
 
 
 def test_caught_up_stays_yellow_for_rest_of_that_month_only():
-    milestone = MilestoneFacts("节点", date(2023, 2, 1), date(2023, 3, 10))  # 26 working days late, was red
+    milestone = MilestoneFacts("节点", date(2023, 2, 1), date(2023, 3, 10), was_red=True)  # 26 working days late
     task = facts(milestones=(milestone,))
     assert codes(task, date(2023, 3, 20)) == {"caught_up": "yellow"}
     assert "caught_up" not in codes(task, date(2023, 4, 3))
+
+
+def test_a_milestone_late_beyond_the_red_threshold_that_never_lit_red_is_not_caught_up():
+    task = facts(milestones=(MilestoneFacts("节点", date(2023, 2, 1), date(2023, 3, 10)),))
+    assert "caught_up" not in codes(task, date(2023, 3, 20))
 
 
 def test_milestone_done_a_little_late_is_not_caught_up():
@@ -107,24 +112,56 @@ def test_returned_twice_is_yellow(returned, color):
     assert codes(facts(returned_this_period=returned), date(2023, 3, 31)).get("returned_twice") == color
 
 
-def test_forecast_late_warns_before_anything_is_red():
-    # 30 % in the working days from 01-03 to 02-28: close to time progress, but the remaining 70 % at that pace
-    # ends in July, after the 06-30 deadline.
+HISTORY = ((date(2023, 1, 31), 10.0), (date(2023, 2, 28), 20.0))
+
+
+def test_forecast_late_warns_beside_a_green_card_before_anything_is_red():
+    # 30 % in the working days from 01-03 to 03-10's last report: the remaining 70 % at that pace ends in July,
+    # after the 06-30 deadline.
+    task = facts(deadline=date(2023, 6, 30), progress=30.0, history=(*HISTORY, (date(2023, 3, 3), 30.0)))
+    findings = evaluate(task, RULES, date(2023, 3, 10), CAL)
+    assert {f.rule: f.color for f in findings} == {"forecast_late": "warning"}
+    assert card_color(findings) == "green"
+    finding = findings[0]
+    assert finding.message.startswith("预警：按当前进度预计") and "超过办结时限" in finding.message
+    assert finding.facts["late_workdays"] > 0 and "2023年" not in finding.message
+
+
+def test_forecast_late_lights_yellow_only_where_the_campaign_switched_it_on():
+    rules = effective_rules([{"code": "forecast_late", "enabled": True, "params": {"lights_yellow": 1}}])
+    task = facts(deadline=date(2023, 6, 30), progress=30.0, history=(*HISTORY, (date(2023, 3, 3), 30.0)))
+    assert card_color(evaluate(task, rules, date(2023, 3, 10), CAL)) == "yellow"
+
+
+def test_forecast_needs_three_approved_points():
     task = facts(deadline=date(2023, 6, 30), progress=30.0, history=((date(2023, 2, 28), 30.0),))
-    found = codes(task, date(2023, 3, 10))
-    assert found == {"forecast_late": "yellow"}
-    finding = next(f for f in evaluate(task, RULES, date(2023, 3, 10), CAL) if f.rule == "forecast_late")
-    assert finding.message.startswith("按当前进度预计逾期") and finding.facts["late_workdays"] > 0
+    assert "forecast_late" not in codes(task, date(2023, 3, 10))
+
+
+def test_forecast_beyond_a_year_is_not_printed_as_a_date():
+    # 3 % in two months would finish in about 2028: said as "not within a year", never as "12月28日".
+    task = facts(deadline=date(2023, 12, 29), progress=3.0,
+                 history=((date(2023, 1, 31), 1.0), (date(2023, 2, 28), 2.0), (date(2023, 3, 3), 3.0)))
+    finding = next(f for f in evaluate(task, RULES, date(2023, 3, 31), CAL) if f.rule == "forecast_late")
+    assert finding.message == "预警：按当前速度一年内无法完成，将超过办结时限" and finding.facts["forecast"] is None
+
+
+def test_forecast_in_another_year_names_the_year():
+    task = facts(deadline=date(2023, 12, 29), progress=45.0,
+                 history=((date(2023, 3, 31), 20.0), (date(2023, 5, 31), 35.0), (date(2023, 7, 31), 45.0)))
+    finding = next(f for f in evaluate(task, RULES, date(2023, 8, 10), CAL) if f.rule == "forecast_late")
+    assert "2024年" in finding.message
 
 
 def test_forecast_on_pace_is_quiet():
-    task = facts(deadline=date(2023, 6, 30), progress=50.0, history=((date(2023, 3, 31), 50.0),))
+    task = facts(deadline=date(2023, 6, 30), progress=50.0, history=(*HISTORY, (date(2023, 3, 31), 50.0)))
     assert "forecast_late" not in codes(task, date(2023, 4, 3))
 
 
 def test_stalled_progress_is_forecast_late():
-    task = facts(deadline=date(2023, 6, 30), progress=0.0, history=((date(2023, 2, 28), 0.0),))
-    assert codes(task, date(2023, 3, 10)).get("forecast_late") == "yellow"
+    task = facts(deadline=date(2023, 6, 30), progress=0.0,
+                 history=((date(2023, 1, 31), 0.0), (date(2023, 2, 28), 0.0), (date(2023, 3, 3), 0.0)))
+    assert codes(task, date(2023, 3, 10)).get("forecast_late") == "warning"
 
 
 def test_worst_finding_sets_the_colour_and_none_is_green():

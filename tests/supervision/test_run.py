@@ -1,4 +1,4 @@
-"""The daily run against the database: cards, the escalation ladder of RULES.md §1 (each notice once), blockers."""
+"""The daily run against the database: cards, the escalation ladder of docs/rules.md §1 (each notice once), blockers."""
 
 import json
 from datetime import date
@@ -14,8 +14,8 @@ from gongjian.dispatch import periods
 from gongjian.dispatch import services as report_services
 from gongjian.dispatch.models import ReportingPeriod
 from gongjian.supervision import services
+from gongjian.supervision.jobs import supervise
 from gongjian.supervision.models import Blocker, Card, Notice
-from gongjian.supervision.run import supervise
 
 pytestmark = pytest.mark.django_db
 
@@ -62,12 +62,12 @@ def test_red_card_urges_at_once_and_supervises_after_five_working_days_once(cast
 
 def test_two_yellow_periods_in_a_row_supervise_and_inform_leader_once(cast, make_task):
     task = make_task(date(2023, 3, 3))
-    supervise(on=date(2023, 2, 28))  # February ends yellow (3 working days left)
-    assert _notices(task) == []
+    supervise(on=date(2023, 2, 28))  # February ends yellow (3 working days left): the first rung, a reminder
+    assert _notices(task) == [("reminder", False)]
     supervise(on=date(2023, 3, 1))  # March yellow too: the second period in a row
     supervise(on=date(2023, 3, 2))
-    assert _notices(task) == [("supervise", True)]
-    notice = Notice.objects.get(task=task)
+    assert _notices(task) == [("reminder", False), ("supervise", True)]
+    notice = Notice.objects.get(task=task, kind="supervise")
     assert notice.leader == cast.leader.person and "连续2期" in notice.reason
 
 
@@ -164,7 +164,8 @@ def test_supervise_command_json_shape(cast, make_task):
     out = StringIO()
     call_command("supervise", "--date", "2023-03-02", "--json", stdout=out)
     result = json.loads(out.getvalue())
-    assert set(result) == {"date", "colors", "rules", "notices", "seconds"}
+    assert set(result) == {"date", "colors", "rules", "notices", "seconds", "steps"}
+    assert set(result["steps"]) == {"ticket_sla"}
     assert result["colors"] == {"red": 1, "yellow": 0, "green": 0} and result["rules"] == {"overdue": 1}
     assert AuditEvent.objects.filter(event="supervision.run").count() == 1
 

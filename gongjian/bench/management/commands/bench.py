@@ -21,7 +21,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--scale", choices=list(SCALES), default="county", metavar="{" + ",".join(PUBLIC_SCALES) + "}",
-                            help="数据规模（DESIGN.md 性能目标），默认 county")
+                            help="数据规模（docs/architecture.md 性能目标），默认 county")
         parser.add_argument("--seed", type=int, default=7, help="随机种子，同一种子生成同样的数据（默认 7）")
         parser.add_argument("--only", action="append", metavar="NAME", help="只运行这一项基准（可重复）")
         parser.add_argument("--json", metavar="FILE", help="把结果写成 JSON：{machine, scale, results}")

@@ -3,7 +3,7 @@ import json
 from django.core.management.base import BaseCommand
 
 from gongjian import clock
-from gongjian.frontline.sla_run import ticket_sla_run
+from gongjian.frontline.jobs import ticket_sla_run
 from gongjian.ops.cli import parse_date
 
 

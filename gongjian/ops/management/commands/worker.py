@@ -1,5 +1,6 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.utils.module_loading import autodiscover_modules
 
 
 class Command(BaseCommand):
@@ -9,4 +10,6 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=1)
 
     def handle(self, *args, **options):
-        call_command("run_huey", workers=options["workers"])
+        # Every app's scheduled jobs live in its jobs.py ("tasks" are the campaigns' tasks).
+        autodiscover_modules("jobs")
+        call_command("run_huey", workers=options["workers"], disable_autoload=True)

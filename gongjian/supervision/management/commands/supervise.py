@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 
 from gongjian import clock
 from gongjian.ops.cli import parse_date
-from gongjian.supervision.run import supervise
+from gongjian.supervision.jobs import supervise
 
 
 class Command(BaseCommand):

@@ -1,0 +1,71 @@
+"""Frontline's scheduled jobs. The tickets' SLA step colours every ticket whose clock runs and keeps the day's
+yellow and red cards; it is registered with supervision's rule registry (apps.py), so the daily supervision run
+performs it (also the command `ticket-sla`). Reads in chunks, writes one UPDATE per colour and chunk; running a
+day twice gives the same result."""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from datetime import date
+
+from django.db import transaction
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+from gongjian.audit.services import record
+from gongjian.frontline import sla
+from gongjian.frontline.models import Ticket, TicketCard
+from gongjian.frontline.routing_store import routing_train
+from gongjian.frontline.selectors import sla_params
+from gongjian.workdays import days
+
+CHUNK = 5000
+
+
+def ticket_sla_step(*, on: date, rules: dict) -> dict:
+    """The registered step of the daily supervision run; `rules` are the office's settings for all campaigns."""
+    return ticket_sla_run(on, params=rules.get("ticket_sla"))
+
+
+def ticket_sla_run(on: date, *, chunk: int = CHUNK, params: dict | None = None) -> dict:
+    started = time.perf_counter()
+    cal = days.calendar()
+    counts = {"red": 0, "yellow": 0, "green": 0}
+    with transaction.atomic():
+        TicketCard.objects.filter(on=on).delete()
+        Ticket.objects.exclude(state__in=Ticket.CLOCK_STATES).exclude(sla_color="").update(sla_color="", sla_rule="")
+        rows = (Ticket.objects.filter(state__in=Ticket.CLOCK_STATES).order_by("id")
+                .values_list("id", "unit_id", "sign_due", "reply_due", "signed_at"))
+        last = 0
+        # Keyset pages rather than a streaming cursor: SQLite must not write to a table while a cursor reads it.
+        while batch := list(rows.filter(id__gt=last)[:chunk]):
+            _write(batch, on, cal, counts, params or sla_params())
+            last = batch[-1][0]
+        summary = {"date": on.isoformat(), **counts, "tickets": sum(counts.values())}
+        record(actor=None, event="ticket.sla_run", object_type="frontline.ticket", changes=summary)
+    summary["seconds"] = round(time.perf_counter() - started, 3)
+    return summary
+
+
+def _write(batch: list[tuple], on: date, cal, counts: dict, params: dict) -> None:
+    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+    cards = []
+    for pk, unit_id, sign_due, reply_due, signed_at in batch:
+        card = sla.evaluate(sla.Facts(sign_due=sign_due, reply_due=reply_due, signed=signed_at is not None,
+                                      clock_running=True), on, cal, params)
+        if card is None:
+            continue
+        counts[card.color] += 1
+        groups[(card.color, card.rule)].append(pk)
+        if card.color != "green":
+            cards.append(TicketCard(ticket_id=pk, unit_id=unit_id, on=on, color=card.color, rule=card.rule,
+                                    facts=card.facts))
+    for (color, rule), ids in groups.items():
+        Ticket.objects.filter(pk__in=ids).update(sla_color=color, sla_rule=rule, sla_on=on)
+    TicketCard.objects.bulk_create(cards, batch_size=1000)
+
+
+@db_periodic_task(crontab(minute="40", hour="2", day_of_week="1"))
+def routing_train_weekly():
+    routing_train(actor=None)

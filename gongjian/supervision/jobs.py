@@ -1,0 +1,277 @@
+"""The daily supervision run (a scheduled job, also the command `gongjian supervise`): load every open task's facts
+in a handful of queries, evaluate every registered rule, write one card per task, climb the escalation ladder,
+escalate overdue blockers, then run the registered steps (tickets' SLA clocks). Idempotent for a date."""
+
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, datetime
+from datetime import time as clock_time
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+from gongjian import clock
+from gongjian.audit.services import record
+from gongjian.campaigns.models import Milestone, Task
+from gongjian.dispatch.models import ProgressReport, ReportingPeriod
+from gongjian.org.models import Person
+from gongjian.supervision import ladder, registry
+from gongjian.supervision.evaluate import BLOCKER_DEFAULTS, MilestoneFacts, TaskFacts, card_color, evaluate
+from gongjian.supervision.messages import send_notices
+from gongjian.supervision.models import (
+    Blocker,
+    Card,
+    CardOverride,
+    Color,
+    EscalationState,
+    Notice,
+    Rule,
+    SupervisionRun,
+)
+from gongjian.supervision.rules import effective_rules
+from gongjian.workdays import days
+
+REPORTED = (ProgressReport.State.SUBMITTED, ProgressReport.State.APPROVED, ProgressReport.State.SUPERSEDED)
+CHUNK = 500
+# A past day's run (catching up, or the demo's history) sends that day's notices as of that morning.
+MORNING = clock_time(9, 0)
+
+
+def _chunks(items: list, size: int = CHUNK) -> Iterable[list]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def open_tasks(on: date):
+    return Task.objects.filter(status__in=Task.OPEN_STATUSES, start__lte=on)
+
+
+def rules_by_campaign(campaign_ids: set[int], task_kind: str = "task") -> dict[int, dict]:
+    rows = list(Rule.objects.filter(task_kind__in=("", task_kind)).values("code", "enabled", "params", "campaign_id"))
+    general = [r for r in rows if r["campaign_id"] is None]
+    return {cid: effective_rules(general + [r for r in rows if r["campaign_id"] == cid]) for cid in campaign_ids}
+
+
+def _report_facts(on: date, red_periods: int) -> tuple[dict[int, int], dict[int, int], list[ReportingPeriod]]:
+    """(task → consecutive past-due periods unreported, task → returns of the report that is due, past-due periods).
+
+    The report that is due is the last closed month's (due early this month) or the running month's; its returns
+    count whenever they happened, so a February report returned twice in March still counts on 31 March."""
+    months = ReportingPeriod.objects.filter(kind=ReportingPeriod.Kind.MONTH)
+    past_due = list(months.filter(due_on__lt=on).order_by("-start")[:max(red_periods, 1)])
+    due = [p.id for p in months.filter(start__lte=on).order_by("-start")[:2]]
+    reported: dict[int, set[int]] = defaultdict(set)
+    returns: dict[int, int] = {}
+    period_ids = {p.id for p in past_due} | set(due)
+    rows = ProgressReport.objects.filter(period_id__in=period_ids, task__status__in=Task.OPEN_STATUSES)
+    for task_id, period_id, state, return_count in rows.values_list("task_id", "period_id", "state", "return_count"):
+        if state in REPORTED:
+            reported[period_id].add(task_id)
+        if period_id in due:
+            returns[task_id] = max(returns.get(task_id, 0), return_count)
+    return reported, returns, past_due
+
+
+def _missing(task_id: int, start: date, reported, past_due: list[ReportingPeriod]) -> int:
+    count = 0
+    for period in past_due:
+        if start > period.end or task_id in reported[period.id]:
+            break
+        count += 1
+    return count
+
+
+def _red_milestones(on: date, done_late: list[tuple[int, str, date, date]]) -> set[tuple[int, str]]:
+    """Of the milestones done late this month, those a red card named while they were late (caught_up)."""
+    if not done_late:
+        return set()
+    first = min(planned for _, _, planned, _ in done_late)
+    window = {(task_id, title): (planned, done) for task_id, title, planned, done in done_late}
+    red: set[tuple[int, str]] = set()
+    for chunk in _chunks(sorted({task_id for task_id, *_ in done_late})):
+        for task_id, day, findings in Card.objects.filter(task_id__in=chunk, color=Color.RED, date__gt=first,
+                                                                    date__lt=on).values_list("task_id", "date", "findings"):
+            for f in findings:
+                key = (task_id, (f.get("facts") or {}).get("milestone"))
+                if f.get("rule") == "milestone_overdue" and f.get("color") == "red" and key in window:
+                    planned, done = window[key]
+                    if planned < day < done:
+                        red.add(key)
+    return red
+
+
+def load_facts(on: date, red_periods: int = 2) -> list[tuple[dict, TaskFacts]]:
+    tasks = list(open_tasks(on).values("id", "campaign_id", "start", "deadline", "progress", "lead_unit_id",
+                                       "lead_leader_id", "title"))
+    milestones: dict[int, list[MilestoneFacts]] = defaultdict(list)
+    # An explicit order: the model's default ordering would join campaign and focus area just to sort.
+    ms_rows = Milestone.objects.filter(task__status__in=Task.OPEN_STATUSES, task__start__lte=on).order_by(
+        "task_id", "order", "planned_date", "id")
+    rows = list(ms_rows.values_list("task_id", "title", "planned_date", "done_on", "weight"))
+    red = _red_milestones(on, [(task_id, title, planned, done) for task_id, title, planned, done, _ in rows
+                               if done is not None and planned is not None and planned < done <= on
+                               and (done.year, done.month) == (on.year, on.month)])
+    for task_id, title, planned, done, weight in rows:
+        milestones[task_id].append(MilestoneFacts(title, planned, done, float(weight),
+                                                  was_red=(task_id, title) in red))
+    history: dict[int, list[tuple[date, float]]] = defaultdict(list)
+    approved = ProgressReport.objects.filter(state=ProgressReport.State.APPROVED, task__status__in=Task.OPEN_STATUSES,
+                                             period__kind=ReportingPeriod.Kind.MONTH, period__end__lt=on)
+    for task_id, end, percent in approved.order_by("period__start").values_list("task_id", "period__end", "percent"):
+        history[task_id].append((end, float(percent)))
+    reported, returns, past_due = _report_facts(on, red_periods)
+    overrides = {o.task_id: (o.color, o.reason)
+                 for o in CardOverride.objects.filter(valid_from__lte=on, valid_until__gte=on).order_by("created_at")}
+    return [
+        (row, TaskFacts(
+            id=row["id"], start=row["start"], deadline=row["deadline"], progress=float(row["progress"]),
+            milestones=tuple(milestones.get(row["id"], ())),
+            missing_periods=_missing(row["id"], row["start"], reported, past_due),
+            returned_this_period=returns.get(row["id"], 0), history=tuple(history.get(row["id"], ())),
+            override=overrides.get(row["id"]),
+        ))
+        for row in tasks
+    ]
+
+
+def principal_leaders() -> list[tuple[int, str]]:
+    """The city's principal leaders (书记、市长): (person id, how they are named), in a fixed order."""
+    return list(Person.objects.filter(is_principal_leader=True, user__is_active=True).order_by("id")
+                .values_list("id", "display_name"))
+
+
+def _notice(row: dict, escalation: ladder.Escalation, on: date, principals: list[tuple[int, str]]) -> Notice:
+    leader_id, reason = row["lead_leader_id"] if escalation.inform_leader else None, escalation.reason
+    if escalation.to_principals and principals:
+        # The notice is addressed to the first principal leader and names every one of them.
+        leader_id = principals[0][0]
+        reason += f"（报{'、'.join(name for _, name in principals)}）"
+    return Notice(kind=escalation.kind, task_id=row["id"], unit_id=row["lead_unit_id"], leader_id=leader_id,
+                  rule="escalation", reason=f"{row['title']}：{reason}", issued_on=on,
+                  key=f"t{row['id']}:{escalation.key}")
+
+
+def _new_notices(candidates: list[Notice]) -> list[Notice]:
+    existing: set[str] = set()
+    for chunk in _chunks([n.key for n in candidates]):
+        existing.update(Notice.objects.filter(key__in=chunk).values_list("key", flat=True))
+    return [n for n in candidates if n.key not in existing]
+
+
+def _leaders_in_charge(blockers: list[Blocker]) -> dict[int, tuple[int, str]]:
+    """Blocker → the leader in charge (分管领导): the focus area's leader, else a leader who oversees the responsible
+    unit, else the task's lead leader."""
+    task_ids = {b.task_id for b in blockers}
+    tasks = {pk: (area_leader, lead_leader) for pk, area_leader, lead_leader in Task.objects.filter(
+        pk__in=task_ids).values_list("pk", "focus_area__leader_id", "lead_leader_id")}
+    overseer: dict[int, int] = {}
+    for unit_id, person_id in Person.oversees.through.objects.filter(
+            unit_id__in={b.responsible_unit_id for b in blockers}).order_by("person_id").values_list(
+            "unit_id", "person_id"):
+        overseer.setdefault(unit_id, person_id)
+    chosen = {}
+    for b in blockers:
+        area_leader, lead_leader = tasks.get(b.task_id, (None, None))
+        person_id = area_leader or overseer.get(b.responsible_unit_id) or lead_leader
+        if person_id:
+            chosen[b.pk] = person_id
+    names = dict(Person.objects.filter(pk__in=set(chosen.values())).values_list("pk", "display_name"))
+    return {pk: (person_id, names[person_id]) for pk, person_id in chosen.items()}
+
+
+def _escalate_blockers(on: date, params: dict | None = None) -> list[Notice]:
+    """A blocker past its due date climbs one level (task force → leader in charge → principal leader), and again
+    each time the level's own time (`escalation_days` working days) passes. Its due date is never rewritten. The
+    notice names the leader it is escalated to."""
+    notices = []
+    passed = Q(next_escalation_on__lt=on) | Q(next_escalation_on__isnull=True, due_on__lt=on)
+    blockers = list(Blocker.objects.filter(passed, state=Blocker.State.OPEN))
+    next_time = days.add(on, (params or BLOCKER_DEFAULTS)["escalation_days"])
+    in_charge = _leaders_in_charge([b for b in blockers if b.level + 1 == Blocker.Level.LEADER])
+    principals = principal_leaders() if any(b.level + 1 >= Blocker.Level.PRINCIPAL for b in blockers) else []
+    for blocker in blockers:
+        blocker.level = min(blocker.level + 1, Blocker.Level.PRINCIPAL)
+        blocker.next_escalation_on = next_time
+        leader = in_charge.get(blocker.pk) if blocker.level == Blocker.Level.LEADER else (
+            principals[0] if principals else None)
+        to = f"，报{leader[1]}" if leader else ""
+        notices.append(Notice(
+            kind=Notice.Kind.SUPERVISE, task_id=blocker.task_id, blocker=blocker, unit_id=blocker.responsible_unit_id,
+            leader_id=leader[0] if leader else None, rule="blocker_overdue", issued_on=on,
+            key=f"b{blocker.pk}:L{blocker.level}",
+            reason=f"要素保障事项“{blocker.description[:40]}”超过办理时限，升级为{blocker.get_level_display()}{to}",
+        ))
+    Blocker.objects.bulk_update(blockers, ["level", "next_escalation_on"], batch_size=1000)
+    return notices
+
+
+def supervise(*, on: date, actor=None) -> dict:
+    started = time.perf_counter()
+    calendar = days.calendar()
+    rules = rules_by_campaign(set(open_tasks(on).order_by().values_list("campaign_id", flat=True).distinct()))
+    # Load as many past periods as the strictest report_missing setting needs to turn a card red.
+    red_periods = max((r["report_missing"]["red_periods"] for r in rules.values() if "report_missing" in r),
+                      default=2)
+    facts = load_facts(on, red_periods)
+    # Items of a registered kind (a project is a task) get that kind's rules on top of the task rules.
+    kinds = {kind: loader(on) for kind, loader in registry.fact_loaders().items()}
+    kind_of = {task_id: kind for kind, items in kinds.items() for task_id in items}
+    kind_rules = {kind: rules_by_campaign({row["campaign_id"] for row, _ in facts if kind_of.get(row["id"]) == kind},
+                                          kind) for kind in kinds}
+    evaluators = {kind: registry.evaluators(kind) for kind in kinds}
+    escalation_states = {task_id: (as_of, state, before) for task_id, as_of, state, before in
+               EscalationState.objects.filter(task__in=open_tasks(on)).values_list("task_id", "as_of", "state", "before")}
+    general = effective_rules(Rule.objects.filter(campaign__isnull=True, task_kind="").values("code", "enabled", "params"))
+    principals = principal_leaders()
+    cards, new_states, candidates = [], [], []
+    colors = {"red": 0, "yellow": 0, "green": 0}
+    rule_counts: dict[str, int] = defaultdict(int)
+    for row, task_facts in facts:
+        kind = kind_of.get(row["id"])
+        campaign_rules = (kind_rules[kind] if kind is not None else rules)[row["campaign_id"]]
+        findings = evaluate(task_facts, campaign_rules, on, calendar)
+        if kind is not None:
+            item = kinds[kind][row["id"]]
+            findings += [f for spec in evaluators[kind] if spec.code in campaign_rules
+                         for f in spec.evaluate(item, campaign_rules, on, calendar) if f is not None]
+        color = card_color(findings)
+        colors[color] += 1
+        for f in findings:
+            rule_counts[f.rule] += 1
+        cards.append(Card(task_id=row["id"], date=on, color=color, findings=[f.as_dict() for f in findings],
+                          overridden=task_facts.override is not None))
+        previous = escalation_states.get(row["id"])
+        base = (previous[2] if previous[0] == on else previous[1]) if previous else {}
+        if "escalation" in campaign_rules:
+            state, due = ladder.step(base, color, on, campaign_rules["escalation"], calendar)
+            candidates.extend(_notice(row, e, on, principals) for e in due)
+        else:
+            state = base
+        new_states.append(EscalationState(task_id=row["id"], as_of=on, state=state, before=base))
+    with transaction.atomic():
+        Card.objects.filter(date=on).delete()
+        Card.objects.bulk_create(cards, batch_size=2000)
+        EscalationState.objects.filter(task__in=open_tasks(on)).delete()
+        EscalationState.objects.bulk_create(new_states, batch_size=2000)
+        notices = _new_notices(candidates + _escalate_blockers(on, general.get("blocker", BLOCKER_DEFAULTS)))
+        Notice.objects.bulk_create(notices, batch_size=1000)
+        send_notices(list(Notice.objects.filter(key__in=[n.key for n in notices]).select_related("unit")),
+                     now=None if on == clock.today() else timezone.make_aware(datetime.combine(on, MORNING)))
+        summary = {"date": on.isoformat(), "colors": colors, "rules": dict(sorted(rule_counts.items())),
+                   "notices": len(notices), "seconds": round(time.perf_counter() - started, 3)}
+        SupervisionRun.objects.update_or_create(date=on, defaults={"seconds": summary["seconds"], "summary": summary})
+        record(actor=actor, actor_name="system" if actor is None else "", event="supervision.run",
+               object_type="supervision.run", object_id=on.isoformat(), changes=summary)
+    # Registered steps (the tickets' SLA clocks, …) write in their own transactions: one failing step leaves the
+    # day's cards in place, and re-running the day repeats every step idempotently.
+    summary["steps"] = {name: step(on=on, rules=general) for name, step in registry.steps().items()}
+    return summary
+
+
+@db_periodic_task(crontab(minute="0", hour="1"))
+def supervise_daily():
+    supervise(on=clock.today())
