@@ -44,13 +44,20 @@ def _fresh_calendar():
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Cached figures (the cockpit's) must not outlive the rolled-back test that computed them."""
+def _empty_cache():
+    """Rate-limit counters and cached figures (the cockpit's) live in the cache; nothing one test leaves there may
+    refuse or answer the next test."""
     from django.core.cache import cache
 
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _no_audit_anchor(settings):
+    """Tests share no anchor file (a test that wants one sets its own); a shared file would mix unrelated chains."""
+    settings.AUDIT_ANCHOR_FILE = ""
 
 
 @pytest.fixture

@@ -1,18 +1,17 @@
-"""The bulletin as files: a .docx in official-document style (GB/T 9704 page, title, issuer and date, numbered
-sections, tables) and an .xlsx annex with the same figures and lists. Both are pure functions of the content dict
+"""The bulletin as files: a .docx official document (the GB/T 9704 page, red header, number, signer and closing of
+documents.builder, then numbered sections and tables) and an .xlsx annex with the same figures and lists. Both are pure functions of the content dict
 (selectors.document), so the same month gives the same document."""
 
-import io
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from gongjian.bulletins.selectors import campaign_short, sections
+from gongjian.bulletins.selectors import document as content_of
+from gongjian.documents.builder import Letter, closing, letter_document, to_bytes
 from gongjian.xlsx import Column, SheetSpec, write_table
 
 # Official documents use 方正小标宋 for the title, 黑体 for first-level heads and 仿宋_GB2312 for the body; those fonts
@@ -106,23 +105,32 @@ def projects_text(p: dict) -> str:
     return text
 
 
-def build_docx(c: dict) -> bytes:
-    doc = Document()
-    section = doc.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
-    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
-    _font(doc.styles["Normal"], BODY_FONT, BODY_SIZE)
+def render_document(document, letter: Letter) -> bytes:
+    """The bulletin's official document (公文): its own sections under the document's header, number and signer."""
+    c = content_of(document.bulletin)
+    letter.title, letter.body = c["title"], []
+    if not document.is_signed:
+        letter.issued_on = date.fromisoformat(c["as_of"][:10])
+    return build_docx(c, letter)
+
+
+def letter_for(c: dict) -> Letter:
+    """The bulletin as an official document: its number, signer and date come from its signed 通报 document (公文)
+    when there is one (`document_number`, `signer`, `issued_on` in the content), else it is unnumbered."""
+    issued = c.get("issued_on") or c["as_of"][:10]
+    return Letter(authority=c.get("authority") or c["issuer"], title=c["title"], body=[], signature=c["issuer"],
+                  issued_on=date.fromisoformat(issued), number=c.get("document_number", ""),
+                  signer=c.get("signer", ""), printer=c["issuer"], cc=c.get("cc", ""))
+
+
+def build_docx(c: dict, letter: Letter | None = None) -> bytes:
+    letter = letter or letter_for(c)
+    doc = letter_document(letter)
     # python-docx stamps the time of building; the document says the day it reports instead.
     stamp = datetime.fromisoformat(c["as_of"]).replace(tzinfo=UTC)
     props = doc.core_properties
     props.created = props.modified = stamp
     props.last_printed = stamp
-    props.title, props.author, props.last_modified_by, props.revision = c["title"], c["issuer"], c["issuer"], 1
-
-    _paragraph(doc, c["title"], font=TITLE_FONT, size=TITLE_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
-    _paragraph(doc, f"{c['issuer']}　　{c['as_of_text']}", align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
-    doc.add_paragraph()
     _paragraph(doc, f"现将{c['year']}年{c['month_number']}月份全市{campaign_short(c['campaign']['name'])}重点工作推进情况"
                     f"通报如下（数据截至{c['as_of_text']}）：")
     heads = sections(c)
@@ -171,12 +179,8 @@ def build_docx(c: dict) -> bytes:
     for line in (c["office_text"] or "（无）").splitlines():
         if line.strip():
             _paragraph(doc, line.strip())
-    doc.add_paragraph()
-    _paragraph(doc, c["issuer"], align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
-    _paragraph(doc, c["as_of_text"], align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+    closing(doc, letter)
+    return to_bytes(doc)
 
 
 def _dec(value: str | None) -> Decimal | None:

@@ -318,7 +318,19 @@ def document(bulletin) -> dict:
     figures = bulletin.content if bulletin.is_published and bulletin.content else month_figures(
         bulletin.campaign, bulletin.month)
     return {**figures, "title": bulletin.title, "issuer": bulletin.issuer, "number": bulletin.number,
-            "office_text": bulletin.office_text}
+            "office_text": bulletin.office_text, **_signed_document(bulletin)}
+
+
+def _signed_document(bulletin) -> dict:
+    """Number, signer, date and 抄送 of the bulletin's signed official document (公文), if it has one."""
+    from gongjian.documents.models import Document
+
+    signed = Document.objects.filter(bulletin_id=bulletin.pk, status=Document.Status.SIGNED).first() \
+        if bulletin.pk else None
+    if signed is None:
+        return {}
+    return {"document_number": signed.number, "signer": signed.signer_name, "cc": signed.cc,
+            "issued_on": signed.issued_on.isoformat()}
 
 
 def sections(figures: dict) -> dict[str, str]:

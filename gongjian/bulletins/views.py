@@ -44,7 +44,7 @@ def _target(request, campaign_id: int, month: str) -> tuple[Campaign, Bulletin]:
 @require_GET
 def bulletin_index(request):
     access.require_office(request.user)
-    latest = Campaign.objects.order_by("-year", "-id").first()
+    latest = Campaign.objects.order_by("routine", "-year", "-id").first()
     form = MonthForm(request.GET or None, initial={"campaign": latest, "month": f"{clock.today():%Y-%m}"})
     status = 200
     if form.is_bound:
@@ -113,6 +113,24 @@ def bulletin_docx(request, campaign_id: int, month: str):
 def bulletin_xlsx(request, campaign_id: int, month: str):
     _, bulletin = _target(request, campaign_id, month)
     return _download(request, bulletin, "xlsx")
+
+
+@require_POST
+def bulletin_to_document(request, campaign_id: int, month: str):
+    """A published bulletin goes out as an official 通报: drafted here, then reviewed and signed (公文)."""
+    from gongjian.documents import services as document_services
+    from gongjian.documents.models import DocType, Document
+
+    _, bulletin = _target(request, campaign_id, month)
+    if not bulletin.is_published:
+        raise Http404
+    existing = Document.objects.filter(bulletin=bulletin).first()
+    if existing is None:
+        content = selectors.document(bulletin)
+        existing = document_services.document_create(
+            actor=request.user, doc_type=DocType.BULLETIN, title=bulletin.title, bulletin=bulletin,
+            body=f"{documents.overall_text(content)}\n（正文及附表见通报）", recipient="各镇（街道、经济开发区）、市直各部门")
+    return redirect("document_detail", pk=existing.pk)
 
 
 @require_POST

@@ -29,7 +29,7 @@ class LedgerImportCommand(BaseCommand):
 
     def handle(self, *args, **options):
         campaign = (Campaign.objects.filter(pk=options["campaign"]).first() if options["campaign"]
-                    else Campaign.objects.order_by("-year", "-id").first())
+                    else Campaign.objects.order_by("routine", "-year", "-id").first())
         if campaign is None:
             raise CommandError("找不到攻坚行动，请用 --campaign 指定")
         actor = get_user_model().objects.filter(username=options["user"]).first()

@@ -11,6 +11,8 @@ class Campaign(models.Model):
     year = models.PositiveIntegerField("年度")
     description = models.TextField("说明", blank=True)
     speech = models.TextField("动员讲话原文", blank=True)
+    # The year's container for 督办事项 (批示件, 会议议定, 上级交办, 建议提案); never the default campaign of a page.
+    routine = models.BooleanField("日常督办", default=False)
     start = models.DateField("开始日期")
     end = models.DateField("结束日期")
     created_at = models.DateTimeField(auto_now_add=True)

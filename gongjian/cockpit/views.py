@@ -12,7 +12,7 @@ def _campaign(request) -> Campaign | None:
     pk = request.GET.get("campaign")
     if pk:
         return get_or_404(Campaign.objects.all(), pk)
-    campaigns = Campaign.objects.order_by("-year", "-id")
+    campaigns = Campaign.objects.order_by("routine", "-year", "-id")
     return campaigns.filter(year__lte=clock.today().year).first() or campaigns.first()
 
 

@@ -15,7 +15,7 @@ from gongjian.dispatch import selectors as dispatch_selectors
 from gongjian.dispatch.models import ProgressReport, ReportingPeriod
 from gongjian.dispatch.services import PROBLEM_CATEGORIES
 from gongjian.errors import UserError
-from gongjian.forms_util import add_user_error
+from gongjian.forms_util import INT_MAX, add_user_error, int_param
 from gongjian.listing import SortColumn, page_of, querystring_without, sorted_queryset, xlsx_response
 from gongjian.org.access import get_or_404, is_office, require
 from gongjian.org.models import Unit
@@ -64,9 +64,10 @@ def _form_error(form, exc: UserError) -> None:
 
 def _int(value) -> int | None:
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return None
+    return number if -INT_MAX <= number <= INT_MAX else None
 
 
 @require_GET
@@ -333,7 +334,7 @@ def _campaign_for(request, projects) -> Campaign | None:
     if chosen is not None:
         return chosen
     with_projects = Campaign.objects.filter(id__in=projects.values("campaign_id"))
-    return with_projects.order_by("-year", "-id").first() or Campaign.objects.order_by("-year", "-id").first()
+    return with_projects.order_by("-year", "-id").first() or Campaign.objects.order_by("routine", "-year", "-id").first()
 
 
 @require_GET
@@ -418,7 +419,7 @@ def battle_guarantee(request):
         blockers = blockers.filter(task__project__isnull=False)
     summary = selectors.guarantee(blockers, today)
     listed = blockers
-    category, unit, level = request.GET.get("category"), _int(request.GET.get("unit")), _int(request.GET.get("level"))
+    category, unit, level = request.GET.get("category"), int_param(request, "unit"), int_param(request, "level")
     if category in Blocker.Category.values:
         listed = listed.filter(category=category)
     if unit:
@@ -427,7 +428,7 @@ def battle_guarantee(request):
         listed = listed.filter(level=level)
     if request.GET.get("overdue") == "1":
         listed = listed.filter(due_on__lt=today)
-    band = _int(request.GET.get("age"))
+    band = int_param(request, "age")
     if band is not None:
         cal = days.calendar()
         listed = listed.filter(pk__in=[pk for pk, raised in listed.values_list("pk", "raised_on")

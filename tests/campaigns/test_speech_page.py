@@ -15,6 +15,13 @@ def test_office_pastes_speech_and_sees_draft_with_sentences(cast, client_for, ca
     assert "深化双招双引" in html and "要不断充实招商力量" in html and 'name="t-0-1-text"' in html
 
 
+def test_only_units_the_text_names_are_preselected(cast, client_for, campaign):
+    text = "会议议定：一、由县发改局牵头，4月底前完成土地收储；二、加快推进招商引资。"
+    html = client_for(cast.office).post("/campaigns/speech/", {"text": text, "step": "parse"}).content.decode()
+    selected = f'<option value="{cast.unit_b.pk}" selected>发改局</option>'
+    assert html.count(selected) == 1 and html.count(" selected>") == 1
+
+
 def test_plain_text_gives_empty_draft_with_message(cast, client_for):
     response = client_for(cast.office).post("/campaigns/speech/", {"text": "今天天气很好。", "step": "parse"})
     assert response.status_code == 200 and "未识别" in response.content.decode()
@@ -65,6 +72,6 @@ def test_parse_speech_command_json(capsys):
 
     call_command("parse-speech", str(SEED), "--json")
     result = json.loads(capsys.readouterr().out)
-    assert len(result["focus_areas"]) == 7
+    assert len(result["focus_areas"]) == 8
     assert all({"text", "sentence", "lead_unit", "leader_post"} <= set(t) for a in result["focus_areas"]
                for t in a["tasks"])
