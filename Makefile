@@ -30,7 +30,7 @@ run: install
 	@echo ""
 	@echo "攻坚 is at http://$(HOST):$(PORT)/  (Ctrl-C stops the web server and the job worker)"
 	@echo ""
-	GONGJIAN_TODAY=2023-03-31 $(GONGJIAN) serve --host $(HOST) --port $(PORT)
+	GONGJIAN_TODAY=2023-03-31 GONGJIAN_CITY_NAME=莱西市 $(GONGJIAN) serve --host $(HOST) --port $(PORT)
 
 worker: install
 	$(GONGJIAN) worker

@@ -43,6 +43,23 @@ def _fresh_calendar():
     days.reset()
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate-limit counters and cached figures (the cockpit's) live in the cache; nothing one test leaves there may
+    refuse or answer the next test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _no_audit_anchor(settings):
+    """Tests share no anchor file (a test that wants one sets its own); a shared file would mix unrelated chains."""
+    settings.AUDIT_ANCHOR_FILE = ""
+
+
 @pytest.fixture
 def cast(db) -> Cast:
     leadership = Unit.objects.create(name="市委市政府", kind=Unit.Kind.LEADERSHIP)

@@ -26,3 +26,13 @@ class NotFound(UserError):
 
 class Forbidden(UserError):
     status = 403
+
+
+class QuietForbidden:
+    """Logging filter: a 403 keeps its one-line record but loses the traceback."""
+
+    def filter(self, record) -> bool:
+        if getattr(record, "status_code", None) == 403 and record.exc_info:
+            record.exc_info = None
+            record.exc_text = None
+        return True

@@ -1,4 +1,6 @@
 from django import forms
+from django.core.exceptions import BadRequest
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from gongjian.errors import UserError
 
@@ -25,3 +27,54 @@ class StyledForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         style_fields(self)
+def safe_next(request, default: str) -> str:
+    """The `next` a form posted, if it stays on this site; otherwise the default (no open redirect)."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return target
+    return default
+
+
+class BadParameter(BadRequest):
+    pass
+
+
+INT_MAX = 2**63 - 1
+
+
+def int_param(request, name: str, *, minimum: int = 0, maximum: int = INT_MAX) -> int | None:
+    """An optional integer query parameter; None when absent or empty, 400 when it is not an integer in range."""
+    raw = request.GET.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        raise BadParameter(f"参数“{name}”须为整数") from None
+    if not minimum <= value <= maximum:
+        raise BadParameter(f"参数“{name}”超出范围（{minimum}–{maximum}）")
+    return value
+
+
+class _PinyinOptions:
+    """Options carry their unit's or person's pinyin initials, so ui.js can filter a long list as the user types
+    "fgj" for 发改局 (the list still works without script)."""
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__({"data-pinyin-search": "", **(attrs or {})}, choices)
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        pinyin = getattr(getattr(value, "instance", None), "pinyin", "")
+        if pinyin:
+            option["attrs"]["data-pinyin"] = pinyin
+        return option
+
+
+class PinyinSelect(_PinyinOptions, forms.Select):
+    pass
+
+
+class PinyinSelectMultiple(_PinyinOptions, forms.SelectMultiple):
+    pass

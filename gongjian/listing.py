@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpResponse
-from django.utils import timezone
+
+from gongjian import clock
 
 PAGE_SIZE = 50
 
@@ -36,7 +37,7 @@ def page_of(queryset, request):
 
 def xlsx_response(content: bytes, stem: str) -> HttpResponse:
     # The file name is made here, never taken from the user.
-    filename = f"{stem}-{timezone.localtime():%Y%m%d-%H%M}.xlsx"
+    filename = f"{stem}-{clock.now():%Y%m%d-%H%M}.xlsx"
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )

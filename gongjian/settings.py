@@ -31,10 +31,33 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _audit_key() -> bytes:
+    """The key of the audit chain's HMAC. It must not live in the database (security.md "Audit chain"): it comes from
+    GONGJIAN_AUDIT_KEY, or the file GONGJIAN_AUDIT_KEY_FILE names, or a file generated once in the data directory."""
+    key = env_str("GONGJIAN_AUDIT_KEY")
+    if not key:
+        path = Path(env_str("GONGJIAN_AUDIT_KEY_FILE") or VAR_DIR / "audit_key")
+        if not path.exists():
+            if env_str("GONGJIAN_AUDIT_KEY_FILE"):
+                raise ImproperlyConfigured(f"GONGJIAN_AUDIT_KEY_FILE names a file that does not exist: {path}")
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        key = path.read_text().strip()
+    if len(key) < 32:
+        raise ImproperlyConfigured("the audit key must be at least 32 characters")
+    return key.encode()
+
+
+AUDIT_KEY = _audit_key()
+# Append-only file that receives the chain's head after every committed write; empty disables anchoring.
+AUDIT_ANCHOR_FILE = env_str("GONGJIAN_AUDIT_ANCHOR_FILE", str(VAR_DIR / "audit-anchor.log"))
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
+    "gongjian.setup",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -43,13 +66,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "huey.contrib.djhuey",
     "gongjian.audit",
     "gongjian.org",
+    "gongjian.messaging",
+    "gongjian.sso",
     "gongjian.workdays",
     "gongjian.campaigns",
     "gongjian.dispatch",
@@ -80,6 +104,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "gongjian.audit.middleware.RequestContextMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "gongjian.urls"
@@ -96,6 +121,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "gongjian.context_processors.platform",
+                "gongjian.sso.context_processors.sign_in_options",
             ],
             "builtins": ["gongjian.templatetags.gongjian_tags"],
         },
@@ -130,6 +156,10 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
+# The cockpit's figures are recomputed once per supervision run; this bounds how long intraday changes (a task
+# completed, a blocker resolved) take to show there.
+COCKPIT_CACHE_SECONDS = env_int("COCKPIT_CACHE_SECONDS", 300, minimum=0)
+
 HUEY_IMMEDIATE = env_bool("HUEY_IMMEDIATE", False)
 if REDIS_URL:
     HUEY = {"huey_class": "huey.RedisHuey", "name": "gongjian", "url": REDIS_URL, "immediate": HUEY_IMMEDIATE}
@@ -158,11 +188,15 @@ LOGOUT_REDIRECT_URL = "login"
 LOCKOUT_FAILURES = env_int("LOCKOUT_FAILURES", 5, minimum=1)
 LOCKOUT_WINDOW_MINUTES = env_int("LOCKOUT_WINDOW_MINUTES", 15, minimum=1)
 LOCKOUT_MINUTES = env_int("LOCKOUT_MINUTES", 30, minimum=1)
+# Failed logins (any name, known or not) one client address may make per lockout window before it is refused.
+LOGIN_ADDRESS_FAILURES = env_int("LOGIN_ADDRESS_FAILURES", 20, minimum=1)
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30, minimum=1)
 SESSION_IDLE_MINUTES_ADMIN = env_int("SESSION_IDLE_MINUTES_ADMIN", 15, minimum=1)
 SESSION_ABSOLUTE_HOURS = env_int("SESSION_ABSOLUTE_HOURS", 12, minimum=1)
 PASSWORD_MAX_AGE_DAYS = env_int("PASSWORD_MAX_AGE_DAYS", 90, minimum=0)
 PASSWORD_HISTORY = env_int("PASSWORD_HISTORY", 5, minimum=0)
+API_TOKEN_IDLE_DAYS = env_int("API_TOKEN_IDLE_DAYS", 30, minimum=1)
+API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 180, minimum=1)
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_HOURS * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -206,18 +240,26 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or VAR_DIR / "media")
 MEDIA_URL = "/media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Every file we accept (evidence, photos, spreadsheets) is at most 10 MB; a larger one is refused as it arrives.
+UPLOAD_MAX_FILE_BYTES = env_int("UPLOAD_MAX_FILE_MB", 10, minimum=1) * 1024 * 1024
+UPLOAD_MAX_REQUEST_BYTES = env_int("UPLOAD_MAX_REQUEST_MB", 60, minimum=1) * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "gongjian.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "gongjian.org.tokens.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "gongjian.api.Pagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "gongjian.api.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -252,17 +294,83 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "gongjian@localhost")
 GONGJIAN_NOTIFY_EMAIL = env_bool("GONGJIAN_NOTIFY_EMAIL", False)
 GONGJIAN_WEBHOOK_URL = env_str("GONGJIAN_WEBHOOK_URL")
 
+# 掌上督办: messages to people's phones. API bases are settings because government deployments are private
+# (政务微信 and 浙政钉 run the public APIs under the government's own host).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+WECOM_API_BASE = env_str("WECOM_API_BASE", "https://qyapi.weixin.qq.com").rstrip("/")
+WECOM_CORP_ID = env_str("WECOM_CORP_ID")
+WECOM_AGENT_ID = env_str("WECOM_AGENT_ID")
+WECOM_SECRET = env_str("WECOM_SECRET")
+DINGTALK_API_BASE = env_str("DINGTALK_API_BASE", "https://oapi.dingtalk.com").rstrip("/")
+DINGTALK_APP_KEY = env_str("DINGTALK_APP_KEY")
+DINGTALK_APP_SECRET = env_str("DINGTALK_APP_SECRET")
+DINGTALK_AGENT_ID = env_str("DINGTALK_AGENT_ID")
+SMS_API_BASE = env_str("SMS_API_BASE")
+SMS_ACCESS_KEY_ID = env_str("SMS_ACCESS_KEY_ID")
+SMS_ACCESS_KEY_SECRET = env_str("SMS_ACCESS_KEY_SECRET")
+SMS_SIGN_NAME = env_str("SMS_SIGN_NAME")
+SMS_TEMPLATE_CODE = env_str("SMS_TEMPLATE_CODE")
+MESSAGING_EMAIL = env_bool("MESSAGING_EMAIL", False)
+MESSAGING_TIMEOUT_SECONDS = env_int("MESSAGING_TIMEOUT_SECONDS", 10, minimum=1)
+MESSAGING_MAX_ATTEMPTS = env_int("MESSAGING_MAX_ATTEMPTS", 5, minimum=1)
+MESSAGING_LINK_HOURS = env_int("MESSAGING_LINK_HOURS", 72, minimum=1)
+
+# Sign-in through the government's identity systems (local accounts and their lockout stay as they are).
+WECOM_OAUTH_BASE = env_str("WECOM_OAUTH_BASE", "https://open.weixin.qq.com").rstrip("/")
+WECOM_QR_BASE = env_str("WECOM_QR_BASE", "https://login.work.weixin.qq.com").rstrip("/")
+DINGTALK_LOGIN_BASE = env_str("DINGTALK_LOGIN_BASE", "https://login.dingtalk.com").rstrip("/")
+DINGTALK_OPENAPI_BASE = env_str("DINGTALK_OPENAPI_BASE", "https://api.dingtalk.com").rstrip("/")
+OIDC_ISSUER = env_str("OIDC_ISSUER").rstrip("/")
+OIDC_RP_CLIENT_ID = env_str("OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET")
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid"
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT_SECONDS", 10, minimum=1)
+OIDC_CREATE_USER = False
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+LOGIN_REDIRECT_URL_FAILURE = "/sso/oidc/failed/"
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"] + (
+    ["gongjian.sso.oidc.Backend"] if OIDC_ISSUER else [])
+
 # The platform's "today": set only by the demo and tests (docs/architecture.md "The demo"); empty in production.
 GONGJIAN_TODAY = env_date("GONGJIAN_TODAY")
 GONGJIAN_DEMO = env_bool("GONGJIAN_DEMO", False)
+# A filter left open reads "全部", not "---------".
+FILTERS_EMPTY_CHOICE_LABEL = "全部"
+# The city or county named in every page's header ("莱西市"); empty: the platform's name alone.
+GONGJIAN_CITY_NAME = env_str("GONGJIAN_CITY_NAME")
 # Map tiles for the project map ("https://tiles.example/{z}/{x}/{y}.png"); empty: a schematic with no outside request.
 GONGJIAN_MAP_TILE_URL = env_str("GONGJIAN_MAP_TILE_URL")
+# Open311 POST limits (security.md): per client address (every POST, so bad keys count) and per api_key.
+OPEN311_RATE_WINDOW_SECONDS = env_int("OPEN311_RATE_WINDOW_SECONDS", 60, minimum=1)
+OPEN311_RATE_PER_ADDRESS = env_int("OPEN311_RATE_PER_ADDRESS", 120, minimum=1)
+OPEN311_RATE_PER_KEY = env_int("OPEN311_RATE_PER_KEY", 600, minimum=1)
+
+# Content-Security-Policy in every mode: scripts only from this site (no inline script or handler anywhere);
+# styles may be inline because the charts position their elements with style attributes.
+_tile_origin = "/".join(GONGJIAN_MAP_TILE_URL.split("/")[:3]) if GONGJIAN_MAP_TILE_URL else None
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:", *([_tile_origin] if _tile_origin else [])],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 REPORT_DUE_WORKDAY = env_int("REPORT_DUE_WORKDAY", 5, minimum=1)
 REMIND_DAYS_BEFORE = env_int("REMIND_DAYS_BEFORE", 2, minimum=0)
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A refused request is routine (a stale link, a curious user): one line in the log, not a traceback.
+    "filters": {"quiet_403": {"()": "gongjian.errors.QuietForbidden"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["quiet_403"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }

@@ -17,7 +17,11 @@ def forbidden(request, exception=None):
 
 
 def bad_request(request, exception=None):
-    return _page(request, 400, "请求有误", "请求内容不正确，请返回重试。")
+    from gongjian.forms_util import BadParameter
+    from gongjian.uploads import UploadTooLarge
+
+    message = str(exception) if isinstance(exception, BadParameter | UploadTooLarge) else "请求内容不正确，请返回重试。"
+    return _page(request, 400, "请求有误", message)
 
 
 def server_error(request):

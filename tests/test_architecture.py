@@ -11,16 +11,16 @@ PACKAGE = Path(__file__).resolve().parent.parent / "gongjian"
 
 # Each app's layer; an app may import apps of its own layer or lower, never higher (docs/architecture.md).
 LAYERS = {
-    "audit": 0, "org": 0, "workdays": 0,
+    "audit": 0, "org": 0, "workdays": 0, "messaging": 0, "sso": 0,
     "campaigns": 1,
     "dispatch": 2,
     "supervision": 3,
-    "projects": 4, "frontline": 4, "messaging": 4, "inspections": 4, "documents": 4, "matters": 4,
+    "projects": 4, "frontline": 4, "inspections": 4, "documents": 4, "matters": 4,
     "assessment": 5,
     "bulletins": 6, "cockpit": 6,
-    "demo": 7, "bench": 7, "ops": 7,
+    "demo": 7, "bench": 7, "ops": 7, "setup": 7,
 }
-CHECKED = ("audit", "org", "workdays", "campaigns", "dispatch", "supervision")
+CHECKED = ("audit", "org", "workdays", "messaging", "sso", "campaigns", "dispatch", "supervision")
 # Leaf helpers outside the apps that import no app themselves (checked below), usable everywhere.
 HELPERS = {"clock", "env", "errors", "forms_util", "listing", "xlsx", "ops.cli"}
 

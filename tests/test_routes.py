@@ -13,7 +13,9 @@ PUBLIC = {
     "/healthz",
     "/login/",
 }
-PUBLIC_PREFIXES = ("/open311/", "/public/", "/static/")
+# /m/: a message's one-tap sign link, whose signed token is the proof; /sso/: signing in through 政务微信, 钉钉 and
+# the unified identity platform.
+PUBLIC_PREFIXES = ("/open311/", "/public/", "/static/", "/m/", "/sso/")
 
 
 def _walk(patterns, prefix=""):

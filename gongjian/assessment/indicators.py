@@ -167,11 +167,26 @@ def card_snapshot(period: Period) -> list[tuple]:
             # (task, date) key instead of scanning every campaign's red and yellow cards of that day.
             cards = Card.objects.filter(date=day, task_id__in=_ids(campaign_tasks(period))).exclude(
                 color=Color.GREEN).order_by("task_id")
-            rows.extend((*row, day) for row in cards.values_list("task_id", "color", "task__lead_unit_id",
-                                                                  "task__title", "findings"))
+            for task_id, color, unit_id, title, findings in cards.values_list(
+                    "task_id", "color", "task__lead_unit_id", "task__title", "findings"):
+                color = lead_unit_color(color, findings, unit_id)
+                if color != Color.GREEN:
+                    rows.append((task_id, color, unit_id, title, findings, day))
         return rows
 
     return _memo(period, "cards", load)
+
+
+def lead_unit_color(color: str, findings, lead_unit_id: int) -> str:
+    """The card's colour as charged to the lead unit: a finding that names another responsible unit (an overdue
+    blocker) is charged to that unit by its own indicator, not to the lead unit. The office's override stands."""
+    if not findings or any(f.get("rule") == "override" for f in findings):
+        return color
+    own = [f.get("color") for f in findings or ()
+           if (f.get("facts") or {}).get("responsible_unit") in (None, lead_unit_id)]
+    if Color.RED in own:
+        return Color.RED
+    return Color.YELLOW if Color.YELLOW in own else Color.GREEN
 
 
 def card_counts(period: Period) -> dict[int, tuple[int, int]]:

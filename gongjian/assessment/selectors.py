@@ -96,14 +96,16 @@ def _reverse(name: str, pk) -> str | None:
         return None
 
 
-def source_urls(items: list[ScoreItem]) -> dict[tuple[str, int], str | None]:
+def source_urls(items: list[ScoreItem], viewer=None) -> dict[tuple[str, int], str | None]:
     """Where each line's source lives: the task, the report, the blocker (its task's page until blockers have their
-    own), or any model's get_absolute_url."""
+    own), or any model's get_absolute_url. Given a viewer, a source the viewer cannot open gets no link."""
     wanted: dict[str, set[int]] = defaultdict(set)
     for item in items:
         if item.source_id is not None and item.source_type:
             wanted[item.source_type].add(item.source_id)
     urls: dict[tuple[str, int], str | None] = {}
+    if viewer is not None:
+        wanted = _reachable(wanted, viewer)
     for kind, ids in wanted.items():
         if kind in ("task", "campaigns.task"):
             urls |= {(kind, pk): _reverse("task_detail", pk) for pk in ids}
@@ -123,9 +125,27 @@ def source_urls(items: list[ScoreItem]) -> dict[tuple[str, int], str | None]:
     return urls
 
 
-def breakdown(score: Score) -> list[Line]:
+def _reachable(wanted: dict[str, set[int]], viewer) -> dict[str, set[int]]:
+    from gongjian.campaigns.access import tasks_visible_to
+    from gongjian.dispatch.access import reports_visible_to
+    from gongjian.supervision.access import blockers_visible_to
+
+    visible = {"task": tasks_visible_to, "campaigns.task": tasks_visible_to, "report": reports_visible_to,
+               "dispatch.progressreport": reports_visible_to, "blocker": blockers_visible_to,
+               "supervision.blocker": blockers_visible_to}
+    reachable: dict[str, set[int]] = {}
+    for kind, ids in wanted.items():
+        if kind in visible:
+            ids = set(visible[kind](viewer).filter(pk__in=ids).values_list("pk", flat=True))
+        elif "." in kind:
+            continue  # no access rule known here: better no link than a dead end
+        reachable[kind] = ids
+    return reachable
+
+
+def breakdown(score: Score, viewer=None) -> list[Line]:
     items = list(score.items.order_by("id"))
-    urls = source_urls(items)
+    urls = source_urls(items, viewer)
     return [Line(item.points, item.reason, item.kind, item.indicator, urls.get((item.source_type, item.source_id)))
             for item in items]
 
@@ -134,14 +154,14 @@ def indicator_names(scheme: Scheme) -> dict[str, str]:
     return {"adjustment": "更正", **dict(scheme.indicators.values_list("code", "name"))}
 
 
-def red_yellow(ranking: Ranking) -> dict[str, list[tuple[Score, list[Line]]]]:
+def red_yellow(ranking: Ranking, viewer=None) -> dict[str, list[tuple[Score, list[Line]]]]:
     """红黄牌榜: per category, the units with red or yellow cards counted in the period, most red first, with the
     cards' lines."""
     scores = list(ranking.scores.filter(red_count__gt=0).select_related("unit")
                   | ranking.scores.filter(yellow_count__gt=0).select_related("unit"))
     scores.sort(key=lambda s: (-s.red_count, -s.yellow_count, s.rank, s.unit.order, s.unit_id))
     items = list(ScoreItem.objects.filter(score__in=[s.pk for s in scores], indicator="cards").order_by("id"))
-    urls = source_urls(items)
+    urls = source_urls(items, viewer)
     by_score: dict[int, list[Line]] = defaultdict(list)
     for item in items:
         by_score[item.score_id].append(Line(item.points, item.reason, item.kind, item.indicator,

@@ -82,7 +82,7 @@ def league(request):
         "tables": [(c, Category(c).label, shown[c][0], len(tables[c]), shown[c][1], shown[c][2])
                    for c in Category.values],
         "count": sum(len(rows) for rows in tables.values()),
-        "lists": selectors.red_yellow(ranking) if ranking else {},
+        "lists": selectors.red_yellow(ranking, request.user) if ranking else {},
         "category_labels": dict(Category.choices),
         "is_office": is_office(request.user), "my_unit": member_unit_id(request.user),
         "my_unit_ranked": scheme is not None and scores_visible_to(request.user).filter(
@@ -105,7 +105,7 @@ def _unit_rankings(request, unit: Unit, scheme: Scheme | None):
 def _unit_page(request, unit: Unit, ranking: Ranking, *, evaluation_form=None, adjustment_form=None,
                status: int = 200):
     score = score_for(request.user, ranking, unit.pk)
-    lines = selectors.breakdown(score)
+    lines = selectors.breakdown(score, request.user)
     everything = sees_everything(request.user)
     # Before publication a unit sees its own lines, not where they put it among the others.
     row = next((r for r in selectors.league(ranking, published_only=not everything)[score.category]

@@ -1,4 +1,5 @@
 import hashlib
+import hmac
 import json
 
 from django.conf import settings
@@ -14,7 +15,7 @@ class AuditEventQuerySet(models.QuerySet):
 
 
 class AuditEvent(models.Model):
-    """One row per write, login or denied attempt; each row carries the hash of the one before."""
+    """One row per write, login or denied attempt; each row carries the keyed hash (HMAC) of the one before."""
 
     seq = models.PositiveBigIntegerField(unique=True)
     at = models.DateTimeField(db_index=True)
@@ -73,7 +74,8 @@ class AuditEvent(models.Model):
         )
 
     def compute_hash(self) -> str:
-        return hashlib.sha256(self.payload().encode()).hexdigest()
+        # Keyed: without the key (kept outside the database) nobody can recompute a valid chain after an edit.
+        return hmac.new(settings.AUDIT_KEY, self.payload().encode(), hashlib.sha256).hexdigest()
 
 
 class AuditHead(models.Model):

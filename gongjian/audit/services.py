@@ -1,16 +1,21 @@
 """Appending to and verifying the audit chain. `record()` is called inside every write service's transaction."""
 
+import logging
+import os
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
+from pathlib import Path
 
+from django.conf import settings
 from django.db import models, transaction
-from django.utils import timezone
 
+from gongjian import clock
 from gongjian.audit.context import current_ip
 from gongjian.audit.models import AuditEvent, AuditHead
 
 GENESIS = "0" * 64
+logger = logging.getLogger(__name__)
 SECRET_KEYS = {"password", "password1", "password2", "old_password", "new_password", "token", "session_key", "id_number"}
 
 
@@ -59,7 +64,8 @@ def record(
             object_id = obj.pk
         event_row = AuditEvent(
             seq=head.seq + 1,
-            at=timezone.now(),
+            # UTC, as the database returns it: the hash covers the timestamp's text.
+            at=clock.now().astimezone(UTC),
             ip=ip if ip is not None else current_ip.get(),
             event=event,
             object_type=object_type,
@@ -73,7 +79,38 @@ def record(
         event_row.hash = event_row.compute_hash()
         event_row.save()
         AuditHead.objects.filter(pk=1).update(seq=event_row.seq, hash=event_row.hash)
+        seq, digest, at = event_row.seq, event_row.hash, event_row.at.isoformat()
+        transaction.on_commit(lambda: _anchor(seq, digest, at))
         return event_row
+
+
+def _anchor(seq: int, digest: str, at: str) -> None:
+    """Append the committed head to the anchor file. O_APPEND: every line lands at the end whatever other
+    processes write; a failure is logged, not raised, because the write it follows has already committed."""
+    path = settings.AUDIT_ANCHOR_FILE
+    if not path:
+        return
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        try:
+            os.write(fd, f"{seq} {digest} {at}\n".encode())
+        finally:
+            os.close(fd)
+    except OSError:
+        logger.exception("could not append to the audit anchor file %s", path)
+
+
+def _anchored() -> dict[int, str]:
+    path = settings.AUDIT_ANCHOR_FILE
+    if not path or not Path(path).exists():
+        return {}
+    anchored = {}
+    with open(path, encoding="ascii", errors="replace") as lines:
+        for line in lines:
+            parts = line.split()
+            if len(parts) >= 2 and parts[0].isdigit():
+                anchored[int(parts[0])] = parts[1]
+    return anchored
 
 
 @dataclass(frozen=True)
@@ -84,11 +121,15 @@ class VerifyResult:
 
 
 def audit_verify(*, batch_size: int = 5000) -> VerifyResult:
-    """Walk the chain in order; report the first row whose hash, link or sequence number is wrong."""
+    """Walk the chain in order; report the first row whose hash, link or sequence number is wrong, or that differs
+    from the head recorded in the anchor file; then report anchored rows missing from the end of the chain."""
     expected_prev = GENESIS
     expected_seq = 1
     checked = 0
+    anchored = _anchored()
     for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=batch_size):
+        if anchored.pop(event.seq, event.hash) != event.hash:
+            return VerifyResult(False, checked, f"第{event.seq}条审计记录与锚定文件记录的哈希不符（链条被替换或改写）")
         if event.seq != expected_seq:
             return VerifyResult(False, checked, f"第{expected_seq}条审计记录缺失（下一条为第{event.seq}条）")
         if event.prev_hash != expected_prev:
@@ -98,6 +139,8 @@ def audit_verify(*, batch_size: int = 5000) -> VerifyResult:
         expected_prev = event.hash
         expected_seq += 1
         checked += 1
+    if anchored:
+        return VerifyResult(False, checked, f"审计链末尾缺失：锚定文件记录到第{max(anchored)}条，数据库只有{checked}条")
     head = AuditHead.objects.filter(pk=1).first()
     if head is not None and head.seq != checked:
         return VerifyResult(False, checked, f"审计链末尾缺失：应有{head.seq}条，实有{checked}条")

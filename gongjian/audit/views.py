@@ -10,9 +10,11 @@ from gongjian.org.models import Role
 @require_GET
 def audit_list(request):
     require(has_role(request.user, Role.AUDIT_ADMIN))
-    events = AuditEvent.objects.order_by("-seq")
+    events = AuditEvent.objects.select_related("actor__person").order_by("-seq")
     event = request.GET.get("event", "").strip()
     if event:
         events = events.filter(event__startswith=event)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "audit/list.html", {"page": page, "event": event, "total": page.paginator.count})
+    kinds = AuditEvent.objects.order_by().values_list("event", flat=True).distinct()
+    return render(request, "audit/list.html", {"page": page, "event": event, "total": page.paginator.count,
+                                               "kinds": sorted(kinds)})

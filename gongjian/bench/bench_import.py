@@ -23,7 +23,7 @@ from gongjian.xlsx import SheetSpec, write_table
 NAME = "import"
 ORDER = 20
 ROWS = 10_000
-TARGET_SECONDS = 5.0
+TARGET_RATE = 5_000  # validated rows per second, read + validate + write
 
 
 def ledger_bytes(lookups: Lookups, rows: int, rng: random.Random) -> bytes:
@@ -67,9 +67,9 @@ def run(ctx: Context) -> dict:
         started = time.perf_counter()
         dry = import_tasks(actor=None, campaign=campaign, data=data, commit=False)
         dry_seconds = time.perf_counter() - started
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         result = import_tasks(actor=None, campaign=campaign, data=data, commit=True)
-        seconds = time.perf_counter() - started
+        seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
         if dry.errors or result.errors or result.created != ROWS:
             raise RuntimeError(f"the generated ledger did not import cleanly: {result.as_dict()['errors'][:3]}")
         transaction.set_rollback(True)
@@ -79,9 +79,12 @@ def run(ctx: Context) -> dict:
         "dry_run_seconds": round(dry_seconds, 3),
         "rows": ROWS,
         "rows_per_second": round(ROWS / seconds),
+        "cpu_seconds": round(cpu_seconds, 3),
+        "rows_per_cpu_second": round(ROWS / cpu_seconds) if cpu_seconds else None,
         "file_bytes": len(data),
         "units_to_choose_from": len(Lookups.for_campaign(None).units),
-        "target": f"{ROWS:,} rows < {TARGET_SECONDS:.0f} s",
-        "met": seconds < TARGET_SECONDS,
-        "note": "import_tasks(commit=True) on a generated ledger into a throw-away campaign, rolled back",
+        "target": f"≥ {TARGET_RATE:,} validated rows/s",
+        "met": ROWS / seconds >= TARGET_RATE,
+        "note": "import_tasks(commit=True) on a generated ledger into a throw-away campaign, rolled back; wall time "
+                "(rows_per_second) and this process's CPU time (rows_per_cpu_second, what a busy machine hides)",
     }

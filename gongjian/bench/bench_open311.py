@@ -38,7 +38,7 @@ THREADS = 8
 WORKERS = 1
 SERVER_THREADS = 8
 WARM_UP = 16
-TARGET = 200.0
+TARGET = 300.0
 KEY = "bench-open311-key"
 DESCRIPTIONS = ["路灯不亮已经一周了，晚上出门不安全", "小区门口垃圾清运不及时，异味很大", "路面有坑，电动车经常摔倒",
                 "夜间施工噪音扰民，影响休息", "农贸市场周边占道经营，交通拥堵"]
@@ -75,6 +75,7 @@ def run(ctx: Context) -> dict:
         "error_samples": result["samples"],
         "tickets_created": created,
         "requests_per_second": round(rate, 1),
+        "rps": round(rate, 1),
         "p50": round(_percentile(latencies, 50), 4),
         "p95": round(_percentile(latencies, 95), 4),
         "target": f"≥ {TARGET:.0f} POST/s with 0 errors",
@@ -120,7 +121,9 @@ class _server:
                         "--workers", str(WORKERS), "--worker-class", "gthread", "--threads", str(SERVER_THREADS),
                         "--log-level", "warning"]
         self.env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "GONGJIAN_TODAY": ctx.today.isoformat(),
-                    "DJANGO_SETTINGS_MODULE": "gongjian.settings", "DEBUG": "false"}
+                    "DJANGO_SETTINGS_MODULE": "gongjian.settings", "DEBUG": "false",
+                    # Throughput, not the rate limiter, is measured: one key from one address sends every request.
+                    "OPEN311_RATE_PER_ADDRESS": "1000000", "OPEN311_RATE_PER_KEY": "1000000"}
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> subprocess.Popen:

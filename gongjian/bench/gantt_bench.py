@@ -23,7 +23,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from gongjian.bench.gantt_fixture import make_gantt_data, to_dhtmlx, to_frappe
+from gongjian.bench.gantt_fixture import make_gantt_data, to_dhtmlx, to_dhtmlx_grouped, to_frappe
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -34,7 +34,8 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 # Per peer: files to copy from its npm package, and how to turn our data into its input.
 PEERS = {
-    "dhtmlx-gantt": {"files": ["codebase/dhtmlxgantt.js", "codebase/dhtmlxgantt.css"], "convert": to_dhtmlx},
+    "dhtmlx-gantt": {"files": ["codebase/dhtmlxgantt.js", "codebase/dhtmlxgantt.css"], "convert": to_dhtmlx,
+                     "convert_e2e": to_dhtmlx_grouped},
     "frappe-gantt": {"files": ["dist/frappe-gantt.umd.js", "dist/frappe-gantt.css"], "convert": to_frappe},
 }
 
@@ -59,6 +60,16 @@ const draw = {{
     gantt.parse(data);
   }},
   'frappe-gantt'(el, data) {{ window.CHART = new Gantt(el, data, {{view_mode: 'Day'}}); }},
+}};
+window.endToEnd = async (lib, name) => {{
+  // the real page's path: fetch the JSON, parse it, draw with the page's options (ours: groupBy town, as the page
+  // opens); the clock is performance.now(), which counts from navigation start
+  const data = await (await fetch(name, {{credentials: 'same-origin'}})).json();
+  const el = document.getElementById('chart');
+  if (lib === 'ours') window.CHART = GongjianGantt.render(el, data, {{groupBy: 'town', title: '作战进度图'}});
+  else draw[lib](el, data);
+  await frame();
+  return performance.now() / 1000;
 }};
 window.measure = async (lib) => {{
   const el = document.getElementById('chart');
@@ -168,6 +179,57 @@ def measure_gantt(rows_list=(5000, 50000), peer: str = "dhtmlx-gantt", static_ro
         "samples": samples,
         "json_bytes": json_bytes,
     }
+
+
+def measure_gantt_e2e(rows_list=(5000, 50000), peer: str = "dhtmlx-gantt", static_root: Path = STATIC_ROOT,
+                      peer_dir: Path | None = None, runs: int = 3, seed: int = 7) -> dict:
+    """Median seconds from navigation start to the chart drawn (page load, script load, fetch and parse of the
+    JSON, render with the page's options, first frame), ours beside the peer on the same data with milestones:
+    {"ours": {n: s}, "peer": {n: s}, "peer_name", "browser", "samples", "json_bytes": {n: {"ours", "peer"}}}."""
+    sync_playwright = require_browser()
+    package = find_peer(peer, peer_dir)
+    version = json.loads((package / "package.json").read_text(encoding="utf-8")).get("version", "?")
+    peer_files = PEERS[peer]["files"]
+    convert = PEERS[peer].get("convert_e2e", PEERS[peer]["convert"])
+    samples: dict[str, dict[int, list[float]]] = {"ours": {}, "peer": {}}
+    json_bytes: dict[int, dict[str, int]] = {}
+    with tempfile.TemporaryDirectory(prefix="gantt-e2e-") as tmp:
+        root = Path(tmp)
+        shutil.copy(static_root / "js" / "gantt.js", root / "gantt.js")
+        shutil.copy(static_root / "css" / "gantt.css", root / "gantt.css")
+        for f in peer_files:
+            shutil.copy(package / f, root / Path(f).name)
+        peer_js = next(Path(f).name for f in peer_files if f.endswith(".js"))
+        peer_css = next(Path(f).name for f in peer_files if f.endswith(".css"))
+        (root / "bench.html").write_text(PAGE.format(peer_js=peer_js, peer_css=peer_css), encoding="utf-8")
+        for n in rows_list:
+            data = make_gantt_data(n, seed=seed)
+            _write_json(root / f"ours-{n}.json", data)
+            _write_json(root / f"peer-{n}.json", convert(data))
+            json_bytes[n] = {side: (root / f"{side}-{n}.json").stat().st_size for side in ("ours", "peer")}
+        with serve_directory(root) as base, sync_playwright() as p:
+            browser = launch_chromium(p)
+            try:
+                browser_name = f"Chromium {browser.version}"
+                for n in rows_list:
+                    for side, lib in (("ours", "ours"), ("peer", peer)):
+                        samples[side][n] = [_one_e2e(browser, base, lib, f"{side}-{n}.json") for _ in range(runs)]
+            finally:
+                browser.close()
+    return {
+        "ours": {n: statistics.median(v) for n, v in samples["ours"].items()},
+        "peer": {n: statistics.median(v) for n, v in samples["peer"].items()},
+        "peer_name": f"{peer} {version}", "browser": browser_name, "samples": samples, "json_bytes": json_bytes,
+    }
+
+
+def _one_e2e(browser, base: str, lib: str, data_name: str) -> float:
+    page = browser.new_page(viewport=VIEWPORT)
+    try:
+        page.goto(base + "bench.html")
+        return page.evaluate("([lib, name]) => window.endToEnd(lib, name)", [lib, data_name])
+    finally:
+        page.close()
 
 
 def _one_run(browser, base: str, lib: str, data_name: str) -> float:

@@ -125,3 +125,25 @@ def to_frappe(data: dict) -> list[dict]:
         }
         for r in data["rows"]
     ]
+
+
+def to_dhtmlx_grouped(data: dict) -> dict:
+    """dhtmlx-gantt input showing what our page shows: rows grouped by town (the page's default groupBy; dhtmlx's own
+    groupBy is a paid feature, so each town is a parent "project" row) and every milestone as a milestone child of
+    its row."""
+    col = _columns(data)
+    towns = data["dict"]["town"]
+    tasks = to_dhtmlx(data)["data"]
+    spans: dict[str, list[str]] = {}
+    for task, r in zip(tasks, data["rows"], strict=True):
+        town = r[col["town"]]
+        group = f"g{town}" if town is not None else "g-"
+        task["parent"] = group
+        span = spans.setdefault(group, [task["start_date"], task["end_date"]])
+        span[0], span[1] = min(span[0], task["start_date"]), max(span[1], task["end_date"])
+    groups = [{"id": group, "text": towns[int(group[1:])] if group != "g-" else "未分镇街", "type": "project",
+               "open": True, "start_date": start, "end_date": end} for group, (start, end) in spans.items()]
+    milestones = [{"id": f"m{r[col['id']]}-{j}", "text": data["dict"]["milestone"][m[3]], "type": "milestone",
+                   "start_date": _iso(data, m[0]), "duration": 0, "parent": r[col["id"]]}
+                  for r in data["rows"] for j, m in enumerate(r[col["milestones"]])]
+    return {"data": groups + tasks + milestones, "links": []}

@@ -57,11 +57,22 @@ def rows(document: dict) -> list[list[str]]:
         seconds = result.get("seconds")
         if seconds is None and "megabytes" in result:
             headline = f"{result['megabytes']:,.1f} MB"
+        elif "ceiling_rps" in result:
+            headline = f"{result['rps']:,.0f} req/s, p99 {result['p99_ms']} ms"
+        elif name == "worker_rss_mb":
+            headline = f"{result['value']:,.0f} MB"
         else:
             headline = _number(seconds, " s")
         extras = [f"{result[key]:,.0f} {unit}" for key, unit in (("rows_per_second", "rows/s"),
-                                                                  ("requests_per_second", "req/s"))
-                  if result.get(key)]
+                                                                  ("requests_per_second", "req/s"),
+                                                                  ("ceiling_rps", "req/s /healthz"),
+                                                                  ("orm_rps", "req/s plain ORM view"),
+                                                                  ("web_worker_mb", "MB web worker"))
+                  if result.get(key) and not (key == "requests_per_second" and "ceiling_rps" in result)]
+        extras += [f"{label} {result[key]:.3f} s" for key, label in (("floor_seconds", "floor"),
+                                                                     ("naive_seconds", "naive loop"),
+                                                                     ("help_seconds", "gongjian --help"))
+                   if result.get(key) is not None]
         extras += [f"{key.removesuffix('_seconds')} {result[key]:.3f} s" for key in ("repeat_seconds", "p50", "p95")
                    if result.get(key) is not None]
         if extras:

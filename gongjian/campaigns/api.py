@@ -1,3 +1,5 @@
+import functools
+
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -75,6 +77,21 @@ class FocusAreaViewSet(viewsets.ReadOnlyModelViewSet):
         return FocusArea.objects.filter(campaign__in=visible).order_by("campaign", "order", "id")
 
 
+PAGE_PARAMS = {"limit", "offset", "format"}
+
+
+# Fields whose database value already is its JSON value (a primary key, a string, a number, a flag).
+_AS_STORED = (serializers.RelatedField, serializers.CharField, serializers.IntegerField, serializers.BooleanField)
+
+
+@functools.cache
+def _task_renderers() -> tuple[tuple[str, object], ...]:
+    """(name, render) for each listed column of TaskSerializer; render is None where the stored value is the JSON."""
+    fields = TaskSerializer().fields
+    return tuple((name, None if isinstance(fields[name], _AS_STORED) else fields[name].to_representation)
+                 for name in TaskSerializer.Meta.fields if name != "co_units")
+
+
 class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                   mixins.UpdateModelMixin, viewsets.GenericViewSet):
     """Tasks the user may see. The supervision office creates and edits; after assignment, deadline, lead unit and
@@ -84,6 +101,32 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
 
     def get_queryset(self):
         return tasks_visible_to(self.request.user).prefetch_related("co_units").order_by("id")
+
+    def filter_queryset(self, queryset):
+        # Building and validating the filter form is a good part of an unfiltered page's time; with no filter
+        # parameter it filters nothing.
+        if set(self.request.query_params) <= PAGE_PARAMS:
+            return queryset
+        return super().filter_queryset(queryset)
+
+    def list(self, request, *args, **kwargs):
+        """A page as plain rows: the serialized columns, the co-units' ids from one query on the link table, and
+        each value rendered by the serializer's own field (the same JSON as TaskSerializer, without building a model
+        instance and a related manager per row)."""
+        columns = [f for f in TaskSerializer.Meta.fields if f != "co_units"]
+        rows = self.paginate_queryset(self.filter_queryset(self.get_queryset()).values(*columns))
+        co_units: dict[int, list[int]] = {row["id"]: [] for row in rows}
+        links = Task.co_units.through.objects.filter(task_id__in=list(co_units)).order_by("task_id", "unit_id")
+        for task_id, unit_id in links.values_list("task_id", "unit_id"):
+            co_units[task_id].append(unit_id)
+        renderers = _task_renderers()
+        rendered = []
+        for row in rows:
+            item = {name: row[name] if render is None or row[name] is None else render(row[name])
+                    for name, render in renderers}
+            item["co_units"] = co_units[row["id"]]
+            rendered.append({name: item[name] for name in TaskSerializer.Meta.fields})
+        return self.get_paginated_response(rendered)
 
     def get_serializer_class(self):
         if self.action in ("update", "partial_update"):

@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 
 from gongjian import clock
@@ -19,7 +20,8 @@ class TaskFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Task.Status.choices, label="状态")
     source = django_filters.ChoiceFilter(choices=Task.Source.choices, label="来源")
     q = django_filters.CharFilter(method="filter_q", label="关键词")
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label="已逾期")
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label="已逾期", widget=forms.Select(
+        choices=[("", "全部"), ("true", "是"), ("false", "否")]))
 
     class Meta:
         model = Task
@@ -28,6 +30,8 @@ class TaskFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.form.fields.values():
+            if getattr(field, "empty_label", None) is not None:
+                field.empty_label = "全部"
             css = "form-select form-select-sm" if hasattr(field, "queryset") or hasattr(field, "choices") else \
                 "form-control form-control-sm"
             field.widget.attrs.setdefault("class", css)

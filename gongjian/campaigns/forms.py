@@ -1,6 +1,7 @@
 from django import forms
 
 from gongjian.campaigns.models import Campaign, Dependency, FocusArea, Task
+from gongjian.forms_util import PinyinSelect, PinyinSelectMultiple
 from gongjian.org.models import Person, Unit
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -14,10 +15,13 @@ class TaskForm(forms.Form):
                                   max_length=5000)
     source = forms.ChoiceField(label="来源", choices=Task.Source.choices, initial=Task.Source.CAMPAIGN)
     lead_leader = forms.ModelChoiceField(Person.objects.filter(is_city_leader=True), label="牵头市级领导",
-                                         required=False)
-    lead_unit = forms.ModelChoiceField(Unit.objects.filter(is_active=True), label="牵头单位")
+                                         required=False, widget=PinyinSelect)
+    lead_unit = forms.ModelChoiceField(Unit.objects.filter(is_active=True), label="牵头单位", widget=PinyinSelect,
+                                       help_text="可输入单位名称或拼音首字母查找，如“fgj”找发改局。")
     co_units = forms.ModelMultipleChoiceField(Unit.objects.filter(is_active=True), label="配合单位", required=False,
-                                              widget=forms.SelectMultiple(attrs={"size": 6}))
+                                              widget=PinyinSelectMultiple(attrs={"size": 6}),
+                                              help_text="可选多个：按住 Ctrl（苹果电脑按 ⌘）逐个点选；"
+                                                        "可输入名称或拼音首字母查找。")
     task_force = forms.ModelChoiceField(Unit.objects.filter(kind=Unit.Kind.TASK_FORCE), label="专班", required=False)
     start = forms.DateField(label="开始日期", widget=DATE_WIDGET)
     deadline = forms.DateField(label="办结时限", widget=DATE_WIDGET)
@@ -25,6 +29,14 @@ class TaskForm(forms.Form):
     indicator_unit = forms.CharField(label="指标单位", max_length=20, required=False)
     target_value = forms.DecimalField(label="目标值", max_digits=18, decimal_places=2, required=False)
     is_hot = forms.BooleanField(label="一周一反馈", required=False)
+
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # With a single campaign there is nothing to choose.
+        campaigns = list(self.fields["campaign"].queryset[:2])
+        if len(campaigns) == 1 and not self.initial.get("campaign"):
+            self.initial["campaign"] = campaigns[0].pk
 
 
 class MilestoneForm(forms.Form):

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from gongjian.audit.services import record
+from gongjian.bulk import insert_rows
 from gongjian.campaigns.models import Campaign, FocusArea, Milestone, Task
 from gongjian.org.models import Person, Unit
 from gongjian.xlsx import CellError, Column, SheetSpec, read_table, write_table
@@ -180,28 +181,31 @@ def import_tasks(*, actor, campaign: Campaign, data: bytes, commit: bool) -> Imp
 
 
 def _write(*, actor, campaign: Campaign, lookups: Lookups, planned) -> int:
-    tasks = Task.objects.bulk_create([
-        Task(
-            campaign=campaign, focus_area=lookups.areas.get(row.get("focus_area") or ""), title=row["title"],
-            description=row.get("description") or "", source=SOURCE_BY_LABEL.get(row.get("source") or "", "campaign"),
-            lead_leader=lookups.leaders.get(row.get("lead_leader") or ""), lead_unit=lookups.units[row["lead_unit"]],
-            task_force=lookups.task_forces.get(row.get("task_force") or ""), start=row.get("start") or campaign.start,
-            deadline=row["deadline"], indicator=row.get("indicator") or "",
-            indicator_unit=row.get("indicator_unit") or "", target_value=row.get("target_value"),
-            is_hot=bool(row.get("is_hot")), status=Task.Status.DRAFT,
-        )
-        for row, _ in planned
-    ], batch_size=1000)
+    def pk(obj):
+        return obj.pk if obj is not None else None
+
+    insert_rows(Task, ({
+        "campaign_id": campaign.pk, "focus_area_id": pk(lookups.areas.get(row.get("focus_area") or "")),
+        "title": row["title"], "description": row.get("description") or "",
+        "source": SOURCE_BY_LABEL.get(row.get("source") or "", "campaign"),
+        "lead_leader_id": pk(lookups.leaders.get(row.get("lead_leader") or "")),
+        "lead_unit_id": lookups.units[row["lead_unit"]].pk,
+        "task_force_id": pk(lookups.task_forces.get(row.get("task_force") or "")),
+        "start": row.get("start") or campaign.start, "deadline": row["deadline"],
+        "indicator": row.get("indicator") or "", "indicator_unit": row.get("indicator_unit") or "",
+        "target_value": row.get("target_value"), "is_hot": bool(row.get("is_hot")), "status": Task.Status.DRAFT,
+    } for row, _ in planned))
+    # The imported titles are unique and new in the campaign (checked above), so they give back the rows' keys.
+    ids = dict(Task.objects.filter(campaign=campaign).values_list("title", "id"))
+    task_ids = [ids[row["title"]] for row, _ in planned]
     through = Task.co_units.through
-    through.objects.bulk_create([
-        through(task_id=task.pk, unit_id=lookups.units[name].pk)
-        for task, (row, _) in zip(tasks, planned, strict=True) for name in (row.get("co_units") or [])
-    ], batch_size=2000)
-    Milestone.objects.bulk_create([
-        Milestone(task=task, title=title, planned_date=when, order=i + 1)
-        for task, (_, items) in zip(tasks, planned, strict=True) for i, (title, when) in enumerate(items)
-    ], batch_size=2000)
+    insert_rows(through, ({"task_id": task_id, "unit_id": lookups.units[name].pk}
+                          for task_id, (row, _) in zip(task_ids, planned, strict=True)
+                          for name in (row.get("co_units") or [])))
+    insert_rows(Milestone, ({"task_id": task_id, "title": title, "planned_date": when, "order": i + 1}
+                            for task_id, (_, items) in zip(task_ids, planned, strict=True)
+                            for i, (title, when) in enumerate(items)))
     record(actor=actor, event="ledger.import", obj=campaign,
-           changes={"created": len(tasks), "first_task": tasks[0].pk if tasks else None,
-                    "last_task": tasks[-1].pk if tasks else None})
-    return len(tasks)
+           changes={"created": len(task_ids), "first_task": task_ids[0] if task_ids else None,
+                    "last_task": task_ids[-1] if task_ids else None})
+    return len(task_ids)

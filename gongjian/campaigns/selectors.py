@@ -30,7 +30,7 @@ def task_history(task: Task) -> QuerySet[AuditEvent]:
         Q(object_type="campaigns.task", object_id=str(task.pk))
         | Q(object_type="campaigns.milestone", object_id__in=milestone_ids)
         | Q(object_type="campaigns.adjustment", object_id__in=adjustment_ids)
-    ).order_by("-seq")
+    ).select_related("actor__person").order_by("-seq")
 
 
 def task_detail(task: Task) -> dict:

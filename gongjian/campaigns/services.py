@@ -317,19 +317,57 @@ def _network_for(task: Task) -> tuple[list[scheduling.Activity], list[scheduling
     return activities, network_links
 
 
-def task_schedule_backward(*, actor, task: Task) -> scheduling.Schedule:
-    """倒排工期: plan every milestone back from the deadline on the working-day calendar."""
+def _ordered_network(task: Task) -> tuple[list[Milestone], list[scheduling.Activity], list[scheduling.Link]]:
+    """The milestone network with the milestones' own order kept: each milestone follows the one listed before it
+    (the list is ordered by the dates the clerk typed), unless the office's own links say otherwise or the chain
+    cannot fit between the task's start and deadline (then the milestones run side by side)."""
+    milestones = list(task.milestones.all())
+    activities, links = _network_for(task)
+    chain = [scheduling.Link(pred=a.pk, succ=b.pk) for a, b in zip(milestones, milestones[1:], strict=False)]
+    try:
+        scheduling.schedule_backward(activities, links + chain, deadline=task.deadline, calendar=days.calendar(),
+                                     start=task.start)
+    except scheduling.ScheduleError:
+        return milestones, activities, links
+    return milestones, activities, links + chain
+
+
+def _propose(task: Task) -> tuple[scheduling.Schedule, list[Milestone]]:
+    """Backward scheduling gives each milestone its latest date that still meets the deadline. A date the clerk
+    typed that is no later than that (and not before the task starts) is kept: only dates that are missing or too
+    late move, so the proposal never piles the milestones on the deadline or reorders them."""
+    milestones, activities, links = _ordered_network(task)
+    schedule = scheduling.schedule_backward(activities, links, deadline=task.deadline, calendar=days.calendar(),
+                                            start=task.start)
+    for m in milestones:
+        slot = schedule.slots[m.pk]
+        m.proposed_float, m.proposed_critical = slot.total_float, slot.critical
+        if m.planned_date and task.start <= m.planned_date <= slot.late_finish:
+            m.proposed_date = m.planned_date
+            m.proposed_start = m.planned_start if m.planned_start and m.planned_start <= m.planned_date else (
+                m.planned_date if m.duration <= 1 else max(task.start, days.add(m.planned_date, 1 - m.duration)))
+        else:
+            m.proposed_start, m.proposed_date = slot.late_start, slot.late_finish
+    return schedule, milestones
+
+
+def task_schedule_proposal(*, task: Task) -> tuple[scheduling.Schedule, list[Milestone]]:
+    """倒排工期 as a proposal: the milestones with `proposed_start`/`proposed_date` beside their current plan;
+    nothing is written."""
+    return _propose(task)
+
+
+def task_schedule_backward(*, actor, task: Task, expected: dict[int, str] | None = None) -> scheduling.Schedule:
+    """倒排工期 confirmed: store the proposal. `expected` (milestone id → proposed finish, ISO) is what the office
+    saw; if the milestones changed since, nothing is stored and the office looks again."""
     with transaction.atomic():
         task = _lock(task, None)
-        activities, links = _network_for(task)
-        schedule = scheduling.schedule_backward(
-            activities, links, deadline=task.deadline, calendar=days.calendar(), start=task.start
-        )
-        milestones = list(task.milestones.all())
+        schedule, milestones = _propose(task)
+        if expected is not None and expected != {m.pk: m.proposed_date.isoformat() for m in milestones}:
+            raise Conflict("节点在此期间有变化，请重新查看倒排结果后再确认", "stale")
         for m in milestones:
-            slot = schedule.slots[m.pk]
-            m.planned_start, m.planned_date = slot.late_start, slot.late_finish
-            m.total_float, m.is_critical = slot.total_float, slot.critical
+            m.planned_start, m.planned_date = m.proposed_start, m.proposed_date
+            m.total_float, m.is_critical = m.proposed_float, m.proposed_critical
         Milestone.objects.bulk_update(milestones, ["planned_start", "planned_date", "total_float", "is_critical"])
         record(actor=actor, event="task.schedule_backward", obj=task,
                changes={"start": schedule.start, "finish": schedule.finish, "critical": schedule.critical_path})

@@ -1,9 +1,11 @@
 from django.urls import path
 
-from gongjian.campaigns import views
+from gongjian.campaigns import campaign_views, views
 
 urlpatterns = [
     path("campaigns/", views.campaign_list, name="campaign_list"),
+    path("campaigns/new/", campaign_views.campaign_create, name="campaign_create"),
+    path("desk/", views.leader_desk, name="leader_desk"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),
     path("tasks/", views.task_list, name="task_list"),
     path("tasks/mine/", views.my_tasks, name="my_tasks"),

@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from gongjian import clock
 from gongjian.campaigns import ledger, selectors, services
 from gongjian.campaigns.access import can_write_task, task_for, tasks_visible_to
 from gongjian.campaigns.filters import TaskFilter
@@ -13,10 +14,12 @@ from gongjian.campaigns.speech import parse_speech
 from gongjian.errors import UserError
 from gongjian.forms_util import add_user_error
 from gongjian.listing import SortColumn, page_of, querystring_without, sorted_queryset, xlsx_response
-from gongjian.org.access import get_or_404, is_office, require, unit_id_of
+from gongjian.org.access import get_or_404, is_leader, is_office, require, unit_id_of
 from gongjian.org.models import Person, Unit
+from gongjian.supervision.selectors import with_current_color
 
 TASK_COLUMNS = [
+    SortColumn("color", "亮牌", "color_rank"),
     SortColumn("title", "任务名称", "title"),
     SortColumn("focus_area", "重点方向", "focus_area__order"),
     SortColumn("lead_unit", "牵头单位", "lead_unit__order"),
@@ -47,7 +50,11 @@ def campaign_detail(request, pk: int):
 def task_list(request):
     filterset = TaskFilter(request.GET or None, queryset=tasks_visible_to(request.user))
     tasks = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
-    tasks, sort = sorted_queryset(selectors.task_rows(tasks), request, TASK_COLUMNS, "deadline")
+    # Red first: the cards of the latest supervision run lead the list, then the nearest deadline.
+    tasks = with_current_color(selectors.task_rows(tasks))
+    tasks, sort = sorted_queryset(tasks, request, TASK_COLUMNS, "color")
+    if sort == "color":
+        tasks = tasks.order_by("color_rank", "deadline", "id")
     if request.GET.get("export") == "xlsx":
         return xlsx_response(ledger.export_tasks(tasks), "任务清单")
     page = page_of(tasks, request)
@@ -55,6 +62,24 @@ def task_list(request):
         "filter": filterset, "page": page, "count": page.paginator.count, "columns": TASK_COLUMNS, "sort": sort,
         "qs": querystring_without(request, "sort", "page", "export"),
         "qs_export": querystring_without(request, "page", "export"),
+    })
+
+
+@require_GET
+def leader_desk(request):
+    """A city leader's landing page: the tasks they lead, red first, and the few numbers they ask about."""
+    require(is_leader(request.user) or is_office(request.user))
+    person = getattr(request.user, "person", None)
+    visible = tasks_visible_to(request.user)
+    mine = visible.filter(lead_leader=person) if person is not None else visible.none()
+    shown = mine if mine.exists() else visible.filter(status__in=Task.OPEN_STATUSES)
+    tasks = list(with_current_color(selectors.task_rows(shown)).order_by("color_rank", "deadline", "id"))
+    colors = {c: sum(1 for t in tasks if t.current_color == c) for c in ("red", "yellow", "green")}
+    today = clock.today()
+    return render(request, "campaigns/leader_desk.html", {
+        "person": person, "own": mine.exists(), "tasks": tasks[:50], "total": len(tasks), "colors": colors,
+        "overdue": sum(1 for t in tasks if t.is_open and t.deadline < today),
+        "done": sum(1 for t in tasks if t.status == Task.Status.COMPLETED),
     })
 
 
@@ -153,14 +178,27 @@ def task_transition(request, pk: int):
     return _back(request, task, ok=f"任务状态已变更为“{Task.Status(to).label}”。")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def task_schedule(request, pk: int):
+    """倒排工期: GET shows the proposed dates beside the current ones; only the confirming POST changes them."""
     task = task_for(request.user, pk, write="manage")
+    if request.method == "POST":
+        expected = {}
+        for key, value in request.POST.items():
+            if key.startswith("m") and key[1:].isdigit():
+                expected[int(key[1:])] = value
+        try:
+            schedule = services.task_schedule_backward(actor=request.user, task=task, expected=expected)
+        except UserError as exc:
+            messages.error(request, exc.message)
+            return redirect("task_schedule", pk=task.pk)
+        return _back(request, task, ok=f"已按倒排工期更新节点计划，全部节点于{schedule.finish:%Y年%-m月%-d日}前完成。")
     try:
-        schedule = services.task_schedule_backward(actor=request.user, task=task)
+        schedule, milestones = services.task_schedule_proposal(task=task)
     except UserError as exc:
         return _back(request, task, exc)
-    return _back(request, task, ok=f"已倒排工期：{schedule.start:%Y-%m-%d} 开始，{schedule.finish:%Y-%m-%d} 完成。")
+    return render(request, "campaigns/task_schedule.html", {"task": task, "schedule": schedule,
+                                                            "milestones": milestones})
 
 
 @require_POST

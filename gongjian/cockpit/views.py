@@ -4,7 +4,7 @@ from django.views.decorators.http import require_GET
 
 from gongjian import clock
 from gongjian.campaigns.models import Campaign
-from gongjian.cockpit.selectors import cockpit_data
+from gongjian.cockpit.selectors import cached_cockpit_data
 from gongjian.org.access import get_or_404, require, sees_everything
 
 
@@ -35,4 +35,4 @@ def cockpit_json(request):
     campaign = _campaign(request)
     if campaign is None:
         return JsonResponse({"campaign": None})
-    return JsonResponse(cockpit_data(request.user, campaign, clock.today()), json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(cached_cockpit_data(request.user, campaign, clock.today()), json_dumps_params={"ensure_ascii": False})

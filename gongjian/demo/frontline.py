@@ -19,7 +19,9 @@ from django.test import override_settings
 from django.utils import timezone
 
 from gongjian.audit.services import record
-from gongjian.campaigns import services as task_services
+from gongjian.dispatch import periods
+from gongjian.dispatch import services as report_services
+from gongjian.dispatch.models import ReportingPeriod
 from gongjian.frontline import routing_store, services, sla
 from gongjian.frontline.jobs import ticket_sla_run
 from gongjian.frontline.models import (
@@ -480,10 +482,17 @@ def _decide(rng, campaign, office, units, idea: Idea, day: date) -> None:
         milestone = idea.task.milestones.order_by("order").first()
         done = min(DEMO_DAY, first - timedelta(days=3))
         if done > decide_day:
+            # The unit reports the milestone in that month's dispatch and the office approves it, so the task's
+            # progress follows its milestones (the card then has nothing to hold against it).
             editor = RoleGrant.objects.filter(role=Role.UNIT_EDITOR, user__person__unit=lead).first()
+            actor = editor.user if editor else office
             with override_settings(GONGJIAN_TODAY=DEMO_DAY):
-                task_services.milestone_complete(actor=editor.user if editor else office, milestone=milestone,
-                                                 done_on=done, evidence="实施方案已印发")
+                period = periods.period_for(ReportingPeriod.Kind.MONTH, done)
+                report = report_services.report_save(
+                    actor=actor, task=idea.task, period=period, work_done="实施方案已印发，正在组织实施。",
+                    next_steps="按方案分步实施，及时向建议人反馈进展。", milestones_done={str(milestone.pk): done.isoformat()})
+                report = report_services.report_submit(actor=actor, report=report)
+                report_services.report_approve(actor=office, report=report)
 
 
 def _rejection(idea: Idea) -> str:

@@ -106,6 +106,7 @@ def load(campaign: Campaign, office) -> dict:
                                          upload=_photo(at, 16, (100, 150, 110)))
         counts["findings"] += 1
         counts["rectifications"] += 1
+    services.special_report_draft(actor=office, inspection=site, findings=list(site.findings.order_by("id")))
     hall = Task.objects.filter(campaign=campaign, lead_unit__name="行政审批服务局",
                                status__in=Task.OPEN_STATUSES).order_by("id").first()
     if hall is not None:

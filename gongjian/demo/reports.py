@@ -47,7 +47,8 @@ def _report(task: Task, period: ReportingPeriod, *, on: date, percent: int, mile
         if milestones:
             fields["milestones_done"] = _first_milestone_done(task, on)
         if not task.milestones.exists():
-            fields["percent"] = percent
+            # A goal due within weeks is nearly done by now; its unit reports it so.
+            fields["percent"] = 85 if task.deadline <= date(2023, 4, 30) else percent
         if problem is not None:
             template = PROBLEMS[problem % len(PROBLEMS)]
             fields["problems"] = [{"category": template["category"],

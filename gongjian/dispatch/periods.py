@@ -3,7 +3,9 @@
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.db import transaction
 
+from gongjian.audit.services import record
 from gongjian.dispatch.models import ReportingPeriod
 from gongjian.workdays import days
 
@@ -38,9 +40,13 @@ def period_for(kind: str, on: date) -> ReportingPeriod:
         start, end = week_bounds(on)
         iso = start.isocalendar()
         label, due = f"{iso.year}-W{iso.week:02d}", week_due(end)
-    period, _ = ReportingPeriod.objects.get_or_create(
-        kind=kind, start=start, defaults={"label": label, "end": end, "due_on": due}
-    )
+    with transaction.atomic():
+        period, created = ReportingPeriod.objects.get_or_create(
+            kind=kind, start=start, defaults={"label": label, "end": end, "due_on": due}
+        )
+        if created:
+            record(actor=None, actor_name="system", event="period.open", obj=period,
+                   changes={"label": label, "due_on": due})
     return period
 
 

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongjian import clock
@@ -11,8 +12,9 @@ from gongjian.dispatch.access import report_for, reports_visible_to
 from gongjian.dispatch.forms import ReportForm
 from gongjian.dispatch.models import Evidence, ProgressReport, ReportingPeriod
 from gongjian.errors import UserError
-from gongjian.forms_util import add_user_error
+from gongjian.forms_util import add_user_error, safe_next
 from gongjian.org.access import get_or_404, is_office, require, unit_id_of
+from gongjian.supervision.selectors import COLOR_RANK, current_colors
 
 
 def _period(request) -> ReportingPeriod | None:
@@ -30,6 +32,12 @@ def queue(request):
     status = request.GET.get("status", "")
     if status:
         rows = [r for r in rows if r.status == status or (status == "late" and r.late and r.status != "approved")]
+    colors = current_colors([row.task.pk for row in rows])
+    for row in rows:
+        row.can_report = can_write_task(request.user, row.task, "report")
+        row.color = colors.get(row.task.pk, "")
+    # Red first: what most needs the office's eye leads the list.
+    rows = sorted(rows, key=lambda r: COLOR_RANK.get(r.color, 3))
     counts = {}
     for row in selectors.review_queue(period, tasks_visible_to(request.user)) if period else []:
         counts[row.status] = counts.get(row.status, 0) + 1
@@ -48,7 +56,7 @@ def approve_bulk(request):
     messages.success(request, f"已审核通过{result.approved}份。")
     for line in result.skipped:
         messages.warning(request, line)
-    return redirect(request.POST.get("next") or "dispatch_queue")
+    return redirect(safe_next(request, reverse("dispatch_queue")))
 
 
 @require_http_methods(["GET", "POST"])

@@ -10,6 +10,6 @@ class FrontlineConfig(AppConfig):
         from gongjian.frontline import jobs, sla
         from gongjian.supervision import registry
 
-        for code, label in sla.RULE_LABELS.items():
-            registry.register_rule(code=code, name=label, kinds=("ticket",), source="docs/rules.md §6")
+        registry.register_rule(code="ticket_sla", name="工单办理时限", params=sla.DEFAULTS, kinds=("ticket",),
+                               source="docs/rules.md §6", labels=sla.LABELS)
         registry.register_step("ticket_sla", jobs.ticket_sla_step)

@@ -17,17 +17,18 @@ from gongjian.audit.services import record
 from gongjian.frontline import sla
 from gongjian.frontline.models import Ticket, TicketCard
 from gongjian.frontline.routing_store import routing_train
+from gongjian.frontline.selectors import sla_params
 from gongjian.workdays import days
 
 CHUNK = 5000
 
 
 def ticket_sla_step(*, on: date, rules: dict) -> dict:
-    """The registered step of the daily supervision run."""
-    return ticket_sla_run(on)
+    """The registered step of the daily supervision run; `rules` are the office's settings for all campaigns."""
+    return ticket_sla_run(on, params=rules.get("ticket_sla"))
 
 
-def ticket_sla_run(on: date, *, chunk: int = CHUNK) -> dict:
+def ticket_sla_run(on: date, *, chunk: int = CHUNK, params: dict | None = None) -> dict:
     started = time.perf_counter()
     cal = days.calendar()
     counts = {"red": 0, "yellow": 0, "green": 0}
@@ -39,7 +40,7 @@ def ticket_sla_run(on: date, *, chunk: int = CHUNK) -> dict:
         last = 0
         # Keyset pages rather than a streaming cursor: SQLite must not write to a table while a cursor reads it.
         while batch := list(rows.filter(id__gt=last)[:chunk]):
-            _write(batch, on, cal, counts)
+            _write(batch, on, cal, counts, params or sla_params())
             last = batch[-1][0]
         summary = {"date": on.isoformat(), **counts, "tickets": sum(counts.values())}
         record(actor=None, event="ticket.sla_run", object_type="frontline.ticket", changes=summary)
@@ -47,12 +48,12 @@ def ticket_sla_run(on: date, *, chunk: int = CHUNK) -> dict:
     return summary
 
 
-def _write(batch: list[tuple], on: date, cal, counts: dict) -> None:
+def _write(batch: list[tuple], on: date, cal, counts: dict, params: dict) -> None:
     groups: dict[tuple[str, str], list[int]] = defaultdict(list)
     cards = []
     for pk, unit_id, sign_due, reply_due, signed_at in batch:
         card = sla.evaluate(sla.Facts(sign_due=sign_due, reply_due=reply_due, signed=signed_at is not None,
-                                      clock_running=True), on, cal)
+                                      clock_running=True), on, cal, params)
         if card is None:
             continue
         counts[card.color] += 1

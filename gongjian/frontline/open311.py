@@ -15,6 +15,7 @@ from datetime import datetime, time, timedelta
 from xml.etree.ElementTree import Element, SubElement, tostring
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.db.models import Count, Max
 from django.http import HttpResponse
 from django.urls import reverse
@@ -23,11 +24,12 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
 from gongjian import clock
+from gongjian.audit.middleware import client_ip
 from gongjian.errors import UserError
-from gongjian.frontline import services
+from gongjian.frontline import ratelimit, services
 from gongjian.frontline.models import Category, Ticket, TicketEvent
 from gongjian.frontline.selectors import active_category, api_key_is_valid
-from gongjian.frontline.text import scrub
+from gongjian.frontline.text import public_location, scrub
 
 FORMATS = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
 MAX_WINDOW = timedelta(days=90)
@@ -42,10 +44,11 @@ ITEM_TAGS = {"services": "service", "service_requests": "request", "errors": "er
 
 
 class Open311Error(Exception):
-    def __init__(self, status: int, description: str):
+    def __init__(self, status: int, description: str, *, retry_after: int | None = None):
         super().__init__(description)
         self.status = status
         self.description = description
+        self.retry_after = retry_after
 
 
 def jurisdiction() -> str:
@@ -104,14 +107,22 @@ def endpoint(methods: Sequence[str]):
                 response = _error(405 if request.method != "OPTIONS" else 200, "不支持的请求方法", fmt)
                 response["Allow"] = ", ".join(methods)
                 return response
-            params = request.POST if request.method == "POST" else request.GET
+            try:
+                params = request.POST if request.method == "POST" else request.GET
+            except RequestDataTooBig:
+                return _error(413, "请求内容过大", fmt)
+            except SuspiciousOperation:
+                return _error(400, "请求内容不正确", fmt)
             given = params.get("jurisdiction_id", "").strip()
             if given and given != jurisdiction():
                 return _error(404, f"未知的辖区：{given}", fmt)
             try:
                 return view(request, fmt, **kwargs)
             except Open311Error as exc:
-                return _error(exc.status, exc.description, fmt)
+                response = _error(exc.status, exc.description, fmt)
+                if exc.retry_after:
+                    response["Retry-After"] = str(exc.retry_after)
+                return response
 
         handler.__name__ = view.__name__
         handler.__doc__ = view.__doc__
@@ -141,6 +152,9 @@ def request_record(ticket: Ticket) -> dict:
     notes = ticket.public_reply
     if ticket.state == Ticket.State.MERGED and ticket.merged_into_id:
         notes = "与其他工单反映同一问题，已合并办理"
+    address, lat, lng = public_location(source=ticket.source, address=ticket.address, lat=ticket.lat, lng=ticket.lng,
+                                        area=ticket.town.name if ticket.town_id else "")
+    published = ticket.source in ("web", "open311")
     return {
         "service_request_id": ticket.code,
         "status": "closed" if ticket.state in CLOSED_STATES else "open",
@@ -153,18 +167,19 @@ def request_record(ticket: Ticket) -> dict:
         "requested_datetime": _when(ticket.received_at),
         "updated_datetime": _when(ticket.last_activity),
         "expected_datetime": expected,
-        "address": ticket.address,
-        "address_id": ticket.address_id,
+        "address": address,
+        "address_id": ticket.address_id if published else "",
         "zipcode": ticket.zipcode,
-        "lat": ticket.lat,
-        "long": ticket.lng,
-        # Grid workers' photos may show people and homes: they stay inside the platform.
-        "media_url": ticket.media_url,
+        "lat": lat,
+        "long": lng,
+        # Grid workers' photos may show people and homes: they stay inside the platform. No media: null, as the
+        # schema wants a URI or null, never an empty string.
+        "media_url": ticket.media_url or None,
     }
 
 
 def _tickets():
-    return Ticket.objects.select_related("category", "unit")
+    return Ticket.objects.select_related("category", "unit", "town")
 
 
 # ---------------------------------------------------------------- views
@@ -284,15 +299,26 @@ def request_updates(request, fmt: str):
         events = events.filter(ticket__code__in=ids[:MAX_ROWS])
     rows = [{"update_id": e.pk, "service_request_id": e.ticket.code,
              "status": "closed" if e.kind in ("close", "merge") else "open", "description": scrub(e.note),
-             "updated_datetime": _when(e.at), "media_url": ""} for e in events[:MAX_ROWS]]
+             "updated_datetime": _when(e.at), "media_url": None} for e in events[:MAX_ROWS]]
     return render(rows, fmt, root="service_request_updates")
+
+
+def _throttle(identity: str, limit: int) -> None:
+    window = settings.OPEN311_RATE_WINDOW_SECONDS
+    if not ratelimit.hit(identity, limit=limit, window=window):
+        raise Open311Error(429, f"请求过于频繁，请{ratelimit.retry_after(window)}秒后再试",
+                           retry_after=ratelimit.retry_after(window))
 
 
 def _create(request, fmt: str) -> HttpResponse:
     params = request.POST
+    # Per address first, so that guessing keys is throttled too; then per key, whichever addresses use it.
+    _throttle(f"open311-address:{client_ip(request) or 'unknown'}", settings.OPEN311_RATE_PER_ADDRESS)
     key = params.get("api_key", "").strip()
-    if not key or not api_key_is_valid(services.key_hash(key)):
+    key_hash = services.key_hash(key) if key else ""
+    if not key or not api_key_is_valid(key_hash):
         raise Open311Error(403, "api_key 无效或已停用")
+    _throttle(f"open311-key:{key_hash}", settings.OPEN311_RATE_PER_KEY)
     code = params.get("service_code", "").strip()
     if not code:
         raise Open311Error(400, "缺少 service_code")

@@ -59,6 +59,7 @@ def public_ticket_track(request):
     context = {"code": code, "ticket": ticket, "new": request.GET.get("new") == "1"}
     if ticket is not None:
         context["text"] = scrub(ticket.text)
+        context["reply"] = scrub(ticket.public_reply)
         context["events"] = [(e, scrub(e.note)) for e in selectors.timeline(ticket, public_only=True)]
     status = 404 if code and ticket is None else 200
     return render(request, "frontline/public/ticket_track.html", context, status=status)

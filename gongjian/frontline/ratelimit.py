@@ -19,8 +19,18 @@ MESSAGE = "提交过于频繁，请10分钟后再试。紧急情况请拨打1234
 
 def allow(request, scope: str, *, limit: int = LIMIT, window: int = WINDOW) -> bool:
     """Count this submission; False once the address has used up its allowance in the current window."""
+    return hit(f"{scope}:{client_ip(request) or 'unknown'}", limit=limit, window=window)
+
+
+def retry_after(window: int) -> int:
+    """Seconds until the current window ends."""
+    return max(1, int(window - time.time() % window))
+
+
+def hit(identity: str, *, limit: int, window: int) -> bool:
+    """Count one use by `identity` (an address, a key's digest …); False once it exceeds `limit` in this window."""
     slot = int(time.time() // window)
-    key = f"ratelimit:{scope}:{client_ip(request) or 'unknown'}:{slot}"
+    key = f"ratelimit:{identity}:{slot}"
     if cache.add(key, 1, timeout=window):
         return True
     try:

@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
 from gongjian.audit.services import record
 from gongjian.frontline.models import Assignment, RoutingModelRecord, Ticket
-from gongjian.frontline.routing import Example, RoutingModel, evaluate
 from gongjian.frontline.services import DISPATCHABLE_KINDS
 from gongjian.org.models import Unit
+
+if TYPE_CHECKING:
+    from gongjian.frontline.routing import Example, RoutingModel
 
 MAX_EXAMPLES = 50_000
 KEEP_MODELS = 3
@@ -43,12 +46,17 @@ def town_units() -> dict[int, int]:
 
 
 def training_examples(limit: int = MAX_EXAMPLES) -> list[Example]:
+    # routing.py imports scikit-learn (~100 MB, ~1 s): only processes that train or suggest pay for it
+    from gongjian.frontline.routing import Example
+
     rows = (Assignment.objects.filter(signed_at__isnull=False, unit__is_active=True)
             .order_by("-dispatched_at", "-id").values_list("ticket__text", "unit_id", "ticket__town_id")[:limit])
     return [Example(text=text, unit=unit, town=town) for text, unit, town in rows]
 
 
 def routing_train(*, actor=None) -> RoutingModelRecord:
+    from gongjian.frontline.routing import RoutingModel
+
     examples = training_examples()
     model = RoutingModel.train(examples, duty_lists(), town_units=town_units())
     with transaction.atomic():
@@ -72,6 +80,8 @@ def current_model() -> RoutingModel | None:
         if _loaded is not None and _loaded[0] == latest:
             return _loaded[1]
     data = RoutingModelRecord.objects.filter(pk=latest).values_list("data", flat=True).first()
+    from gongjian.frontline.routing import RoutingModel
+
     try:
         model = RoutingModel.from_bytes(bytes(data))
     except (TypeError, ValueError):
@@ -92,6 +102,8 @@ def suggest(ticket: Ticket, *, k: int = 3) -> list[UnitSuggestion]:
 
 def routing_evaluate(*, test_fraction: float = 0.2, seed: int = 7) -> dict:
     """Top-1 and top-3 accuracy on a held-out split of signed dispatches (a fresh model trained on the rest)."""
+    from gongjian.frontline.routing import evaluate
+
     examples = training_examples()
     result = evaluate(examples, duty_lists(), test_fraction=test_fraction, seed=seed, town_units=town_units())
     result["units"] = len({e.unit for e in examples})

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from django.db.models import Count, Q, QuerySet, Sum
 
 from gongjian import clock
+from gongjian.frontline import sla
 from gongjian.frontline.models import (
     Assignment,
     Category,
@@ -22,6 +23,7 @@ from gongjian.frontline.models import (
     Visit,
 )
 from gongjian.frontline.text import degrees_for, haversine_m, jaccard, normalize_address, shingles, similarity
+from gongjian.supervision.rules import office_params
 
 DUPLICATE_RADIUS_M = 200
 DUPLICATE_DAYS = 7
@@ -223,3 +225,8 @@ def api_key_is_valid(hashed: str) -> bool:
 
 def forget_keys() -> None:
     _keys.clear()
+
+
+def sla_params() -> dict:
+    """The office's ticket time limits (rule `ticket_sla`, docs/rules.md §6), defaults where it set none."""
+    return {**sla.DEFAULTS, **office_params("ticket_sla")}

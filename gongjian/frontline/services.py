@@ -323,7 +323,8 @@ def ticket_assign(*, actor, ticket: Ticket, unit: Unit, urgent: bool | None = No
             ticket.urgent = urgent
         now, today = clock.now(), clock.today()
         due = sla.deadlines(dispatched_on=today, sign_days=ticket.category.sign_days,
-                            reply_days=ticket.category.reply_days, urgent=ticket.urgent, cal=days.calendar())
+                            reply_days=ticket.category.reply_days, urgent=ticket.urgent, cal=days.calendar(),
+                            params=selectors.sla_params())
         Assignment.objects.create(ticket=ticket, unit=unit, dispatched_by=_user(actor), dispatched_at=now,
                                   dispatched_on=today, sign_due=due.sign_due)
         ticket.unit, ticket.state, ticket.dispatched_at = unit, State.DISPATCHED, now
@@ -409,7 +410,8 @@ def ticket_redo(*, actor, ticket: Ticket, reason: str) -> Ticket:
         if ticket.resolved and ticket.satisfaction != Ticket.Satisfaction.UNSATISFIED:
             raise UserError("回访结果为已解决且满意，无需重办", "not_unsatisfied", status=409)
         due = sla.deadlines(dispatched_on=clock.today(), sign_days=ticket.category.sign_days,
-                            reply_days=ticket.category.reply_days, urgent=ticket.urgent, cal=days.calendar())
+                            reply_days=ticket.category.reply_days, urgent=ticket.urgent, cal=days.calendar(),
+                            params=selectors.sla_params())
         ticket.state, ticket.reply_due, ticket.redo_count = State.IN_PROGRESS, due.reply_due, ticket.redo_count + 1
         ticket.replied_at = ticket.visited_at = ticket.resolved = None
         ticket.satisfaction, ticket.sla_color, ticket.sla_rule = "", "green", sla.RULE_ON_TIME
@@ -560,9 +562,10 @@ def ticket_return_request(*, actor, ticket: Ticket, reason: str) -> TicketReques
         _require_state(ticket, State.DISPATCHED, action="退单")
         assignment = _active_assignment(ticket)
         dispatched_on = assignment.dispatched_on if assignment else timezone.localdate(ticket.dispatched_at)
-        last_day = sla.return_deadline(dispatched_on, days.calendar())
+        limits = selectors.sla_params()
+        last_day = sla.return_deadline(dispatched_on, days.calendar(), limits)
         if clock.today() > last_day:
-            raise UserError(f"退单须在派单后{sla.RETURN_WITHIN_DAYS}个工作日内（{last_day:%Y-%m-%d}前）提出",
+            raise UserError(f"退单须在派单后{limits['return_days']}个工作日内（{last_day:%Y-%m-%d}前）提出",
                             "late_return", status=409)
         request = _new_request(ticket, actor, TicketRequest.Kind.RETURN, reason)
         _event(ticket, "return_request", actor, note=reason, unit=ticket.unit)
@@ -574,8 +577,9 @@ def ticket_return_request(*, actor, ticket: Ticket, reason: str) -> TicketReques
 def ticket_extension_request(*, actor, ticket: Ticket, days_requested: int, reason: str) -> TicketRequest:
     """延期: once per ticket, up to 10 working days, approved by the dispatcher."""
     reason = _text(reason, "reason", "延期理由", max_length=1000)
-    if not isinstance(days_requested, int) or not 1 <= days_requested <= sla.MAX_EXTENSION_DAYS:
-        raise UserError(f"延期须为1—{sla.MAX_EXTENSION_DAYS}个工作日", "invalid", field="days")
+    longest = selectors.sla_params()["max_extension_days"]
+    if not isinstance(days_requested, int) or not 1 <= days_requested <= longest:
+        raise UserError(f"延期须为1—{longest}个工作日", "invalid", field="days")
     with transaction.atomic():
         ticket = _lock(ticket)
         _require_state(ticket, State.SIGNED, State.IN_PROGRESS, action="申请延期")

@@ -17,6 +17,13 @@ URGENT_SIGN_DAYS = 1
 URGENT_REPLY_DAYS = 5
 RETURN_WITHIN_DAYS = 2
 MAX_EXTENSION_DAYS = 10
+YELLOW_DAYS = 1
+# The office changes these on the rules page (rule `ticket_sla`, docs/rules.md §6).
+DEFAULTS = {"urgent_sign_days": URGENT_SIGN_DAYS, "urgent_reply_days": URGENT_REPLY_DAYS,
+            "return_days": RETURN_WITHIN_DAYS, "max_extension_days": MAX_EXTENSION_DAYS, "yellow_days": YELLOW_DAYS}
+LABELS = {"urgent_sign_days": "紧急工单签收时限（工作日）", "urgent_reply_days": "紧急工单答复时限（工作日）",
+          "return_days": "派单后几个工作日内可退单", "max_extension_days": "最多延期几个工作日",
+          "yellow_days": "答复时限前几个工作日亮黄牌"}
 DEFAULT_DAYS: dict[str, tuple[int, int]] = {  # category kind -> (sign, reply) working days
     "consultation": (1, 2),
     "help": (1, 10),
@@ -50,9 +57,12 @@ class Deadlines:
     reply_due: date
 
 
-def deadlines(*, dispatched_on: date, sign_days: int, reply_days: int, urgent: bool, cal: Calendar) -> Deadlines:
+def deadlines(*, dispatched_on: date, sign_days: int, reply_days: int, urgent: bool, cal: Calendar,
+              params: dict | None = None) -> Deadlines:
+    params = params or DEFAULTS
     if urgent:
-        sign_days, reply_days = min(sign_days, URGENT_SIGN_DAYS), min(reply_days, URGENT_REPLY_DAYS)
+        sign_days = min(sign_days, params["urgent_sign_days"])
+        reply_days = min(reply_days, params["urgent_reply_days"])
     return Deadlines(sign_due=cal.add(dispatched_on, max(sign_days, 1)),
                      reply_due=cal.add(dispatched_on, max(reply_days, 1)))
 
@@ -61,8 +71,8 @@ def extended(reply_due: date, days: int, cal: Calendar) -> date:
     return cal.add(reply_due, days)
 
 
-def return_deadline(dispatched_on: date, cal: Calendar) -> date:
-    return cal.add(dispatched_on, RETURN_WITHIN_DAYS)
+def return_deadline(dispatched_on: date, cal: Calendar, params: dict | None = None) -> date:
+    return cal.add(dispatched_on, (params or DEFAULTS)["return_days"])
 
 
 @dataclass(frozen=True)
@@ -84,14 +94,14 @@ class Card:
         return RULE_LABELS[self.rule]
 
 
-def evaluate(facts: Facts, on: date, cal: Calendar) -> Card | None:
+def evaluate(facts: Facts, on: date, cal: Calendar, params: dict | None = None) -> Card | None:
     """The ticket's colour on `on`; None when no clock runs (not dispatched yet, or already replied)."""
     if not facts.clock_running or facts.reply_due is None:
         return None
     due = facts.reply_due
     if on > due:
         return Card("red", RULE_OVERDUE, {"reply_due": due.isoformat(), "overdue_workdays": cal.between(due, on)})
-    if on >= cal.add(due, -1):
+    if on >= cal.add(due, -(params or DEFAULTS)["yellow_days"]):
         return Card("yellow", RULE_DUE_SOON, {"reply_due": due.isoformat(), "workdays_left": cal.between(on, due)})
     if not facts.signed and facts.sign_due is not None and on > facts.sign_due:
         return Card("yellow", RULE_SIGN_LATE, {"sign_due": facts.sign_due.isoformat()})

@@ -14,6 +14,7 @@ _BOILERPLATE = re.compile(
 )
 _MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
 _ID_NUMBER = re.compile(r"(?<![\dXx])(\d{6})\d{8}(\d{3}[\dXx])(?![\dXx])")
+_EMAIL = re.compile(r"([A-Za-z0-9])[A-Za-z0-9._%+-]*@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})")
 _LANDLINE = re.compile(r"(?<!\d)(0\d{2,3}-?)\d{3,4}(\d{4})(?!\d)")
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: codes are read out on the phone
 EARTH_RADIUS_M = 6_371_000
@@ -80,7 +81,27 @@ def mask_email(email: str) -> str:
 
 
 def scrub(text: str) -> str:
-    """Mask phone and ID numbers a citizen typed into free text before it is shown publicly."""
-    text = _ID_NUMBER.sub(lambda m: f"{m.group(1)}********{m.group(2)}", text or "")
+    """Mask e-mail addresses, phone and ID numbers a citizen typed into free text before it is shown publicly."""
+    text = _EMAIL.sub(lambda m: f"{m.group(1)}***@{m.group(2)}", text or "")
+    text = _ID_NUMBER.sub(lambda m: f"{m.group(1)}********{m.group(2)}", text)
     text = _MOBILE.sub(lambda m: f"{m.group(1)}****{m.group(2)}", text)
     return _LANDLINE.sub(lambda m: f"{m.group(1)}****{m.group(2)}", text)
+
+
+# Tickets a citizen filed themselves (web form, Open311 app) show the place they chose to publish; phone intake and
+# grid reports were written down by staff, so the public sees only the town and a point rounded to about a kilometre.
+CITIZEN_PUBLISHED_SOURCES = frozenset({"web", "open311"})
+PUBLISHED_DECIMALS = 4  # about 10 m
+GENERALISED_DECIMALS = 2  # about 1 km
+
+
+def _rounded(value: float | None, decimals: int) -> float | None:
+    return None if value is None else round(value, decimals)
+
+
+def public_location(*, source: str, address: str, lat: float | None, lng: float | None,
+                    area: str) -> tuple[str, float | None, float | None]:
+    """(address, lat, lng) as the public may see them; `area` is the town (or other area) the ticket is in."""
+    if source in CITIZEN_PUBLISHED_SOURCES:
+        return scrub(address), _rounded(lat, PUBLISHED_DECIMALS), _rounded(lng, PUBLISHED_DECIMALS)
+    return area, _rounded(lat, GENERALISED_DECIMALS), _rounded(lng, GENERALISED_DECIMALS)

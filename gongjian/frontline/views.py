@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from gongjian import clock
 from gongjian.errors import UserError
-from gongjian.forms_util import add_user_error
+from gongjian.forms_util import add_user_error, safe_next
 from gongjian.frontline import routing_store, selectors, services
 from gongjian.frontline.access import can_write_ticket, ticket_for, tickets_visible_to
 from gongjian.frontline.filters import TicketFilter
@@ -309,7 +309,7 @@ def request_decide(request, pk: int):
         messages.error(request, exc.message)
     else:
         messages.success(request, f"已{'同意' if approve else '不同意'}{item.get_kind_display()}申请。")
-    return redirect(request.POST.get("next") or reverse("ticket_detail", args=[item.ticket_id]))
+    return redirect(safe_next(request, reverse("ticket_detail", args=[item.ticket_id])))
 
 
 @require_http_methods(["GET", "POST"])

@@ -37,6 +37,8 @@ class Inspection(models.Model):
     max_distance_m = models.PositiveIntegerField("位置偏差上限（米）", default=500)
     max_accuracy_m = models.PositiveIntegerField("定位精度要求（米）", default=100)
     published_on = models.DateField("通报日期", null=True, blank=True)
+    document = models.OneToOneField("documents.Document", null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="inspection", verbose_name="督查专报")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -15,8 +15,11 @@ from gongjian.campaigns import services as task_services
 from gongjian.campaigns.models import Campaign, Task
 from gongjian.dispatch import evidence as evidence_files
 from gongjian.dispatch.models import ProgressReport
+from gongjian.documents import services as document_services
+from gongjian.documents.models import DocType, Document
 from gongjian.errors import UserError
 from gongjian.inspections import photos as photo_files
+from gongjian.inspections import selectors
 from gongjian.inspections.models import Finding, Inspection, Photo, Rectification
 from gongjian.workdays import days
 
@@ -263,3 +266,18 @@ def false_report_record(*, actor: User, finding: Finding, reason: str) -> Findin
                changes={"report": finding.report_id, "claimed": finding.progress_claimed,
                         "seen": finding.progress_seen, "reason": reason})
     return finding
+
+
+def special_report_draft(*, actor: User, inspection: Inspection, findings: list[Finding]) -> Document:
+    """The 督查专报 as an official document: drafted here, then reviewed, signed and numbered like any 公文."""
+    with transaction.atomic():
+        inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
+        if inspection.document_id is not None:
+            raise UserError("本次督查已起草督查专报", "duplicate", status=409)
+        document = document_services.document_create(
+            actor=actor, doc_type=DocType.SPECIAL, title=f"关于{inspection.subject}情况的督查专报",
+            body=selectors.special_report_body(inspection, findings), recipient="市委、市政府领导")
+        inspection.document = document
+        inspection.save(update_fields=["document"])
+        record(actor=actor, event="inspection.special_report", obj=inspection, changes={"document": document.pk})
+    return document

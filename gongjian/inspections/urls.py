@@ -8,6 +8,7 @@ urlpatterns = [
     path("inspections/recheck/", views.recheck_create, name="recheck_create"),
     path("inspections/<int:pk>/", views.inspection_detail, name="inspection_detail"),
     path("inspections/<int:pk>/publish/", views.inspection_publish, name="inspection_publish"),
+    path("inspections/<int:pk>/document/", views.inspection_document, name="inspection_document"),
     path("inspections/<int:pk>/report.docx", views.inspection_report, name="inspection_report"),
     path("inspections/<int:pk>/check/<int:task_id>/", views.finding_create, name="finding_create"),
     path("inspections/findings/<int:pk>/", views.finding_detail, name="finding_detail"),

@@ -119,65 +119,55 @@ def finding_detail(request, pk: int):
     return _finding_page(request, finding_for(request.user, pk))
 
 
+def _act_on_finding(request, finding, form, slot: str, act, done) -> object:
+    """The finding page's forms: run the service with the form's data; on refusal show the page again with the
+    message beside the field, on success say what happened and go back to the finding."""
+    if not form.is_valid():
+        return _finding_page(request, finding, **{slot: form}, status=400)
+    try:
+        result = act(form.cleaned_data)
+    except UserError as exc:
+        add_user_error(form, exc)
+        return _finding_page(request, finding, **{slot: form}, status=exc.status)
+    messages.success(request, done(result))
+    return redirect("finding_detail", pk=finding.pk)
+
+
 @require_POST
 def finding_rectify(request, pk: int):
     finding = finding_for(request.user, pk, write="manage")
-    form = RectifyForm(request.POST)
-    if form.is_valid():
-        try:
-            rectification = services.rectification_create(actor=request.user, finding=finding, **form.cleaned_data)
-        except UserError as exc:
-            add_user_error(form, exc)
-            return _finding_page(request, finding, rectify_form=form, status=exc.status)
-        messages.success(request, f"已交办{finding.unit.name}整改，时限{rectification.task.deadline:%Y年%-m月%-d日}。")
-        return redirect("finding_detail", pk=finding.pk)
-    return _finding_page(request, finding, rectify_form=form, status=400)
+    return _act_on_finding(
+        request, finding, RectifyForm(request.POST), "rectify_form",
+        lambda data: services.rectification_create(actor=request.user, finding=finding, **data),
+        lambda done: f"已交办{finding.unit.name}整改，时限{done.task.deadline:%Y年%-m月%-d日}。")
 
 
 @require_POST
 def finding_false_report(request, pk: int):
     finding = finding_for(request.user, pk, write="manage")
-    form = FalseReportForm(request.POST)
-    if form.is_valid():
-        try:
-            services.false_report_record(actor=request.user, finding=finding, reason=form.cleaned_data["reason"])
-        except UserError as exc:
-            add_user_error(form, exc)
-            return _finding_page(request, finding, false_form=form, status=exc.status)
-        messages.success(request, "已认定报送不实，计入该单位本期考核。")
-        return redirect("finding_detail", pk=finding.pk)
-    return _finding_page(request, finding, false_form=form, status=400)
+    return _act_on_finding(
+        request, finding, FalseReportForm(request.POST), "false_form",
+        lambda data: services.false_report_record(actor=request.user, finding=finding, reason=data["reason"]),
+        lambda done: "已认定报送不实，计入该单位本期考核。")
 
 
 @require_POST
 def rectification_close(request, pk: int):
     rectification = rectification_for(request.user, pk, write="close")
-    form = CloseForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.rectification_close(actor=request.user, rectification=rectification,
-                                         note=form.cleaned_data["note"], upload=form.cleaned_data["evidence"])
-        except UserError as exc:
-            add_user_error(form, exc)
-            return _finding_page(request, rectification.finding, close_form=form, status=exc.status)
-        messages.success(request, "已报送整改完成。")
-        return redirect("finding_detail", pk=rectification.finding_id)
-    return _finding_page(request, rectification.finding, close_form=form, status=400)
+    return _act_on_finding(
+        request, rectification.finding, CloseForm(request.POST, request.FILES), "close_form",
+        lambda data: services.rectification_close(actor=request.user, rectification=rectification,
+                                                  note=data["note"], upload=data["evidence"]),
+        lambda done: "已报送整改完成。")
 
 
 @require_POST
 def rectification_recheck(request, pk: int):
     rectification = rectification_for(request.user, pk, write="recheck")
-    form = RecheckResultForm(request.POST)
-    if form.is_valid():
-        try:
-            services.recheck_record(actor=request.user, rectification=rectification, **form.cleaned_data)
-        except UserError as exc:
-            add_user_error(form, exc)
-            return _finding_page(request, rectification.finding, recheck_form=form, status=exc.status)
-        messages.success(request, "已记录回头看结论。")
-        return redirect("finding_detail", pk=rectification.finding_id)
-    return _finding_page(request, rectification.finding, recheck_form=form, status=400)
+    return _act_on_finding(
+        request, rectification.finding, RecheckResultForm(request.POST), "recheck_form",
+        lambda data: services.recheck_record(actor=request.user, rectification=rectification, **data),
+        lambda done: "已记录回头看结论。")
 
 
 @require_POST
@@ -207,6 +197,19 @@ def inspection_publish(request, pk: int):
     else:
         messages.success(request, "已通报，责任单位可看到本次督查发现的问题。")
     return redirect(inspection)
+
+
+@require_POST
+def inspection_document(request, pk: int):
+    inspection = inspection_for(request.user, pk, write="manage")
+    findings = selectors.findings_of(inspection, findings_visible_to(request.user))
+    try:
+        document = services.special_report_draft(actor=request.user, inspection=inspection, findings=findings)
+    except UserError as exc:
+        messages.error(request, exc.message)
+        return redirect(inspection)
+    messages.success(request, "已起草督查专报，审核、签发后编号。")
+    return redirect(document)
 
 
 @require_GET

@@ -62,3 +62,17 @@ def get_or_404(queryset: QuerySet, pk) -> Model:
 def require(condition: bool, message: str = "您没有权限执行此操作") -> None:
     if not condition:
         raise PermissionDenied(message)
+
+
+def tokens_visible_to(user) -> QuerySet:
+    """Owners see their own API tokens; the security administrator sees everyone's (to revoke them)."""
+    from gongjian.org.models import ApiToken
+
+    tokens = ApiToken.objects.select_related("user", "user__person")
+    if has_role(user, Role.SECURITY_ADMIN):
+        return tokens
+    return tokens.filter(user=user)
+
+
+def token_for(user, pk):
+    return get_or_404(tokens_visible_to(user), pk)

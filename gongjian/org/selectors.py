@@ -1,7 +1,7 @@
 from django.db.models import Count, Q, QuerySet
 
 from gongjian.org.access import roles_of
-from gongjian.org.models import Person, Role, Unit
+from gongjian.org.models import Person, Role, Unit, UnitDuty
 
 
 def units_with_counts() -> QuerySet[Unit]:
@@ -42,3 +42,29 @@ def workbench_for(user) -> dict:
         "person": person,
         "roles": [Role(r).label for r in sorted(roles_of(user))],
     }
+
+
+def token_rows(tokens) -> list[dict]:
+    """Each token with its state in words (live, revoked, expired), newest first."""
+    from django.utils import timezone
+
+    from gongjian.org.tokens import token_state
+
+    now = timezone.now()
+    return [{"token": t, "state": token_state(t, now) or "有效"} for t in tokens.order_by("-created_at", "-id")]
+
+
+def notice_chain(*, unit_id: int, also: list[Person] = (), principal_leaders: bool = False) -> list[list[Person]]:
+    """Who a notice to a unit reaches, step by step when nobody signs: the unit's liaison (its report editors when
+    it named none) → the unit head → the city leaders in charge of the unit (分管). `also` (a leader to inform) and,
+    for 约谈, the principal leaders are told at the first step."""
+    people = Person.objects.filter(user__is_active=True).select_related("user").order_by("id")
+    liaisons = list(people.filter(unit_id=unit_id, unit_duty=UnitDuty.LIAISON))
+    if not liaisons:
+        liaisons = list(people.filter(unit_id=unit_id, user__role_grants__role=Role.UNIT_EDITOR).distinct())
+    first = liaisons + [p for p in also if p is not None]
+    if principal_leaders:
+        first += list(people.filter(is_principal_leader=True))
+    heads = list(people.filter(unit_id=unit_id, unit_duty=UnitDuty.HEAD))
+    overseers = list(people.filter(oversees=unit_id))
+    return [first, heads, overseers]

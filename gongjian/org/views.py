@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from gongjian.errors import UserError
 from gongjian.org import selectors, services
-from gongjian.org.access import has_role, require
+from gongjian.org.access import has_role, require, token_for, tokens_visible_to
 from gongjian.org.models import Role
 
 
@@ -30,7 +30,7 @@ def login_view(request):
             )
         except UserError as exc:
             context["error"] = exc.message
-            return render(request, "org/login.html", context, status=400)
+            return render(request, "org/login.html", context, status=exc.status)
         if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
             next_url = reverse("home")
         return redirect(next_url or "home")
@@ -72,7 +72,7 @@ LANDING = [
     (Role.SECURITY_ADMIN, "user_list"),
     (Role.SYSTEM_ADMIN, "unit_list"),
     (Role.SUPERVISION_OFFICE, "dispatch_queue"),
-    (Role.CITY_LEADER, "campaign_list"),
+    (Role.CITY_LEADER, "leader_desk"),
     (Role.UNIT_EDITOR, "dispatch_queue"),
     (Role.UNIT_VIEWER, "dispatch_queue"),
     (Role.GRID_WORKER, "ticket_list"),
@@ -112,3 +112,30 @@ def leader_search(request):
     return JsonResponse({"results": [{"id": p.id, "name": p.display_name, "post": p.post} for p in leaders]})
 
 
+
+
+@require_http_methods(["GET", "POST"])
+def token_list(request):
+    """The viewer's API tokens (everyone's for the security administrator); POST makes one and shows it once."""
+    context = {"secret": None, "error": None, "name": ""}
+    status = 200
+    if request.method == "POST":
+        context["name"] = request.POST.get("name", "")[:60]
+        try:
+            token, context["secret"] = services.token_create(actor=request.user, user=request.user,
+                                                             name=request.POST.get("name", ""))
+        except UserError as exc:
+            context["error"], status = exc.message, exc.status
+        else:
+            context["created"] = token
+    context["rows"] = selectors.token_rows(tokens_visible_to(request.user))
+    context["all_users"] = has_role(request.user, Role.SECURITY_ADMIN)
+    response = render(request, "org/token_list.html", context, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+def token_revoke(request, pk: int):
+    services.token_revoke(actor=request.user, token=token_for(request.user, pk))
+    return redirect("token_list")

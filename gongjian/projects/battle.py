@@ -1,12 +1,17 @@
 """The progress view's data (作战进度图): projects and tasks with their milestones as one compact JSON document in the
 format static/js/gantt.js reads ("gantt/v1"), built in a fixed number of queries however many rows there are."""
 
+import gzip
+import hashlib
+import json
 from datetime import date
 
 from django import forms
+from django.core.cache import cache
 from django.db.models import CharField, FloatField, IntegerField, Q, QuerySet
 from django.db.models.functions import Cast
 
+from gongjian.audit.models import AuditHead
 from gongjian.campaigns.access import tasks_visible_to
 from gongjian.campaigns.models import Campaign, FocusArea, Milestone, Task
 from gongjian.org.models import Person, Unit
@@ -18,6 +23,7 @@ from gongjian.supervision.models import Card
 FIELDS = ["id", "title", "kind", "unit", "leader", "town", "chain", "start", "end", "progress", "card", "milestones"]
 KINDS = ["项目", "任务"]
 CARD_CODES = {"green": 1, "yellow": 2, "red": 3}
+PROGRESS_CACHE_SECONDS = 3600  # entries are keyed by data version; this only bounds their memory
 MS_PLANNED, MS_DONE, MS_OVERDUE = 0, 1, 2
 SHOWN_STATUSES = (Task.Status.ASSIGNED, Task.Status.IN_PROGRESS, Task.Status.COMPLETED, Task.Status.SUSPENDED)
 GROUPS = [("town", "按镇街"), ("leader", "按包联领导"), ("chain", "按产业链"), ("unit", "按牵头单位"), ("kind", "按类型"),
@@ -194,6 +200,24 @@ def _milestones(queryset, offsets: dict[str, int], origin: date, today: str) -> 
             bucket.append(entry)
     out.titles = titles
     return out
+
+
+def progress_etag(user, query: list, on: date) -> str:
+    head = AuditHead.objects.filter(pk=1).values_list("seq", flat=True).first() or 0
+    latest_run = latest_card_date(on)
+    material = json.dumps([head, str(latest_run), user.pk, on.isoformat(), query], ensure_ascii=False)
+    return f'"g{hashlib.sha256(material.encode()).hexdigest()[:32]}"'
+
+
+def progress_body(user, data: dict, on: date, etag: str) -> tuple[bytes, bytes]:
+    """(JSON, gzipped JSON) for `etag`, from the cache or built and compressed once."""
+    key = f"battle-progress:{etag}"
+    cached = cache.get(key)
+    if cached is None:
+        body = json.dumps(progress_data(user, data, on), ensure_ascii=False, separators=(",", ":")).encode()
+        cached = (body, gzip.compress(body, compresslevel=6))
+        cache.set(key, cached, PROGRESS_CACHE_SECONDS)
+    return cached
 
 
 def _origin(on: date) -> date:

@@ -155,13 +155,17 @@ def evaluate_project(project: ProjectFacts, rules: Mapping[str, dict], on: date,
     return [f for code, check in _CHECKS.items() if code in rules for f in check(project, rules, on, calendar)]
 
 
+_LABELS = {"not_started": {"red_months": "未开工几个月亮红牌"},
+           "not_in_stats": {"red_months": "开工后几个月未纳统亮红牌"}}
+
+
 def register() -> None:
     """Called from ProjectsConfig.ready(): projects' facts and rules join the daily supervision run."""
     registry.register_facts("project", load_project_facts)
     for code, check in _CHECKS.items():
         rule = PROJECT_RULES[code]
         registry.register_rule(code=code, name=rule["name"], params=rule["params"], kinds=("project",),
-                               evaluate=check, source="docs/rules.md §2")
+                               evaluate=check, source="docs/rules.md §2", labels=_LABELS.get(code))
 
 
 def due_month(on: date) -> int:

@@ -8,7 +8,10 @@ class SupervisionConfig(AppConfig):
 
     def ready(self):
         from gongjian.dispatch.signals import report_approved
+        from gongjian.messaging import registry
+        from gongjian.supervision.messages import KEY_PREFIX, signed_by_link
         from gongjian.supervision.services import blockers_from_report
 
         report_approved.connect(lambda sender, report, actor, **kw: blockers_from_report(report=report, actor=actor),
                                 weak=False, dispatch_uid="blockers_from_report")
+        registry.on_signed(KEY_PREFIX, signed_by_link)

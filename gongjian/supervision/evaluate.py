@@ -20,6 +20,7 @@ class MilestoneFacts:
     planned: date | None
     done: date | None
     weight: float = 1.0
+    was_red: bool = False  # a red card named it (milestone_overdue) while it was late
 
 
 @dataclass(frozen=True)
@@ -138,12 +139,10 @@ def _milestone_overdue(task, rules, on, cal):
 
 
 def _caught_up(task, rules, on, cal):
-    if "milestone_overdue" not in rules:
-        return
-    red_after = rules["milestone_overdue"]["red_after_days"]
+    """A milestone that actually lit a red card and is now done keeps the card yellow for the rest of the month."""
     for m in task.milestones:
-        if (m.done is not None and m.planned is not None and m.done <= on
-                and (m.done.year, m.done.month) == (on.year, on.month) and cal.between(m.planned, m.done) > red_after):
+        if (m.was_red and m.done is not None and m.planned is not None and m.done <= on
+                and (m.done.year, m.done.month) == (on.year, on.month)):
             yield Finding("caught_up", YELLOW, f"节点“{m.title}”逾期后于{_md(m.done)}补齐，本月保持黄牌",
                           {"milestone": m.title, "planned": m.planned.isoformat(), "done": m.done.isoformat()})
             break
@@ -212,5 +211,7 @@ for _code, _name, _params, _evaluate, _source in (
      "docs/rules.md §3"),
 ):
     registry.register_rule(code=_code, name=_name, params=_params, evaluate=_evaluate, source=_source)
+BLOCKER_DEFAULTS = {"due_days": 10, "escalation_days": 10}
+registry.register_rule(code="blocker", name="要素保障事项办理时限", params=BLOCKER_DEFAULTS, source="docs/rules.md §4")
 registry.register_rule(code="escalation", name="升级督办", source="docs/rules.md §1",
                        params={"yellow_periods": 2, "red_supervise_after_days": 5, "red_periods_interview": 3})

@@ -23,6 +23,14 @@ PARAM_LABELS = {
     "yellow_periods": "连续几期黄牌下发督办单",
     "red_supervise_after_days": "红牌持续几个工作日下发督办单",
     "red_periods_interview": "连续几期红牌约谈",
+    "horizon_workdays": "预测最远几个工作日",
+    "lights_yellow": "预警亮黄牌（1是，0否）",
+    "due_days": "办理时限（工作日）",
+    "escalation_days": "每级升级间隔（工作日）",
+    "red_months": "连续几个月亮红牌",
+    "yellow_months": "开工后几个月未纳统亮黄牌",
+    "threshold_wan": "纳统门槛（万元）",
+    "tolerance_points": "允许滞后几个百分点",
 }
 
 
@@ -154,7 +162,7 @@ class RuleForm(StyledForm):
         self.code = code
         for name in registry.rule(code).params:
             self.fields[f"p_{name}"] = forms.IntegerField(
-                label=PARAM_LABELS.get(name, name), min_value=0, max_value=1000,
+                label=registry.rule(code).labels.get(name) or PARAM_LABELS.get(name, name), min_value=0, max_value=1000,
                 widget=forms.NumberInput(attrs={"class": "form-control form-control-sm", "style": "max-width: 7em"}))
 
     def params(self) -> dict:

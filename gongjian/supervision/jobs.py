@@ -5,10 +5,12 @@ escalate overdue blockers, then run the registered steps (tickets' SLA clocks). 
 import time
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
+from datetime import time as clock_time
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
@@ -16,15 +18,27 @@ from gongjian import clock
 from gongjian.audit.services import record
 from gongjian.campaigns.models import Milestone, Task
 from gongjian.dispatch.models import ProgressReport, ReportingPeriod
+from gongjian.org.models import Person
 from gongjian.supervision import ladder, registry
-from gongjian.supervision.evaluate import MilestoneFacts, TaskFacts, card_color, evaluate
-from gongjian.supervision.models import Blocker, Card, CardOverride, EscalationState, Notice, Rule, SupervisionRun
+from gongjian.supervision.evaluate import BLOCKER_DEFAULTS, MilestoneFacts, TaskFacts, card_color, evaluate
+from gongjian.supervision.messages import send_notices
+from gongjian.supervision.models import (
+    Blocker,
+    Card,
+    CardOverride,
+    Color,
+    EscalationState,
+    Notice,
+    Rule,
+    SupervisionRun,
+)
 from gongjian.supervision.rules import effective_rules
 from gongjian.workdays import days
 
 REPORTED = (ProgressReport.State.SUBMITTED, ProgressReport.State.APPROVED, ProgressReport.State.SUPERSEDED)
-BLOCKER_DAYS = 10
 CHUNK = 500
+# A past day's run (catching up, or the demo's history) sends that day's notices as of that morning.
+MORNING = clock_time(9, 0)
 
 
 def _chunks(items: list, size: int = CHUNK) -> Iterable[list]:
@@ -71,6 +85,25 @@ def _missing(task_id: int, start: date, reported, past_due: list[ReportingPeriod
     return count
 
 
+def _red_milestones(on: date, done_late: list[tuple[int, str, date, date]]) -> set[tuple[int, str]]:
+    """Of the milestones done late this month, those a red card named while they were late (caught_up)."""
+    if not done_late:
+        return set()
+    first = min(planned for _, _, planned, _ in done_late)
+    window = {(task_id, title): (planned, done) for task_id, title, planned, done in done_late}
+    red: set[tuple[int, str]] = set()
+    for chunk in _chunks(sorted({task_id for task_id, *_ in done_late})):
+        for task_id, day, findings in Card.objects.filter(task_id__in=chunk, color=Color.RED, date__gt=first,
+                                                                    date__lt=on).values_list("task_id", "date", "findings"):
+            for f in findings:
+                key = (task_id, (f.get("facts") or {}).get("milestone"))
+                if f.get("rule") == "milestone_overdue" and f.get("color") == "red" and key in window:
+                    planned, done = window[key]
+                    if planned < day < done:
+                        red.add(key)
+    return red
+
+
 def load_facts(on: date, red_periods: int = 2) -> list[tuple[dict, TaskFacts]]:
     tasks = list(open_tasks(on).values("id", "campaign_id", "start", "deadline", "progress", "lead_unit_id",
                                        "lead_leader_id", "title"))
@@ -78,9 +111,13 @@ def load_facts(on: date, red_periods: int = 2) -> list[tuple[dict, TaskFacts]]:
     # An explicit order: the model's default ordering would join campaign and focus area just to sort.
     ms_rows = Milestone.objects.filter(task__status__in=Task.OPEN_STATUSES, task__start__lte=on).order_by(
         "task_id", "order", "planned_date", "id")
-    for task_id, title, planned, done, weight in ms_rows.values_list("task_id", "title", "planned_date", "done_on",
-                                                                     "weight"):
-        milestones[task_id].append(MilestoneFacts(title, planned, done, float(weight)))
+    rows = list(ms_rows.values_list("task_id", "title", "planned_date", "done_on", "weight"))
+    red = _red_milestones(on, [(task_id, title, planned, done) for task_id, title, planned, done, _ in rows
+                               if done is not None and planned is not None and planned < done <= on
+                               and (done.year, done.month) == (on.year, on.month)])
+    for task_id, title, planned, done, weight in rows:
+        milestones[task_id].append(MilestoneFacts(title, planned, done, float(weight),
+                                                  was_red=(task_id, title) in red))
     history: dict[int, list[tuple[date, float]]] = defaultdict(list)
     approved = ProgressReport.objects.filter(state=ProgressReport.State.APPROVED, task__status__in=Task.OPEN_STATUSES,
                                              period__kind=ReportingPeriod.Kind.MONTH, period__end__lt=on)
@@ -101,10 +138,21 @@ def load_facts(on: date, red_periods: int = 2) -> list[tuple[dict, TaskFacts]]:
     ]
 
 
-def _notice(row: dict, escalation: ladder.Escalation, on: date) -> Notice:
-    return Notice(kind=escalation.kind, task_id=row["id"], unit_id=row["lead_unit_id"],
-                  leader_id=row["lead_leader_id"] if escalation.inform_leader else None, rule="escalation",
-                  reason=f"{row['title']}：{escalation.reason}", issued_on=on, key=f"t{row['id']}:{escalation.key}")
+def principal_leaders() -> list[tuple[int, str]]:
+    """The city's principal leaders (书记、市长): (person id, how they are named), in a fixed order."""
+    return list(Person.objects.filter(is_principal_leader=True, user__is_active=True).order_by("id")
+                .values_list("id", "display_name"))
+
+
+def _notice(row: dict, escalation: ladder.Escalation, on: date, principals: list[tuple[int, str]]) -> Notice:
+    leader_id, reason = row["lead_leader_id"] if escalation.inform_leader else None, escalation.reason
+    if escalation.to_principals and principals:
+        # The notice is addressed to the first principal leader and names every one of them.
+        leader_id = principals[0][0]
+        reason += f"（报{'、'.join(name for _, name in principals)}）"
+    return Notice(kind=escalation.kind, task_id=row["id"], unit_id=row["lead_unit_id"], leader_id=leader_id,
+                  rule="escalation", reason=f"{row['title']}：{reason}", issued_on=on,
+                  key=f"t{row['id']}:{escalation.key}")
 
 
 def _new_notices(candidates: list[Notice]) -> list[Notice]:
@@ -114,20 +162,48 @@ def _new_notices(candidates: list[Notice]) -> list[Notice]:
     return [n for n in candidates if n.key not in existing]
 
 
-def escalate_blockers(on: date) -> list[Notice]:
+def _leaders_in_charge(blockers: list[Blocker]) -> dict[int, tuple[int, str]]:
+    """Blocker → the leader in charge (分管领导): the focus area's leader, else a leader who oversees the responsible
+    unit, else the task's lead leader."""
+    task_ids = {b.task_id for b in blockers}
+    tasks = {pk: (area_leader, lead_leader) for pk, area_leader, lead_leader in Task.objects.filter(
+        pk__in=task_ids).values_list("pk", "focus_area__leader_id", "lead_leader_id")}
+    overseer: dict[int, int] = {}
+    for unit_id, person_id in Person.oversees.through.objects.filter(
+            unit_id__in={b.responsible_unit_id for b in blockers}).order_by("person_id").values_list(
+            "unit_id", "person_id"):
+        overseer.setdefault(unit_id, person_id)
+    chosen = {}
+    for b in blockers:
+        area_leader, lead_leader = tasks.get(b.task_id, (None, None))
+        person_id = area_leader or overseer.get(b.responsible_unit_id) or lead_leader
+        if person_id:
+            chosen[b.pk] = person_id
+    names = dict(Person.objects.filter(pk__in=set(chosen.values())).values_list("pk", "display_name"))
+    return {pk: (person_id, names[person_id]) for pk, person_id in chosen.items()}
+
+
+def _escalate_blockers(on: date, params: dict | None = None) -> list[Notice]:
     """A blocker past its due date climbs one level (task force → leader in charge → principal leader), and again
-    each time the level's own time (BLOCKER_DAYS working days) passes. Its due date is never rewritten."""
+    each time the level's own time (`escalation_days` working days) passes. Its due date is never rewritten. The
+    notice names the leader it is escalated to."""
     notices = []
     passed = Q(next_escalation_on__lt=on) | Q(next_escalation_on__isnull=True, due_on__lt=on)
     blockers = list(Blocker.objects.filter(passed, state=Blocker.State.OPEN))
-    next_time = days.add(on, BLOCKER_DAYS)
+    next_time = days.add(on, (params or BLOCKER_DEFAULTS)["escalation_days"])
+    in_charge = _leaders_in_charge([b for b in blockers if b.level + 1 == Blocker.Level.LEADER])
+    principals = principal_leaders() if any(b.level + 1 >= Blocker.Level.PRINCIPAL for b in blockers) else []
     for blocker in blockers:
         blocker.level = min(blocker.level + 1, Blocker.Level.PRINCIPAL)
         blocker.next_escalation_on = next_time
+        leader = in_charge.get(blocker.pk) if blocker.level == Blocker.Level.LEADER else (
+            principals[0] if principals else None)
+        to = f"，报{leader[1]}" if leader else ""
         notices.append(Notice(
             kind=Notice.Kind.SUPERVISE, task_id=blocker.task_id, blocker=blocker, unit_id=blocker.responsible_unit_id,
-            rule="blocker_overdue", issued_on=on, key=f"b{blocker.pk}:L{blocker.level}",
-            reason=f"要素保障事项“{blocker.description[:40]}”超过办理时限，升级为{blocker.get_level_display()}",
+            leader_id=leader[0] if leader else None, rule="blocker_overdue", issued_on=on,
+            key=f"b{blocker.pk}:L{blocker.level}",
+            reason=f"要素保障事项“{blocker.description[:40]}”超过办理时限，升级为{blocker.get_level_display()}{to}",
         ))
     Blocker.objects.bulk_update(blockers, ["level", "next_escalation_on"], batch_size=1000)
     return notices
@@ -149,6 +225,8 @@ def supervise(*, on: date, actor=None) -> dict:
     evaluators = {kind: registry.evaluators(kind) for kind in kinds}
     escalation_states = {task_id: (as_of, state, before) for task_id, as_of, state, before in
                EscalationState.objects.filter(task__in=open_tasks(on)).values_list("task_id", "as_of", "state", "before")}
+    general = effective_rules(Rule.objects.filter(campaign__isnull=True, task_kind="").values("code", "enabled", "params"))
+    principals = principal_leaders()
     cards, new_states, candidates = [], [], []
     colors = {"red": 0, "yellow": 0, "green": 0}
     rule_counts: dict[str, int] = defaultdict(int)
@@ -170,7 +248,7 @@ def supervise(*, on: date, actor=None) -> dict:
         base = (previous[2] if previous[0] == on else previous[1]) if previous else {}
         if "escalation" in campaign_rules:
             state, due = ladder.step(base, color, on, campaign_rules["escalation"], calendar)
-            candidates.extend(_notice(row, e, on) for e in due)
+            candidates.extend(_notice(row, e, on, principals) for e in due)
         else:
             state = base
         new_states.append(EscalationState(task_id=row["id"], as_of=on, state=state, before=base))
@@ -179,8 +257,10 @@ def supervise(*, on: date, actor=None) -> dict:
         Card.objects.bulk_create(cards, batch_size=2000)
         EscalationState.objects.filter(task__in=open_tasks(on)).delete()
         EscalationState.objects.bulk_create(new_states, batch_size=2000)
-        notices = _new_notices(candidates + escalate_blockers(on))
+        notices = _new_notices(candidates + _escalate_blockers(on, general.get("blocker", BLOCKER_DEFAULTS)))
         Notice.objects.bulk_create(notices, batch_size=1000)
+        send_notices(list(Notice.objects.filter(key__in=[n.key for n in notices]).select_related("unit")),
+                     now=None if on == clock.today() else timezone.make_aware(datetime.combine(on, MORNING)))
         summary = {"date": on.isoformat(), "colors": colors, "rules": dict(sorted(rule_counts.items())),
                    "notices": len(notices), "seconds": round(time.perf_counter() - started, 3)}
         SupervisionRun.objects.update_or_create(date=on, defaults={"seconds": summary["seconds"], "summary": summary})
@@ -188,7 +268,6 @@ def supervise(*, on: date, actor=None) -> dict:
                object_type="supervision.run", object_id=on.isoformat(), changes=summary)
     # Registered steps (the tickets' SLA clocks, …) write in their own transactions: one failing step leaves the
     # day's cards in place, and re-running the day repeats every step idempotently.
-    general = effective_rules(Rule.objects.filter(campaign__isnull=True, task_kind="").values("code", "enabled", "params"))
     summary["steps"] = {name: step(on=on, rules=general) for name, step in registry.steps().items()}
     return summary
 

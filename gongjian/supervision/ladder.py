@@ -7,15 +7,16 @@ from datetime import date
 from gongjian.supervision.evaluate import RED, YELLOW
 
 EMPTY = {"period": None, "period_color": None, "yellow_run": 0, "yellow_start": None, "red_run": 0,
-         "red_start": None, "red_since": None}
+         "red_start": None, "red_since": None, "yellow_since": None}
 
 
 @dataclass(frozen=True)
 class Escalation:
-    kind: str  # urge, supervise, interview
+    kind: str  # reminder, urge, supervise, interview
     key: str  # unique per task and occasion, so each is issued once
     reason: str
-    inform_leader: bool = False
+    inform_leader: bool = False  # the task's lead leader is informed
+    to_principals: bool = False  # reported to the city's principal leaders (约谈)
 
 
 def _close_period(state: dict) -> None:
@@ -39,8 +40,12 @@ def step(previous: dict, color: str, on: date, params: dict, calendar) -> tuple[
         _close_period(state)
     state["period"], state["period_color"] = month, color
     state["red_since"] = (state["red_since"] or on.isoformat()) if color == RED else None
+    state["yellow_since"] = (state["yellow_since"] or on.isoformat()) if color == YELLOW else None
 
     due: list[Escalation] = []
+    if color == YELLOW:
+        # The first rung (Sanming 三色督查单: 提醒 → 催办 → 督办): once per yellow spell.
+        due.append(Escalation("reminder", f"yellow:{state['yellow_since']}", "亮黄牌，发出提醒"))
     if color == YELLOW and state["yellow_run"] + 1 >= params["yellow_periods"]:
         start = state["yellow_start"] or month
         due.append(Escalation("supervise", f"yellow-run:{start}",
@@ -56,5 +61,5 @@ def step(previous: dict, color: str, on: date, params: dict, calendar) -> tuple[
             start = state["red_start"] or month
             due.append(Escalation("interview", f"red-run:{start}",
                                   f"连续{state['red_run'] + 1}期亮红牌，约谈单位主要负责人并报市主要领导",
-                                  inform_leader=True))
+                                  to_principals=True))
     return state, due

@@ -30,7 +30,7 @@ class RuleSpec:
     kinds: tuple[str, ...] = (TASK,)
     evaluate: Callable[..., Iterable] | None = None  # None: evaluated by a step or by a sibling rule
     source: str = ""
-    choices: Mapping[str, tuple] = field(default_factory=dict)  # parameter → allowed values, when not 0–1000
+    labels: Mapping[str, str] = field(default_factory=dict)  # parameter → its Chinese label on the settings page
 
 
 _RULES: dict[str, RuleSpec] = {}
@@ -40,12 +40,12 @@ _STEPS: dict[str, Callable[..., dict]] = {}
 
 def register_rule(*, code: str, name: str, params: Mapping[str, int] | None = None, kinds: tuple[str, ...] = (TASK,),
                   evaluate: Callable[..., Iterable] | None = None, source: str = "",
-                  choices: Mapping[str, tuple] | None = None) -> RuleSpec:
+                  labels: Mapping[str, str] | None = None) -> RuleSpec:
     """Register (or re-register, idempotently for the same code) one rule."""
     if len(code) > 40:
         raise ValueError(f"rule code too long: {code}")
     spec = RuleSpec(code=code, name=name, params=dict(params or {}), kinds=tuple(kinds), evaluate=evaluate,
-                    source=source, choices=dict(choices or {}))
+                    source=source, labels=dict(labels or {}))
     _RULES[code] = spec
     return spec
 

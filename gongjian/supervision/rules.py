@@ -29,6 +29,14 @@ def effective_rules(overrides: Iterable[Mapping]) -> dict[str, dict]:
     return rules
 
 
+def office_params(code: str) -> dict:
+    """A rule's parameters as the office set them for all campaigns (defaults for any it left alone)."""
+    from gongjian.supervision.models import Rule
+
+    rows = Rule.objects.filter(code=code, campaign__isnull=True, task_kind="").values("code", "enabled", "params")
+    return effective_rules(rows).get(code) or dict(registry.rule(code).params)
+
+
 def validate_params(code: str, params: Mapping) -> dict:
     """Only known, non-negative integer parameters are accepted; returns the cleaned dict or raises ValueError."""
     spec = registry.rule(code)

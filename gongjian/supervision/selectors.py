@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 
 from gongjian import clock
 from gongjian.campaigns.access import tasks_visible_to
@@ -48,6 +48,29 @@ def latest_run(on_or_before: date | None = None) -> SupervisionRun | None:
     runs = SupervisionRun.objects.order_by("-date")
     on_or_before = on_or_before or clock.today()
     return runs.filter(date__lte=on_or_before).first() or runs.first()
+
+
+def with_current_color(tasks: QuerySet[Task]) -> QuerySet[Task]:
+    """Each task's card on the latest supervision run (`current_color`) and `color_rank` (red 0, yellow 1,
+    green 2, none 3), so that a list can put red first."""
+    run = latest_run()
+    if run is None:
+        return tasks.annotate(current_color=Value("", output_field=CharField()), color_rank=Value(3))
+    color = Card.objects.filter(task=OuterRef("pk"), date=run.date).values("color")[:1]
+    return tasks.annotate(current_color=Subquery(color)).annotate(color_rank=Case(
+        When(current_color=Color.RED, then=Value(0)), When(current_color=Color.YELLOW, then=Value(1)),
+        When(current_color=Color.GREEN, then=Value(2)), default=Value(3)))
+
+
+COLOR_RANK = {Color.RED: 0, Color.YELLOW: 1, Color.GREEN: 2}
+
+
+def current_colors(task_ids: list[int]) -> dict[int, str]:
+    """task id → its card on the latest supervision run (tasks without one are left out)."""
+    run = latest_run()
+    if run is None:
+        return {}
+    return dict(Card.objects.filter(task_id__in=task_ids, date=run.date).values_list("task_id", "color"))
 
 
 def run_on(day: date) -> SupervisionRun | None:

@@ -10,13 +10,14 @@ from gongjian.audit.services import record
 from gongjian.campaigns.models import Campaign, Task
 from gongjian.dispatch.periods import month_bounds
 from gongjian.errors import UserError
+from gongjian.messaging.services import mark_signed
 from gongjian.org.models import Unit
 from gongjian.supervision import registry
+from gongjian.supervision.messages import notice_key, send_notices
 from gongjian.supervision.models import Blocker, CardOverride, Color, Notice, Rule
-from gongjian.supervision.rules import validate_params
+from gongjian.supervision.rules import office_params, validate_params
 from gongjian.workdays import days
 
-BLOCKER_DUE_DAYS = 10
 # Who clears which kind of blocker by default (Minhe county's guarantee groups); the raiser may name another unit.
 RESPONSIBLE_BY_CATEGORY = {
     "land": "自然资源局", "planning": "自然资源局", "environment": "生态环境分局", "approval": "行政审批服务局",
@@ -60,7 +61,7 @@ def blocker_raise(*, actor, task: Task, category: str, description: str, respons
         responsible_unit = Unit.objects.filter(name=name).first() if name else None
         responsible_unit = responsible_unit or task.task_force or task.lead_unit
     today = clock.today()
-    due_on = due_on or days.add(today, BLOCKER_DUE_DAYS)
+    due_on = due_on or days.add(today, office_params("blocker")["due_days"])
     if due_on < today:
         raise UserError("办理时限不能早于今天", "invalid", field="due_on")
     person = getattr(actor, "person", None)
@@ -117,17 +118,21 @@ def notice_issue(*, actor, task: Task, kind: str, reason: str) -> Notice:
                                        rule="manual", reason=reason, issued_on=clock.today(), created_by=actor,
                                        key=f"manual:{task.pk}:{uuid.uuid4().hex}")
         record(actor=actor, event="notice.issue", obj=notice, changes={"kind": kind, "task": task.pk})
+        send_notices([notice])
     return notice
 
 
-def notice_acknowledge(*, actor, notice: Notice) -> Notice:
+def notice_acknowledge(*, actor, notice: Notice, from_message: bool = False) -> Notice:
+    """`from_message`: signed with one tap in a message, which already stopped the message's climb."""
     with transaction.atomic():
         notice = Notice.objects.select_for_update().get(pk=notice.pk)
         if notice.state != Notice.State.OPEN:
             raise UserError("该通知已签收", "bad_transition", status=409)
         notice.state, notice.acknowledged_at = Notice.State.ACKNOWLEDGED, clock.now()
         notice.save(update_fields=["state", "acknowledged_at"])
-        record(actor=actor, event="notice.acknowledge", obj=notice)
+        record(actor=actor, event="notice.acknowledge", obj=notice, changes={"via": "message"} if from_message else None)
+        if not from_message:
+            mark_signed(notice_key=notice_key(notice), person=getattr(actor, "person", None))
     return notice
 
 

@@ -14,6 +14,7 @@ from gongjian.campaigns.models import Campaign
 from gongjian.errors import UserError
 from gongjian.forms_util import add_user_error
 from gongjian.listing import SortColumn, page_of, querystring_without, sorted_queryset, xlsx_response
+from gongjian.messaging.selectors import journey as message_journey
 from gongjian.org.access import get_or_404, is_office, require, sees_everything, unit_id_of
 from gongjian.supervision import registry, selectors, services
 from gongjian.supervision.access import (
@@ -43,6 +44,7 @@ from gongjian.supervision.forms import (
     SignOffForm,
 )
 from gongjian.supervision.jobs import supervise
+from gongjian.supervision.messages import notice_key
 from gongjian.supervision.models import Blocker, Notice
 
 CARD_COLUMNS = [
@@ -261,6 +263,7 @@ def _notice_page(request, notice: Notice, *, reply_form=None, interview_form=Non
     office = is_office(request.user)
     return render(request, "supervision/notice_detail.html", {
         "notice": notice, "rule_labels": selectors.RULE_LABELS,
+        "journey": message_journey(notice_key(notice)),
         "can_acknowledge": answerable and notice.state == Notice.State.OPEN,
         "reply_form": reply_form or (ReplyForm() if answerable and notice.state in selectors.PENDING_NOTICE_STATES
                                      else None),

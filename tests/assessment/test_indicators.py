@@ -12,7 +12,7 @@ from gongjian.campaigns.models import Task
 from gongjian.dispatch import periods as reporting
 from gongjian.dispatch import services as dispatch_services
 from gongjian.dispatch.models import ReportingPeriod
-from gongjian.supervision.models import Blocker, Notice
+from gongjian.supervision.models import Blocker, Card, Notice
 
 pytestmark = pytest.mark.django_db
 
@@ -148,6 +148,26 @@ def test_cards_count_against_the_lead_unit_only(world):
     ranking = world.compute()
     assert points(world.lines(ranking, world.town_a, "cards")) == [D("-2.00")]
     assert world.lines(ranking, world.dept_b, "cards") == []
+
+
+def test_an_overdue_blocker_of_another_unit_does_not_cost_the_lead_unit_a_card(world):
+    # 店埠镇's project turns yellow only for 自然资源局's overdue land blocker: the blocker indicator charges the
+    # responsible unit; the lead unit loses nothing for it.
+    task = world.task(world.town_a, deadline=date(2023, 6, 30), title="园区")
+    Card.objects.create(task=task, date=date(2023, 3, 31), color="yellow", findings=[
+        {"rule": "blocker_overdue", "color": "yellow", "message": "要素保障事项超过办理时限",
+         "facts": {"responsible_unit": world.dept_b.pk}}])
+    ranking = world.compute()
+    assert world.lines(ranking, world.town_a, "cards") == []
+    assert world.score(ranking, world.town_a).yellow_count == 0
+
+
+def test_a_lead_units_own_yellow_still_counts_beside_anothers_blocker(world):
+    task = world.task(world.town_a, deadline=date(2023, 6, 30), title="园区")
+    Card.objects.create(task=task, date=date(2023, 3, 31), color="yellow", findings=[
+        {"rule": "blocker_overdue", "color": "yellow", "message": "", "facts": {"responsible_unit": world.dept_b.pk}},
+        {"rule": "progress_lag", "color": "yellow", "message": "", "facts": {}}])
+    assert points(world.lines(world.compute(), world.town_a, "cards")) == [D("-1.00")]
 
 
 def test_a_quarter_counts_each_month_end_snapshot(world):

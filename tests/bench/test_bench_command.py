@@ -33,9 +33,11 @@ def test_json_has_the_documented_keys(first_run):
     assert document["scale"] == "tiny"
     assert list(document["results"]) == ["supervise"]
     result = document["results"]["supervise"]
-    assert {"seconds", "baseline_seconds", "ratio", "target", "met", "repeat_seconds", "note"} <= set(result)
+    assert {"seconds", "baseline_seconds", "naive_seconds", "floor_seconds", "ratio", "floor_ratio", "target", "met",
+            "repeat_seconds", "note"} <= set(result)
     assert result["seconds"] > 0 and result["baseline_seconds"] > 0 and result["ratio"] > 0
-    assert result["tasks"] >= result["sample"] > 0
+    assert result["naive_seconds"] > result["baseline_seconds"] and 0 < result["floor_seconds"] < result["seconds"]
+    assert result["tasks"] >= result["sample"]["prefetch"] >= result["sample"]["naive"] > 0
     assert document["generation"]["reused"] is False
     assert (directory / "tiny.sqlite3").is_file()
 

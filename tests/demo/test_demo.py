@@ -21,17 +21,36 @@ def demo(settings):
 
 def _counts() -> dict:
     return {m._meta.label: m.objects.count() for m in apps.get_models()
-            if m._meta.app_label in ("org", "campaigns", "dispatch")}
+            if m._meta.app_label in ("org", "campaigns", "dispatch", "messaging")}
 
 
 def test_loading_twice_changes_nothing(demo):
     before = _counts()
     call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert _counts() == before
+    _messages_of_march()
+
+
+def _messages_of_march():
+    """Notices signed (with one tap), answered and escalated, and March's delivery log."""
+    from gongjian.messaging.models import Delivery, Thread
+    from gongjian.supervision.models import Notice
+
+    states = {s: Notice.objects.filter(state=s).count() for s in ("open", "acknowledged", "replied")}
+    assert all(states.values()), states
+    assert Thread.objects.filter(signed_via="link").count() > 10
+    assert Thread.objects.filter(step__gt=0, signed_at=None).exists()
+    march = Delivery.objects.filter(created_at__month=3)
+    assert march.filter(state="sent", channel="wecom").count() > 20
+    assert march.filter(state="failed").exists() and march.filter(channel="sms", state="sent").exists()
+    office = Client()
+    office.post("/login/", {"username": "office", "password": DEMO_PASSWORD})
+    page = office.get("/messages/").content.decode()
+    assert "政务微信" in page and "升级" in page and "发送失败" in page
 
 
 LANDING = {
-    "office": "/dispatch/", "jiangshan_editor": "/dispatch/", "jiangshan_viewer": "/dispatch/", "mayor": "/campaigns/",
+    "office": "/dispatch/", "jiangshan_editor": "/dispatch/", "jiangshan_viewer": "/dispatch/", "mayor": "/desk/",
     "sysadmin": "/org/units/", "secadmin": "/org/users/", "auditadmin": "/audit/", "grid_jiangshan": "/tickets/",
 }
 
@@ -78,3 +97,26 @@ def test_demo_people_are_named_by_post():
     from gongjian.demo.org import LEADERS
 
     assert all(display.endswith(("书记", "市长", "部长")) for _, display, _ in LEADERS)
+
+
+def test_the_demo_month_is_one_a_supervision_office_would_publish(demo, settings):
+    """On 2023-03-31 green is the largest colour; no card is yellow on a forecast alone; every red card's findings
+    read as sentences; no piece of work is both a town goal and a major project."""
+    from datetime import date
+
+    from gongjian.projects.models import Project
+    from gongjian.supervision.jobs import supervise
+    from gongjian.supervision.models import Card
+
+    settings.GONGJIAN_TODAY = date(2023, 3, 31)
+    colors = supervise(on=date(2023, 3, 31))["colors"]
+    assert colors["green"] > colors["yellow"] and colors["green"] > colors["red"], colors
+    cards = list(Card.objects.filter(date=date(2023, 3, 31)).exclude(color="green"))
+    for card in cards:
+        lit = [f for f in card.findings if f["color"] == card.color]
+        assert lit and {f["rule"] for f in lit} != {"forecast_late"}, card.findings
+        if card.color == "red":
+            assert all(len(f["message"]) >= 8 and not f["message"].isascii() for f in lit), card.findings
+    projects = {p.title[:4] for p in Project.objects.all()}
+    town_goals = Campaign.objects.get().tasks.filter(source="town_report", project__isnull=True)
+    assert not [t.title for t in town_goals if any(head in t.title for head in projects)]

@@ -127,3 +127,17 @@ def test_the_daily_run_colours_tickets_through_frontlines_registered_step(cast, 
     summary = supervise(on=date(2023, 3, 16))
     assert summary["steps"]["ticket_sla"]["red"] == 1
     assert Ticket.objects.get(pk=dispatched.pk).sla_color == "red"
+
+
+def test_the_offices_ticket_limits_drive_the_run_and_the_services(cast, dispatched):
+    from gongjian.errors import UserError
+    from gongjian.supervision import services as rule_services
+
+    # reply due 03-15: yellow from 03-14 by default; the office asks for three working days' warning
+    services.ticket_sign(actor=cast.editor_a, ticket=dispatched)
+    assert supervise(on=date(2023, 3, 10))["steps"]["ticket_sla"]["yellow"] == 0
+    rule_services.rule_set(actor=cast.office, code="ticket_sla", campaign=None,
+                           params={"yellow_days": 3, "max_extension_days": 5})
+    assert supervise(on=date(2023, 3, 10))["steps"]["ticket_sla"]["yellow"] == 1
+    with pytest.raises(UserError, match="延期须为1—5个工作日"):
+        services.ticket_extension_request(actor=cast.editor_a, ticket=dispatched, days_requested=6, reason="需协调")

@@ -186,3 +186,22 @@ def test_the_false_report_deduction_cites_the_check(cast, inspection, project, c
     assert (item.source_type, item.source_id) == ("inspections.finding", finding.pk)
     from gongjian.assessment.selectors import source_urls
     assert source_urls([item])[("inspections.finding", finding.pk)] == f"/inspections/findings/{finding.pk}/"
+
+
+def test_the_special_report_becomes_an_official_document_numbered_when_signed(cast, client_for, finding,
+                                                                               inspection):
+    from gongjian.documents import services as document_services
+    from gongjian.documents.models import DocType
+    assert client_for(cast.leader).post(f"/inspections/{inspection.pk}/document/").status_code == 403
+    response = client_for(cast.office).post(f"/inspections/{inspection.pk}/document/")
+    inspection.refresh_from_db()
+    document = inspection.document
+    assert response.status_code == 302 and response["Location"] == f"/documents/{document.pk}/"
+    assert document.doc_type == DocType.SPECIAL and "围挡缺失" in document.body and "位置存疑" in document.body
+    again = client_for(cast.office).post(f"/inspections/{inspection.pk}/document/", follow=True)
+    assert "已起草督查专报" in again.content.decode()
+    document_services.document_submit(actor=cast.office, document=document)
+    document_services.document_review(actor=cast.office, document=document, approve=True)
+    signed = document_services.document_sign(actor=cast.office, document=document)
+    assert signed.number.endswith("〔2023〕1号") and "督专" in signed.number
+    assert signed.number in client_for(cast.office).get(f"/inspections/{inspection.pk}/").content.decode()

@@ -268,7 +268,8 @@ def sv_notice_to_b(cast, green_card_task):
     return services.notice_issue(actor=cast.office, task=green_card_task, kind="reminder", reason="请按时报送")
 
 
-@pytest.mark.parametrize(("who", "expected"), [("office", 2), ("leader", 2), ("editor_a", 1), ("viewer_a", 1),
+# The run's notices for unit A: the red task's urge and the yellow task's reminder; unit B has the office's one.
+@pytest.mark.parametrize(("who", "expected"), [("office", 3), ("leader", 3), ("editor_a", 2), ("viewer_a", 2),
                                                ("outsider_b", 1)])
 def test_notice_inbox_is_scoped(cast, client_for, sv_urge_notice, sv_notice_to_b, who, expected):
     response = client_for(getattr(cast, who)).get("/notices/")
@@ -538,7 +539,9 @@ def test_office_sets_a_campaign_rule_and_the_run_obeys_it(cast, client_for, camp
 
 
 def test_office_disables_a_rule(cast, client_for, campaign):
-    client_for(cast.office).post("/rules/", {"code": "forecast_late", "campaign": "", "forecast_late-p_min_points": "1"})
+    client_for(cast.office).post("/rules/", {"code": "forecast_late", "campaign": "", "forecast_late-p_min_points": "1",
+                                             "forecast_late-p_horizon_workdays": "250",
+                                             "forecast_late-p_lights_yellow": "0"})
     assert Rule.objects.get().enabled is False
     assert "已停用" in _html(client_for(cast.office).get("/rules/"))
 

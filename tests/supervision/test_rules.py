@@ -69,10 +69,15 @@ def test_milestone_due_today_is_not_late():
 
 
 def test_caught_up_stays_yellow_for_rest_of_that_month_only():
-    milestone = MilestoneFacts("节点", date(2023, 2, 1), date(2023, 3, 10))  # 26 working days late, was red
+    milestone = MilestoneFacts("节点", date(2023, 2, 1), date(2023, 3, 10), was_red=True)  # 26 working days late
     task = facts(milestones=(milestone,))
     assert codes(task, date(2023, 3, 20)) == {"caught_up": "yellow"}
     assert "caught_up" not in codes(task, date(2023, 4, 3))
+
+
+def test_a_milestone_late_beyond_the_red_threshold_that_never_lit_red_is_not_caught_up():
+    task = facts(milestones=(MilestoneFacts("节点", date(2023, 2, 1), date(2023, 3, 10)),))
+    assert "caught_up" not in codes(task, date(2023, 3, 20))
 
 
 def test_milestone_done_a_little_late_is_not_caught_up():

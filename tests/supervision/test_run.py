@@ -62,12 +62,12 @@ def test_red_card_urges_at_once_and_supervises_after_five_working_days_once(cast
 
 def test_two_yellow_periods_in_a_row_supervise_and_inform_leader_once(cast, make_task):
     task = make_task(date(2023, 3, 3))
-    supervise(on=date(2023, 2, 28))  # February ends yellow (3 working days left)
-    assert _notices(task) == []
+    supervise(on=date(2023, 2, 28))  # February ends yellow (3 working days left): the first rung, a reminder
+    assert _notices(task) == [("reminder", False)]
     supervise(on=date(2023, 3, 1))  # March yellow too: the second period in a row
     supervise(on=date(2023, 3, 2))
-    assert _notices(task) == [("supervise", True)]
-    notice = Notice.objects.get(task=task)
+    assert _notices(task) == [("reminder", False), ("supervise", True)]
+    notice = Notice.objects.get(task=task, kind="supervise")
     assert notice.leader == cast.leader.person and "连续2期" in notice.reason
 
 

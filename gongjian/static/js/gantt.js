@@ -454,10 +454,17 @@
     ctx.fillStyle = C.text;
     ctx.textAlign = 'center';
     ctx.beginPath();
+    // One label style for the whole axis: "2023年11月" where every month has room, otherwise "11月" with each
+    // January (and the first month shown) named by its year alone, so the axis never mixes the two.
+    let roomy = true;
+    eachMonth(cal, d0, d1, (s, e, y, mo) => {
+      if (ctx.measureText(y + '年' + (mo + 1) + '月').width + 8 > X(e) - X(s)) roomy = false;
+    });
+    let first = true;
     eachMonth(cal, d0, d1, (s, e, y, mo) => {
       const x0 = X(s), x1 = X(e);
-      const full = y + '年' + (mo + 1) + '月', short = (mo + 1) + '月';
-      const label = ctx.measureText(full).width + 8 <= x1 - x0 ? full : short;
+      const label = roomy ? y + '年' + (mo + 1) + '月' : (mo === 0 || first ? y + '年' : (mo + 1) + '月');
+      first = false;
       const tw = ctx.measureText(label).width;
       // Keep the month name in view while its month is partly scrolled off, and drop it when it no longer fits.
       const left = Math.max(x0, labelW);

@@ -145,13 +145,20 @@
         el("th", { "class": "text-end" }, [el("span", { "class": "badge-card card-yellow", text: "黄" })])])]),
       el("tbody", {}, trendRows)]));
 
+    // Money as official documents write it: 120.49亿元 from 1亿 up, otherwise 1,204.50万元.
+    function money(wan) {
+      var n = Number(wan);
+      if (!isFinite(n)) return "—";
+      if (Math.abs(n) >= 10000) return (n / 10000).toLocaleString("zh-CN", { minimumFractionDigits: 2, maximumFractionDigits: 2 }) + "亿元";
+      return n.toLocaleString("zh-CN", { minimumFractionDigits: 2, maximumFractionDigits: 2 }) + "万元";
+    }
     var inv = data.investment;
     if (inv) {
       document.getElementById("investment-section").hidden = false;
       var text = document.getElementById("investment-text");
       text.appendChild(num(inv.projects));
-      text.appendChild(document.createTextNode("个重点项目，" + inv.year + "年计划投资" + inv.year_plan + "万元" +
-        (inv.measured_month ? "；1—" + inv.measured_month + "月完成" + inv.year_to_date + "万元，占年度计划" +
+      text.appendChild(document.createTextNode("个重点项目，" + inv.year + "年计划投资" + money(inv.year_plan) +
+        (inv.measured_month ? "；1—" + inv.measured_month + "月完成" + money(inv.year_to_date) + "，占年度计划" +
           (inv.completion || "—") + "%，时间进度" + (inv.time_progress || "—") + "%，" + inv.phrase + "。" : "。")));
       chart("chart-investment", {
         animation: false, tooltip: { trigger: "axis" }, legend: { top: 0 },
@@ -159,7 +166,7 @@
         xAxis: { type: "category", data: inv.months }, yAxis: { type: "value", name: "万元" },
         series: [
           { name: "累计计划（时间进度）", type: "line", data: inv.cumulative_plan.map(Number), itemStyle: { color: "#0d6efd" }, lineStyle: { type: "dashed", color: "#0d6efd" } },
-          { name: "累计完成", type: "line", data: inv.cumulative_actual.map(Number), itemStyle: { color: "#212529" }, lineStyle: { color: "#212529" }, label: { show: true, position: "top" } }
+          { name: "累计完成", type: "line", data: inv.cumulative_actual.map(Number), itemStyle: { color: "#212529" }, lineStyle: { color: "#212529" }, label: { show: true, position: "top", hideOverlap: true } }
         ]
       }, function () { return inv.projects.url; });
     }

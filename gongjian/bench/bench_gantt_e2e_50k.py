@@ -1,0 +1,11 @@
+"""Battle map end to end, 50000 rows: navigation start to chart drawn, ours beside dhtmlx-gantt (gantt_e2e.py)."""
+
+from gongjian.bench import gantt_e2e
+from gongjian.bench.registry import Context
+
+NAME = "gantt_e2e_50k"
+ORDER = 32
+
+
+def run(ctx: Context) -> dict:
+    return gantt_e2e.run(ctx, 50_000, 1.2)

@@ -1,0 +1,50 @@
+"""Plain multi-row INSERTs for large imports. Django's bulk_create compiles every value of every object through the
+field machinery (about half of a 10,000-row ledger import's time); here each distinct value is prepared once and the
+rows go to the driver's executemany. Like bulk_create it calls no save() and sends no signals; unlike it, it returns
+nothing, so callers read new primary keys back by a natural key."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from django.db import connection, models
+from django.utils import timezone
+
+
+def insert_rows(model: type[models.Model], rows: Iterable[Mapping[str, object]], *, batch_size: int = 2000) -> int:
+    """INSERT `rows` (attname → value; missing fields take their defaults, auto_now fields the current time)."""
+    fields = [f for f in model._meta.concrete_fields if not (f.primary_key and isinstance(f, models.AutoField))]
+    now = timezone.now()
+    defaults = {}
+    for f in fields:
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            defaults[f.attname] = now
+        elif f.has_default() or f.null or f.blank:
+            defaults[f.attname] = f.get_default()
+    prepared: dict[tuple[str, object], object] = {}
+
+    def prep(field: models.Field, value):
+        try:
+            key = (field.attname, type(value), value)
+            cached = prepared.get(key, prepared)
+        except TypeError:  # an unhashable value (a JSON list or dict)
+            return field.get_db_prep_save(value, connection)
+        if cached is prepared:
+            cached = prepared[key] = field.get_db_prep_save(value, connection)
+        return cached
+
+    quote = connection.ops.quote_name
+    # Table and column names come from the model's own metadata, quoted; values are always parameters.
+    sql = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
+           f"VALUES ({', '.join(['%s'] * len(fields))})")
+    count, batch = 0, []
+    with connection.cursor() as cursor:
+        for row in rows:
+            batch.append([prep(f, row[f.attname] if f.attname in row else defaults[f.attname]) for f in fields])
+            if len(batch) >= batch_size:
+                cursor.executemany(sql, batch)
+                count, batch = count + len(batch), []
+        if batch:
+            cursor.executemany(sql, batch)
+            count += len(batch)
+    return count

@@ -1,0 +1,38 @@
+"""Starting a campaign on a page (a county on day one has none)."""
+
+from django import forms
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from gongjian import clock
+from gongjian.campaigns import services
+from gongjian.errors import UserError
+from gongjian.forms_util import add_user_error
+from gongjian.org.access import is_office, require
+
+
+class CampaignForm(forms.Form):
+    name = forms.CharField(label="名称", max_length=100, help_text="如“2027年攻坚突破年”")
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    start = forms.DateField(label="开始日期")
+    end = forms.DateField(label="结束日期")
+    description = forms.CharField(label="说明", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+@require_http_methods(["GET", "POST"])
+def campaign_create(request):
+    require(is_office(request.user))
+    year = clock.today().year
+    form = CampaignForm(request.POST or None, initial={"year": year, "start": clock.today(),
+                                                       "end": clock.today().replace(month=12, day=31)})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            campaign = services.campaign_create(actor=request.user, **data)
+        except UserError as exc:
+            add_user_error(form, exc)
+        else:
+            messages.success(request, f"已创建攻坚行动“{campaign.name}”。下一步：粘贴动员讲话生成任务清单，或导入台账。")
+            return redirect("speech_import")
+    return render(request, "campaigns/campaign_form.html", {"form": form}, status=400 if form.errors else 200)

@@ -1,0 +1,283 @@
+"""Writes of messaging: queue a notice's messages, sign for it through a link, climb when nobody signs, and run the
+pending deliveries. Sending happens outside any transaction; every state change is a compare-and-set on the
+delivery row, so two workers, a retry or a restarted worker never send one delivery twice."""
+
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.db.models import Q
+
+from gongjian import clock
+from gongjian.audit.services import record
+from gongjian.errors import UserError
+from gongjian.messaging import registry
+from gongjian.messaging.channels import CHANNELS, Message, Permanent, Retry, channels_for
+from gongjian.messaging.hours import add_working_hours
+from gongjian.messaging.models import Delivery, Thread
+from gongjian.org.models import Person
+
+log = logging.getLogger("gongjian.messaging")
+SALT = "gongjian.messaging.sign"
+STEP_NAMES = ("联络员", "单位负责人", "分管领导", "主要领导")
+# A remote send whose result was never recorded is repeated only where the provider drops duplicates itself.
+DEDUPLICATING = {"wecom"}
+
+
+def step_name(step: int) -> str:
+    return STEP_NAMES[step] if step < len(STEP_NAMES) else f"第{step + 1}级"
+
+
+def _enqueue_run() -> None:
+    from gongjian.messaging import jobs
+
+    transaction.on_commit(jobs.deliver_soon)
+
+
+def _event(thread: Thread, at: datetime, text: str, people: list[Person] = ()) -> None:
+    thread.events = [*thread.events, {"at": at.isoformat(), "step": thread.step, "text": text,
+                                      "people": [p.display_name for p in people]}]
+
+
+def _deliveries_for(thread: Thread, people: list[Person], step: int, now: datetime) -> list[Delivery]:
+    made = []
+    for person in people:
+        options = channels_for(person)
+        channel = options[0]
+        delivery, created = Delivery.objects.get_or_create(
+            key=f"{thread.notice_key}:{person.pk}:{channel}",
+            defaults={"thread": thread, "person": person, "channel": channel, "step": step, "created_at": now})
+        if created:
+            made.append(delivery)
+    return made
+
+
+def _next_step(chain: list[list[int]], after: int) -> int | None:
+    return next((i for i in range(after + 1, len(chain)) if chain[i]), None)
+
+
+@transaction.atomic
+def message_queue(*, notice_key: str, chain: list[list[Person]], title: str, body: str, link: str,
+                  sign_hours: int = 4, now: datetime | None = None) -> Thread | None:
+    """Start a notice's journey: message the first step's people now, the next step if nobody has signed within
+    `sign_hours` working hours. Queuing the same notice again changes nothing. None when nobody is to be told."""
+    now = now or clock.now()
+    seen: set[int] = set()
+    ids: list[list[int]] = []
+    for people in chain:
+        step_ids = [p.pk for p in people if p.pk not in seen]
+        seen.update(step_ids)
+        ids.append(step_ids)
+    first = _next_step(ids, -1)
+    if first is None:
+        return None
+    thread, created = Thread.objects.get_or_create(notice_key=notice_key, defaults={
+        "title": title[:200], "body": body, "link": link, "chain": ids, "step": first, "sign_hours": sign_hours,
+        "created_at": now,
+        "next_step_at": add_working_hours(now, sign_hours) if _next_step(ids, first) is not None else None,
+    })
+    if not created:
+        return thread
+    people = list(Person.objects.filter(pk__in=ids[first]).select_related("user"))
+    _deliveries_for(thread, people, first, now)
+    _event(thread, now, f"发送给{step_name(first)}", people)
+    thread.save(update_fields=["events"])
+    record(actor=None, actor_name="system", event="message.queue", obj=thread,
+           changes={"notice": notice_key, "people": [p.pk for p in people]})
+    _enqueue_run()
+    return thread
+
+
+def sign_token(delivery: Delivery) -> str:
+    """Fixed for a delivery (its expiry is part of it), so a repeated send carries the very same text."""
+    expires = int((delivery.created_at + timedelta(hours=settings.MESSAGING_LINK_HOURS)).timestamp())
+    return signing.Signer(salt=SALT).sign(f"{delivery.pk}.{expires}")
+
+
+def sign_url(delivery: Delivery) -> str:
+    return f"{settings.SITE_URL}/m/{sign_token(delivery)}/"
+
+
+def delivery_from_token(token: str, *, now: datetime | None = None) -> Delivery:
+    """The delivery a link was sent in; UserError if the link was altered or has expired."""
+    try:
+        pk, expires = signing.Signer(salt=SALT).unsign(token).split(".")
+        pk, expires = int(pk), int(expires)
+    except (signing.BadSignature, ValueError):
+        raise UserError("链接无效，请登录后查看", "invalid", status=404) from None
+    delivery = Delivery.objects.select_related("thread", "person__user").filter(pk=pk).first()
+    if delivery is None:
+        raise UserError("链接无效，请登录后查看", "invalid", status=404)
+    if (now or clock.now()).timestamp() > expires:
+        raise UserError("链接已过期，请登录后签收", "expired", status=410)
+    return delivery
+
+
+def mark_read(*, delivery: Delivery, now: datetime | None = None) -> None:
+    if delivery.read_at is None:
+        Delivery.objects.filter(pk=delivery.pk, read_at__isnull=True).update(read_at=now or clock.now())
+
+
+@transaction.atomic
+def sign_by_link(*, token: str, now: datetime | None = None) -> Thread:
+    """One tap: the person the link was sent to signs for the notice; the notice's owner is told."""
+    now = now or clock.now()
+    delivery = delivery_from_token(token, now=now)
+    thread = Thread.objects.select_for_update().get(pk=delivery.thread_id)
+    mark_read(delivery=delivery, now=now)
+    if thread.signed_at is not None:
+        raise UserError(f"已由{thread.signed_by.display_name if thread.signed_by else '他人'}签收", "bad_transition",
+                        status=409)
+    person = delivery.person
+    thread.signed_at, thread.signed_by, thread.signed_via, thread.next_step_at = now, person, "link", None
+    _event(thread, now, f"{person.display_name}一键签收")
+    thread.save(update_fields=["signed_at", "signed_by", "signed_via", "next_step_at", "events"])
+    record(actor=person.user, event="message.sign", obj=thread, changes={"notice": thread.notice_key})
+    registry.signed(thread.notice_key, person)
+    return thread
+
+
+@transaction.atomic
+def mark_signed(*, notice_key: str, person: Person | None, now: datetime | None = None) -> None:
+    """The notice was signed for on the web: stop climbing. Its owner already knows, so no callbacks."""
+    now = now or clock.now()
+    thread = Thread.objects.select_for_update().filter(notice_key=notice_key, signed_at__isnull=True).first()
+    if thread is None:
+        return
+    thread.signed_at, thread.signed_by, thread.signed_via, thread.next_step_at = now, person, "web", None
+    _event(thread, now, f"{person.display_name if person else '督查室'}在平台签收")
+    thread.save(update_fields=["signed_at", "signed_by", "signed_via", "next_step_at", "events"])
+
+
+def escalate_unsigned(*, now: datetime | None = None) -> int:
+    """Every notice nobody signed for within its working hours goes to the next person up; returns how many."""
+    now = now or clock.now()
+    climbed = 0
+    due = Thread.objects.filter(signed_at__isnull=True, next_step_at__lte=now).values_list("pk", flat=True)
+    for pk in list(due):
+        with transaction.atomic():
+            thread = Thread.objects.select_for_update().get(pk=pk)
+            if thread.signed_at is not None or thread.next_step_at is None or thread.next_step_at > now:
+                continue
+            step = _next_step(thread.chain, thread.step)
+            if step is None:
+                thread.next_step_at = None
+                thread.save(update_fields=["next_step_at"])
+                continue
+            hours = thread.sign_hours
+            people = list(Person.objects.filter(pk__in=thread.chain[step]).select_related("user"))
+            thread.step = step
+            thread.next_step_at = add_working_hours(now, hours) if _next_step(thread.chain, step) is not None else None
+            _deliveries_for(thread, people, step, now)
+            _event(thread, now, f"{hours}个工作小时内无人签收，升级发送给{step_name(step)}", people)
+            thread.save(update_fields=["step", "next_step_at", "events"])
+            record(actor=None, actor_name="system", event="message.escalate", obj=thread,
+                   changes={"notice": thread.notice_key, "step": step, "people": [p.pk for p in people]})
+            _enqueue_run()
+            climbed += 1
+    return climbed
+
+
+def _backoff(attempts: int, after: int | None) -> timedelta:
+    return timedelta(seconds=min(after or 30 * 2 ** (attempts - 1), 3600))
+
+
+def _lease() -> timedelta:
+    return timedelta(seconds=settings.MESSAGING_TIMEOUT_SECONDS * 3 + 30)
+
+
+def _fall_back(delivery: Delivery, now: datetime) -> None:
+    options = channels_for(delivery.person)
+    later = options[options.index(delivery.channel) + 1:] if delivery.channel in options else options
+    for channel in later:
+        _, created = Delivery.objects.get_or_create(
+            key=f"{delivery.thread.notice_key}:{delivery.person_id}:{channel}",
+            defaults={"thread_id": delivery.thread_id, "person_id": delivery.person_id, "channel": channel,
+                      "step": delivery.step, "created_at": now})
+        if created:
+            return
+
+
+def _claim(delivery: Delivery, now: datetime) -> datetime | None:
+    """Take the delivery for this worker (compare-and-set on its state); the lease marks it ours until then."""
+    lease = now + _lease()
+    claimed = Delivery.objects.filter(pk=delivery.pk, state=delivery.state, attempts=delivery.attempts,
+                                      lease_until=delivery.lease_until).update(
+        state=Delivery.State.SENDING, lease_until=lease, attempts=delivery.attempts + 1)
+    return lease if claimed else None
+
+
+def _finish(delivery: Delivery, lease: datetime, **fields) -> bool:
+    return bool(Delivery.objects.filter(pk=delivery.pk, state=Delivery.State.SENDING, lease_until=lease)
+                .update(**fields))
+
+
+def _message(delivery: Delivery) -> Message:
+    thread = delivery.thread
+    return Message(key=delivery.key, title=thread.title, body=thread.body, url=sign_url(delivery),
+                   recipient=CHANNELS[delivery.channel].address(delivery.person))
+
+
+def _outcome(delivery: Delivery, lease: datetime, now: datetime, outcome: str, *, send=None, **fields) -> str:
+    """Record what happened to one attempt, with its audit row, in one transaction (for the inbox, the send
+    itself is in it too); a failure falls back to the person's next channel."""
+    state = {"sent": Delivery.State.SENT, "failed": Delivery.State.FAILED, "retrying": Delivery.State.RETRYING}
+    with transaction.atomic():
+        if send is not None:
+            fields["provider_id"] = send()[:100]
+        if outcome == "sent":
+            fields.setdefault("sent_at", now)
+        if not _finish(delivery, lease, state=state[outcome], lease_until=None, **fields):
+            return ""
+        if outcome == "failed":
+            _fall_back(delivery, now)
+        record(actor=None, actor_name="system", event=f"message.{outcome}", obj=delivery,
+               changes={"channel": delivery.channel, "attempts": delivery.attempts,
+                        "error": fields.get("last_error", "")})
+    return outcome
+
+
+def deliver_one(delivery: Delivery, now: datetime) -> str:
+    """Send one delivery unless another worker has it; returns "sent", "failed", "retrying" or ""."""
+    stale = delivery.state == Delivery.State.SENDING
+    lease = _claim(delivery, now)
+    if lease is None:
+        return ""
+    delivery.attempts += 1
+    channel = CHANNELS[delivery.channel]
+    if stale and delivery.channel not in DEDUPLICATING and delivery.channel != "in_app":
+        # The worker died after sending and before recording: sending again could reach the person twice, and
+        # the climb to the next person still covers a message that never arrived.
+        return _outcome(delivery, lease, now, "sent", last_error="发送进程中断，按已发送记录")
+    if delivery.channel == "in_app":
+        return _outcome(delivery, lease, now, "sent", send=lambda: channel.send(_message(delivery)), last_error="")
+    try:
+        provider_id = channel.send(_message(delivery))
+    except Retry as exc:
+        if delivery.attempts >= settings.MESSAGING_MAX_ATTEMPTS:
+            return _outcome(delivery, lease, now, "failed", last_error=f"多次重试仍失败：{exc}"[:300])
+        return _outcome(delivery, lease, now, "retrying", last_error=str(exc)[:300],
+                        next_attempt_at=now + _backoff(delivery.attempts, exc.after))
+    except Permanent as exc:
+        return _outcome(delivery, lease, now, "failed", last_error=str(exc)[:300])
+    return _outcome(delivery, lease, now, "sent", provider_id=provider_id[:100], last_error="")
+
+
+def deliver_pending(*, now: datetime | None = None, limit: int = 500) -> dict:
+    """Run every due delivery once (new, due for retry, or left mid-send by a worker that died)."""
+    now = now or clock.now()
+    counts = {"sent": 0, "failed": 0, "retrying": 0}
+    for _ in range(5):  # fall-backs made in this run are sent in it too
+        due = (Q(state=Delivery.State.PENDING)
+               | Q(state=Delivery.State.RETRYING, next_attempt_at__lte=now)
+               | Q(state=Delivery.State.SENDING, lease_until__lt=now))
+        batch = list(Delivery.objects.filter(due).select_related("thread", "person__user").order_by("id")[:limit])
+        if not batch:
+            break
+        for delivery in batch:
+            outcome = deliver_one(delivery, now)
+            if outcome:
+                counts[outcome] += 1
+    return counts

@@ -1,0 +1,58 @@
+"""Notices reach people's phones through messaging, and a one-tap sign-for there signs the notice here."""
+
+from django.db import transaction
+
+from gongjian.messaging import services as messaging
+from gongjian.org.models import Person
+from gongjian.org.selectors import notice_chain
+from gongjian.supervision import registry
+from gongjian.supervision.models import Card, Notice
+
+KEY_PREFIX = "supervision.notice:"
+# Not signed for within this many working hours: the notice goes to the next person up (messaging climbs).
+registry.register_rule(code="notice_sign", name="通知签收时限", params={"working_hours": 4}, source="docs/rules.md")
+TITLES = {Notice.Kind.REMINDER: "提醒", Notice.Kind.URGE: "催办单", Notice.Kind.SUPERVISE: "督办单",
+          Notice.Kind.INTERVIEW: "约谈通知"}
+
+
+def notice_key(notice: Notice) -> str:
+    return f"{KEY_PREFIX}{notice.pk}"
+
+
+def sign_hours() -> int:
+    from gongjian.supervision.models import Rule
+
+    row = Rule.objects.filter(code="notice_sign", campaign=None, enabled=True).first()
+    params = {**registry.rule("notice_sign").params, **(row.params if row else {})}
+    return params["working_hours"]
+
+
+def send_notices(notices: list[Notice], *, now=None) -> None:
+    """Queue each new notice's messages (in the caller's transaction; they leave after commit)."""
+    if not notices:
+        return
+    hours = sign_hours()
+    leaders = Person.objects.in_bulk([n.leader_id for n in notices if n.leader_id])
+    # The day's card says why (e.g. 连续2期未报送进展): the person reading on a phone sees the cause, not only the step.
+    findings = {(task_id, day): [f["message"] for f in found] for task_id, day, found in Card.objects.filter(
+        task_id__in={n.task_id for n in notices if n.task_id}, date__in={n.issued_on for n in notices},
+    ).values_list("task_id", "date", "findings")}
+    for notice in notices:
+        messaging.message_queue(
+            notice_key=notice_key(notice), sign_hours=hours, now=now, link=f"/notices/{notice.pk}/",
+            title=f"【{TITLES.get(notice.kind, '通知')}】{notice.unit.name}",
+            body="\n".join([notice.reason, *findings.get((notice.task_id, notice.issued_on), [])]),
+            chain=notice_chain(unit_id=notice.unit_id, also=[leaders.get(notice.leader_id)],
+                               principal_leaders=notice.kind == Notice.Kind.INTERVIEW),
+        )
+
+
+def signed_by_link(key: str, person: Person) -> None:
+    """A person signed for the notice in their message: the notice is signed for, in their name."""
+    with transaction.atomic():
+        notice = Notice.objects.select_for_update().filter(pk=int(key.removeprefix(KEY_PREFIX))).first()
+        if notice is None or notice.state != Notice.State.OPEN:
+            return
+        from gongjian.supervision.services import notice_acknowledge
+
+        notice_acknowledge(actor=person.user, notice=notice, from_message=True)

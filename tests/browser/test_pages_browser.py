@@ -1,0 +1,127 @@
+"""The main pages of every demo role in real Chromium: axe-core finds no WCAG 2 A/AA violation, and at desk and
+phone width no cell or button breaks a date, a status or a short word across lines, and no page scrolls sideways."""
+
+import json
+from pathlib import Path
+
+import pytest
+from django.contrib.staticfiles.handlers import StaticFilesHandler
+from django.test.testcases import LiveServerThread
+
+from gongjian.demo.org import DEMO_PASSWORD
+from tests.browser.conftest import ARTIFACTS, CHROMIUM, FLAGS, _require_browser, login
+from tests.demo_world import DEMO_USERS, demo_db  # noqa: F401  (the module-scoped fixture)
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+# The pages each role opens first: its landing page and every page its navigation names.
+NAV_LINKS = "Array.from(document.querySelectorAll('nav a.nav-link[href^=\"/\"], nav a.dropdown-item[href^=\"/\"]'))" \
+            ".map(a => a.getAttribute('href'))"
+
+# Text that must stay on one line inside a cell or a button: a date, a short status or word of 2–4 characters.
+WRAPS = """() => {
+  const out = [];
+  const shortWord = /^[\\u4e00-\\u9fff]{2,4}$/;
+  const date = /^(\\d{4}-\\d{1,2}-\\d{1,2}|\\d{4}年\\d{1,2}月\\d{1,2}日|\\d{1,2}月\\d{1,2}日|\\d{1,2}-\\d{1,2})$/;
+  for (const el of document.querySelectorAll('td, th, button, .btn, .badge, .badge-card')) {
+    if (!el.offsetParent) continue;
+    for (const node of el.childNodes) {
+      if (node.nodeType !== Node.TEXT_NODE) continue;
+      const text = node.textContent.trim();
+      if (!(shortWord.test(text) || date.test(text))) continue;
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      const lines = new Set(Array.from(range.getClientRects()).map(r => Math.round(r.top)));
+      if (lines.size > 1) out.push(text);
+    }
+  }
+  return out;
+}"""
+
+
+@pytest.fixture(scope="module")
+def server(demo_db):  # noqa: F811
+    """A live server on the module's demo database (pytest-django's live_server would empty it after each test)."""
+    thread = LiveServerThread("localhost", StaticFilesHandler, port=0)
+    thread.daemon = True
+    thread.start()
+    thread.is_ready.wait()
+    if thread.error:
+        raise thread.error
+    yield f"http://localhost:{thread.port}"
+    thread.terminate()
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    _require_browser()
+    import os
+
+    from playwright.sync_api import sync_playwright
+
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield browser
+        browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+def _main_pages(page, base: str) -> list[str]:
+    start = page.url.removeprefix(base)
+    pages = [start]
+    for href in page.evaluate(NAV_LINKS):
+        if href not in pages and "password" not in href:
+            pages.append(href)
+    return pages
+
+
+def _open(chromium, base: str, username: str, width: int):
+    context = chromium.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    login(page, base, username, DEMO_PASSWORD)
+    return page
+
+
+def _shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("username", DEMO_USERS)
+def test_axe_finds_no_wcag_a_or_aa_violation(chromium, server, username):
+    page = _open(chromium, server, username, 1440)
+    problems = {}
+    for url in _main_pages(page, server):
+        page.goto(server + url)
+        page.wait_for_load_state("networkidle")
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("""() => axe.run(document, {runOnly: {type: 'tag',
+            values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}, resultTypes: ['violations']})""")
+        for v in result["violations"]:
+            problems.setdefault(url, []).append(
+                f"{v['id']} ×{len(v['nodes'])}: {v['nodes'][0]['target']} {v['nodes'][0].get('failureSummary', '')[:160]}")
+    page.context.close()
+    assert not problems, json.dumps(problems, ensure_ascii=False, indent=1)
+
+
+@pytest.mark.parametrize("width", [1440, 390])
+def test_nothing_short_wraps_and_no_page_is_wider_than_the_screen(chromium, server, width):
+    problems = {}
+    for username in DEMO_USERS:
+        page = _open(chromium, server, username, width)
+        for i, url in enumerate(_main_pages(page, server)):
+            page.goto(server + url)
+            page.wait_for_load_state("networkidle")
+            wrapped = page.evaluate(WRAPS)
+            if wrapped:
+                problems[f"{username} {url} wraps"] = sorted(set(wrapped))[:10]
+            scroll = page.evaluate("document.documentElement.scrollWidth")
+            if scroll > width:
+                problems[f"{username} {url} is {scroll}px wide"] = width
+            if i == 0:
+                _shot(page, f"pages-{username}-{width}")
+        page.context.close()
+    assert not problems, json.dumps(problems, ensure_ascii=False, indent=1)
