@@ -99,5 +99,7 @@ def test_the_demo_month_is_one_a_supervision_office_would_publish(demo, settings
         if card.color == "red":
             assert all(len(f["message"]) >= 8 and not f["message"].isascii() for f in lit), card.findings
     projects = {p.title[:4] for p in Project.objects.all()}
-    town_goals = Campaign.objects.get().tasks.filter(source="town_report", project__isnull=True)
+    from gongjian.demo.campaign import NAME
+
+    town_goals = Campaign.objects.get(name=NAME).tasks.filter(source="town_report", project__isnull=True)
     assert not [t.title for t in town_goals if any(head in t.title for head in projects)]
