@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import override_settings
 
 DEMO_DAY = date(2023, 3, 31)
@@ -20,6 +21,9 @@ def demo_db(django_db_setup, django_db_blocker):
                              PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
     fast.enable()
     with django_db_blocker.unblock():
+        # Flushed afterwards: never let that reach a real database.
+        name = str(connection.settings_dict["NAME"])
+        assert name.startswith("test_") or "memory" in name, f"the demo fixture runs on a test database, not {name}"
         call_command("demo", stdout=io.StringIO())
     yield
     with django_db_blocker.unblock():

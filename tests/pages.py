@@ -63,10 +63,10 @@ def internal_links(base: str, hrefs: list[str]) -> list[str]:
 def internal_codes() -> set[str]:
     """Every code a person should never read: choice values, rule and audit event codes, model labels."""
     from gongjian.audit.models import AuditEvent
-    from gongjian.supervision.rules import DEFAULT_RULES
+    from gongjian.supervision.rules import default_rules
     from gongjian.templatetags.gongjian_tags import EVENT_LABELS
 
-    codes: set[str] = set(DEFAULT_RULES) | set(EVENT_LABELS)
+    codes: set[str] = set(default_rules()) | set(EVENT_LABELS)
     codes |= set(AuditEvent.objects.values_list("event", flat=True).distinct())
     for model in apps.get_models():
         codes.add(model._meta.label_lower)
@@ -77,7 +77,8 @@ def internal_codes() -> set[str]:
     return codes
 
 
-TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9_.]*[A-Za-z0-9_]|\{'")
+# A word of Latin letters, not inside a web address shown to administrators ("/open311/v2/").
+TOKEN = re.compile(r"(?<![/A-Za-z0-9_.])[A-Za-z][A-Za-z0-9_.]*[A-Za-z0-9_]|\{'")
 
 
 def codes_in(text: str, codes: set[str]) -> list[str]:

@@ -42,3 +42,48 @@ def test_api_as_the_supervision_office(case, tokens):
 def test_api_as_a_unit_editor(case, tokens):
     response = case.call(headers={"Authorization": f"Token {tokens['editor_a']}"})
     case.validate_response(response, checks=CHECKS, headers={"Authorization": f"Token {tokens['editor_a']}"})
+
+
+HUGE = "9223372036854775808"
+SPEC = SchemaGenerator().get_schema(request=None, public=True)
+
+
+def _integer_parameters():
+    """(path, parameter) for every integer query or path parameter of every GET operation in the document."""
+    for path, item in SPEC["paths"].items():
+        operation = item.get("get")
+        if operation is None:
+            continue
+        for parameter in operation.get("parameters", []):
+            if parameter.get("schema", {}).get("type") == "integer" and parameter["in"] in ("query", "path"):
+                yield path, parameter["name"], parameter["in"]
+
+
+INTEGER_PARAMETERS = sorted(set(_integer_parameters()))
+
+
+def test_the_document_has_paging_and_integer_parameters_to_check():
+    assert sum(1 for _, name, _ in INTEGER_PARAMETERS if name == "limit") >= 5
+    assert any(where == "path" for _, _, where in INTEGER_PARAMETERS)
+
+
+@pytest.mark.fuzz
+@pytest.mark.django_db
+@pytest.mark.parametrize(("path", "name", "where"), INTEGER_PARAMETERS)
+@pytest.mark.parametrize("value", [HUGE, "-" + HUGE, "1e9", "x"])
+def test_out_of_range_integers_never_cause_a_server_error(tokens, path, name, where, value):
+    """The cases the attacker found (limit=2**63 answered 500), for every integer parameter of the API."""
+    from django.test import Client
+
+    url = path
+    params = {}
+    for _, other, other_where in INTEGER_PARAMETERS:
+        if other_where == "path" and "{" + other + "}" in url:
+            url = url.replace("{" + other + "}", value if other == name else "1")
+    url = url.replace("{", "").replace("}", "")
+    if where == "query":
+        params[name] = value
+    response = Client().get(url, params, HTTP_AUTHORIZATION=f"Token {tokens['office']}")
+    assert response.status_code < 500, (url, params, response.status_code)
+    if name in ("limit", "offset") and where == "query":
+        assert response.status_code == 400

@@ -112,3 +112,11 @@ def test_code_cites_only_documents_inside_the_repository():
         assert "../shared" not in text and "RULES.md" not in text and "DESIGN.md" not in text, path
         cited.update(re.findall(r"docs/[a-z_]+\.md", text))
     assert cited and all((root / name).exists() for name in cited), cited
+
+
+def test_no_product_app_imports_the_demo_or_the_bench():
+    # Generated ticket texts and other demo data live in demo/ (or bench/), never in a product app.
+    product = [app for app in LAYERS if app not in {"demo", "bench"} and (PACKAGE / app).is_dir()]
+    found = [problem for app in product for problem in backward_imports(app)
+             if " imports gongjian.demo" in problem or " imports gongjian.bench" in problem]
+    assert found == []

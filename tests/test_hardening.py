@@ -131,3 +131,24 @@ def test_unknown_names_are_throttled_too(cast, settings):
     assert _login(client, "editor_a", cast.password).status_code == 429
     assert _login(Client(REMOTE_ADDR="10.9.9.9"), "editor_a", cast.password).status_code == 302
     assert AuditEvent.objects.filter(event="login.throttled").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["system_admin", "security_admin", "audit_admin"])
+def test_the_three_administrators_see_no_business_data(cast, campaign, client_for, api_for, who):
+    from datetime import date
+
+    from gongjian.campaigns import services
+
+    admin = getattr(cast, who)
+    own_unit = admin.person.unit
+    task = services.task_create(actor=cast.office, campaign=campaign, title="大数据局自己的任务", lead_unit=own_unit,
+                                start=date(2023, 2, 1), deadline=date(2023, 6, 30))
+    services.task_assign(actor=cast.office, task=task)
+    client = client_for(admin)
+    assert client.get(f"/tasks/{task.pk}/").status_code == 404
+    assert "大数据局自己的任务" not in client.get("/tasks/").content.decode()
+    api = api_for(admin)
+    assert api.get("/api/v1/tasks/").json()["count"] == 0
+    assert api.get("/api/v1/reports/").json()["count"] == 0
+    assert api.get(f"/api/v1/tasks/{task.pk}/").status_code == 404

@@ -20,10 +20,10 @@ from django.db import connection, models
 from gongjian import clock
 from gongjian.bench.blocks import batched
 from gongjian.campaigns.models import Campaign
+from gongjian.demo.ticket_texts import CATEGORY_LABELS, DEPARTMENTS, TOWNS, generate_tickets
 from gongjian.frontline import sla
 from gongjian.frontline.models import Assignment, Category, Ticket, Visit
 from gongjian.frontline.text import CODE_ALPHABET
-from gongjian.frontline.ticket_texts import CATEGORY_LABELS, DEPARTMENTS, TOWNS, generate_tickets
 from gongjian.org.models import Role, RoleGrant, Unit
 from gongjian.workdays import days
 

@@ -882,9 +882,11 @@ class _Grouper:
         head = title.split("，", 1)[0]
         if _LOGISTICS.search(title) or _is_attitude(head) or _framing(head):
             return False
+        # A numbered line holding nothing but a title like 主要任务及措施 heads what follows; it is no task itself.
         para_start, para_end = doc.paragraphs[item.para]
-        alone = item.pos == para_start and item.extent <= para_end and not re.search(r"[。！？；]", title)
-        if alone and _TASK_TITLE.search(head) and len(head) <= 16:
+        title_end = _trim(doc.norm, item.body, item.end)[1]
+        alone = item.pos == para_start and not doc.key[title_end:para_end].strip(" 。") and item.extent <= para_end
+        if alone and _TASK_TITLE.search(head) and len(head) <= 16 and not re.search(r"[。！？；]", title):
             return False
         if _RETROSPECT.search(doc.key, item.pos, max(item.extent, item.end)):
             return False

@@ -19,6 +19,14 @@ from django.test import override_settings
 from django.utils import timezone
 
 from gongjian.audit.services import record
+from gongjian.demo.ticket_texts import (
+    CATEGORY_LABELS,
+    DUTY_LISTS,
+    TOWN_DUTY_LIST,
+    TOWNS,
+    generate_ideas,
+    generate_tickets,
+)
 from gongjian.dispatch import periods
 from gongjian.dispatch import services as report_services
 from gongjian.dispatch.models import ReportingPeriod
@@ -34,14 +42,6 @@ from gongjian.frontline.models import (
     Visit,
 )
 from gongjian.frontline.text import CODE_ALPHABET
-from gongjian.frontline.ticket_texts import (
-    CATEGORY_LABELS,
-    DUTY_LISTS,
-    TOWN_DUTY_LIST,
-    TOWNS,
-    generate_ideas,
-    generate_tickets,
-)
 from gongjian.org.models import Grid, Person, Role, RoleGrant, Unit
 from gongjian.workdays import days
 

@@ -29,11 +29,11 @@ SCAN_SIGNATURES = (b"%PDF", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
 
 def instruction_default_workdays() -> int:
     """Without a deadline in the instruction, the lead unit has this many working days (督查室可在设置中调整)."""
-    return int(getattr(settings, "GONGJIAN_INSTRUCTION_WORKDAYS", 10))
+    return settings.GONGJIAN_INSTRUCTION_WORKDAYS
 
 
 def assignment_lead_workdays() -> int:
-    return int(getattr(settings, "GONGJIAN_ASSIGNMENT_LEAD_WORKDAYS", 3))
+    return settings.GONGJIAN_ASSIGNMENT_LEAD_WORKDAYS
 
 
 def container(year: int) -> Campaign:
@@ -59,12 +59,10 @@ def _base(*, title: str, lead_unit: Unit | None, deadline: date, co_units: Itera
     if deadline is None:
         raise UserError("「办结时限」不能为空", "required", field="deadline")
     start = start or min(clock.today(), deadline)
-    campaign = container(deadline.year if deadline.year >= start.year else start.year)
+    campaign = container(start.year)  # the year it was assigned, even when it is due next year
     title = _text(title, "title", "事项名称", max_length=200)
     task_services._check_relations(campaign=campaign, focus_area=None, lead_unit=lead_unit, co_units=co_units,
                                    lead_leader=lead_leader, task_force=None)
-    if start.year != deadline.year:
-        start = max(start, campaign.start)
     task_services._check_dates(start, deadline)
     return {"campaign": campaign, "title": title, "lead_unit": lead_unit, "deadline": deadline, "start": start,
             "source": source, "lead_leader": lead_leader,
@@ -78,6 +76,16 @@ def _save(item: Task, co_units: list[Unit], *, actor, event: str, changes: dict)
            changes={"title": item.title, "lead_unit": item.lead_unit.name, "deadline": item.deadline,
                     "co_units": [u.name for u in co_units], **changes})
     return item
+
+
+def _day(value: date | None, field: str, label: str, *, required: bool = True) -> date | None:
+    if value is None:
+        if required:
+            raise UserError(f"「{label}」不能为空", "required", field=field)
+        return None
+    if not 2000 <= value.year <= 2100:
+        raise UserError(f"「{label}」超出合理范围（2000—2100年）", "invalid", field=field)
+    return value
 
 
 def _scan(scan: bytes | None) -> bytes | None:
@@ -96,7 +104,9 @@ def instruction_register(*, actor, leader: Person, instruction_text: str, receiv
                          lead_unit: Unit, co_units: Iterable[Unit] = (), deadline: date | None = None,
                          report_title: str = "", proposed_handling: str = "", needs_signoff: bool = True,
                          scan: bytes | None = None, scan_name: str = "", description: str = "") -> Instruction:
-    if received_on is None or received_on > clock.today():
+    _day(received_on, "received_on", "收文日期")
+    _day(deadline, "deadline", "办结时限", required=False)
+    if received_on > clock.today():
         raise UserError("「收文日期」不能为空，也不能晚于今天", "invalid", field="received_on")
     if leader is None or not leader.is_city_leader:
         raise UserError("批示领导须为市级领导", "invalid", field="leader")
@@ -159,8 +169,7 @@ def draft_meeting_items(minutes: str) -> dict:
 
 @transaction.atomic
 def meeting_create(*, actor, title: str, held_on: date, chair: str, minutes: str = "") -> Meeting:
-    if held_on is None:
-        raise UserError("「会议日期」不能为空", "required", field="held_on")
+    _day(held_on, "held_on", "会议日期")
     meeting = Meeting.objects.create(
         title=_text(title, "title", "会议名称", max_length=200), held_on=held_on,
         chair=_text(chair, "chair", "主持人", max_length=60),
@@ -172,7 +181,8 @@ def meeting_create(*, actor, title: str, held_on: date, chair: str, minutes: str
 @transaction.atomic
 def meeting_item_create(*, actor, meeting: Meeting, title: str, lead_unit: Unit, deadline: date,
                         co_units: Iterable[Unit] = (), description: str = "", assign: bool = True) -> MeetingItem:
-    if deadline is not None and deadline < meeting.held_on:
+    _day(deadline, "deadline", "办结时限")
+    if deadline < meeting.held_on:
         raise UserError(f"办结时限早于会议日期{meeting.held_on.isoformat()}", "invalid", field="deadline")
     base, co_units = _base(title=title, lead_unit=lead_unit, deadline=deadline, co_units=co_units,
                            source=Task.Source.MEETING, description=description,
@@ -191,8 +201,7 @@ def meeting_item_create(*, actor, meeting: Meeting, title: str, lead_unit: Unit,
 def assignment_create(*, actor, upstream_body: str, upstream_deadline: date, title: str, lead_unit: Unit,
                       co_units: Iterable[Unit] = (), upstream_number: str = "", lead_workdays: int | None = None,
                       description: str = "", assign: bool = True) -> Assignment:
-    if upstream_deadline is None:
-        raise UserError("「上级时限」不能为空", "required", field="upstream_deadline")
+    _day(upstream_deadline, "upstream_deadline", "上级时限")
     lead = assignment_lead_workdays() if lead_workdays is None else lead_workdays
     if not 0 <= lead <= 60:
         raise UserError("「提前工作日数」须在0—60之间", "invalid", field="lead_workdays")
@@ -220,7 +229,7 @@ def assignment_reply(*, actor, assignment: Assignment, reply_text: str, replied_
     if item.status in (Task.Status.DRAFT, Task.Status.CANCELLED):
         raise Conflict("该事项尚未交办或已撤销", "bad_transition")
     item.reply_text = _text(reply_text, "reply_text", "向上级报送情况", max_length=5000)
-    item.replied_on = replied_on or clock.today()
+    item.replied_on = _day(replied_on, "replied_on", "报送日期", required=False) or clock.today()
     Assignment.objects.filter(pk=item.pk).update(reply_text=item.reply_text, replied_on=item.replied_on)
     record(actor=actor, event="assignment.reply", obj=item, changes={"replied_on": item.replied_on})
     return Assignment.objects.get(pk=item.pk)
@@ -240,7 +249,7 @@ def proposal_create(*, actor, kind: str, code: str, title: str, proposers: str, 
                     description: str = "", assign: bool = True) -> Proposal:
     if kind not in Proposal.Kind.values:
         raise UserError("请选择类别（人大代表建议或政协提案）", "invalid", field="kind")
-    assigned_on = assigned_on or clock.today()
+    assigned_on = _day(assigned_on, "assigned_on", "交办日期", required=False) or clock.today()
     joint_units = list(joint_units)
     if any(u.pk == lead_unit.pk for u in joint_units if lead_unit is not None):
         raise UserError("主办单位不能同时是会办单位", "invalid", field="joint_units")
@@ -271,7 +280,8 @@ def proposal_meet(*, actor, proposal: Proposal, met_on: date, note: str) -> Prop
     _lead_editor(actor, item)
     if not item.is_open:
         raise Conflict("该建议提案不在办理中", "bad_transition")
-    if met_on is None or met_on > clock.today():
+    _day(met_on, "met_on", "面商日期")
+    if met_on > clock.today():
         raise UserError("「面商日期」不能为空，也不能晚于今天", "invalid", field="met_on")
     note = _text(note, "met_note", "面商情况", max_length=2000)
     Proposal.objects.filter(pk=item.pk).update(met_on=met_on, met_note=note)
@@ -343,6 +353,8 @@ def matter_close(*, actor, item: Task, on: date | None = None) -> Task:
     splitter = item.parent.lead_unit_id if item.parent_id else None
     if not (is_office(actor) or (splitter is not None and can_edit_for_unit(actor, splitter))):
         raise UserError("办结须经督查室审核", "forbidden", status=403)
+    if Proposal.objects.filter(pk=item.pk).exists():
+        raise Conflict("建议提案在答复代表委员时办结", "answer_closes")
     open_children = item.subtasks.filter(status__in=Task.OPEN_STATUSES).count()
     if open_children:
         raise Conflict(f"还有{open_children}项分解事项未办结", "open_subtasks")
@@ -367,7 +379,8 @@ def matter_split(*, actor, item: Task, title: str, lead_unit: Unit, deadline: da
         raise Conflict("该事项不在办理中，不能分解", "bad_transition")
     if lead_unit is None or (lead_unit.pk != item.lead_unit_id and lead_unit.parent_id != item.lead_unit_id):
         raise UserError("分解事项的承办单位须为本单位或下属单位", "invalid", field="lead_unit")
-    if deadline is None or deadline > item.deadline:
+    _day(deadline, "deadline", "时限")
+    if deadline > item.deadline:
         raise UserError(f"分解事项的时限不能晚于上级事项时限{item.deadline.isoformat()}", "invalid", field="deadline")
     child = task_services.task_create(actor=actor, campaign=item.campaign, title=title, lead_unit=lead_unit,
                                       deadline=deadline, start=min(clock.today(), deadline), source=item.source,

@@ -41,8 +41,12 @@ def is_admin(user) -> bool:
 
 
 def unit_id_of(user) -> int | None:
+    """The unit whose business data the user works with. The three administrators (三员) run the system, not
+    their unit's work: they have none, so every unit-scoped query shows them nothing."""
     person = getattr(user, "person", None) if user is not None and user.is_authenticated else None
-    return person.unit_id if person is not None else None
+    if person is None or is_admin(user):
+        return None
+    return person.unit_id
 
 
 def can_edit_for_unit(user, unit_id: int | None) -> bool:

@@ -31,6 +31,8 @@ PARAM_LABELS = {
     "yellow_months": "开工后几个月未纳统亮黄牌",
     "threshold_wan": "纳统门槛（万元）",
     "tolerance_points": "允许滞后几个百分点",
+    "workdays": "工作日数",
+    "proposal_workdays": "建议提案交办后几个工作日内面商",
 }
 
 

@@ -37,16 +37,16 @@ def shot(page, name: str) -> None:
 def first_login(page, base: str, username: str, one_time: str, new_password: str, shot_name: str = "") -> None:
     """Log in with a handed-over password, replace it as the platform insists, and log in again."""
     login(page, base, username, one_time)
-    assert "/password/" in page.url
+    page.wait_for_url("**/password/**")
     assert "一次性密码" in page.content()
     if shot_name:
         shot(page, shot_name)
     page.fill("#old_password", one_time)
     page.fill("#new_password", new_password)
-    page.click("main button.btn-primary")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("main button.btn-primary")
     login(page, base, username, new_password)
-    assert "/password/" not in page.url and "/login/" not in page.url
+    page.wait_for_url(lambda url: "/login/" not in url and "/password/" not in url)
 
 
 def handed_over(page) -> str:
@@ -85,7 +85,8 @@ def test_day_one_from_an_empty_database(live_server, open_page, settings, tmp_pa
     first_login(admin, base, "sysadmin", accounts["sysadmin"], "Sys#Admin-2026a", "first-login")
     assert admin.url.endswith("/org/units/")
     shot(admin, "sysadmin-units-empty")
-    admin.click("text=导入单位与人员")
+    with admin.expect_navigation():
+        admin.click("text=导入单位与人员")
     admin.set_input_files("#file", str(county_sheet(tmp_path)))
     admin.click("button[name=commit][value='0']")
     admin.wait_for_selector("text=校验通过")
@@ -189,10 +190,26 @@ def test_day_one_from_an_empty_database(live_server, open_page, settings, tmp_pa
     mayor = open_page(1280, 800)
     first_login(mayor, base, "xianzhang", mayor_pw, "Mayor#2026abc")
     mayor.goto(f"{base}/cards/")
-    mayor.click(f"a[href*='color={card.color}']")
-    mayor.wait_for_load_state("networkidle")
+    with mayor.expect_navigation():
+        mayor.click(f"a[href*='color={card.color}']")
     assert tasks[1].title[:10] in mayor.content()
     shot(mayor, "leader-cards")
     mayor.goto(f"{base}/tasks/{tasks[1].pk}/")
     mayor.wait_for_selector("text=未按时报送本期进展")  # the card history arrives by htmx after the page
     shot(mayor, "leader-task")
+
+
+@pytest.mark.parametrize("width", [390, 1440])
+def test_day_one_pages_fit_phone_and_desktop(cast, live_server, open_page, width):
+    pages = {
+        "sysadmin1": ["/org/units/", "/org/import/", "/workdays/?year=2027"],
+        "secadmin1": ["/org/users/", "/org/users/new/", f"/org/users/{cast.editor_a.pk}/"],
+        "office": ["/campaigns/new/"],
+    }
+    for username, paths in pages.items():
+        page = open_page(width, 844)
+        login(page, live_server.url, username, cast.password)
+        for path in paths:
+            page.goto(f"{live_server.url}{path}")
+            scroll = page.evaluate("document.documentElement.scrollWidth")
+            assert scroll <= width, f"{path} scrolls sideways at {width}px ({scroll}px)"

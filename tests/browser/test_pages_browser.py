@@ -12,7 +12,8 @@ from gongjian.demo.org import DEMO_PASSWORD
 from tests.browser.conftest import ARTIFACTS, CHROMIUM, FLAGS, _require_browser, login
 from tests.demo_world import DEMO_USERS, demo_db  # noqa: F401  (the module-scoped fixture)
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+# django_db makes pytest-django create the test database (it creates none for a run with no database test).
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db]
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 # The pages each role opens first: its landing page and every page its navigation names.
@@ -41,16 +42,17 @@ WRAPS = """() => {
 
 
 @pytest.fixture(scope="module")
-def server(demo_db):  # noqa: F811
+def server(demo_db, django_db_blocker):  # noqa: F811
     """A live server on the module's demo database (pytest-django's live_server would empty it after each test)."""
-    thread = LiveServerThread("localhost", StaticFilesHandler, port=0)
-    thread.daemon = True
-    thread.start()
-    thread.is_ready.wait()
-    if thread.error:
-        raise thread.error
-    yield f"http://localhost:{thread.port}"
-    thread.terminate()
+    with django_db_blocker.unblock():
+        thread = LiveServerThread("localhost", StaticFilesHandler, port=0)
+        thread.daemon = True
+        thread.start()
+        thread.is_ready.wait()
+        if thread.error:
+            raise thread.error
+        yield f"http://localhost:{thread.port}"
+        thread.terminate()
 
 
 @pytest.fixture(scope="module")

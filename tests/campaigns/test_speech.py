@@ -401,6 +401,17 @@ def test_unit_notes_give_lead_and_co_units():
     assert all(task.leader_post is None for task in tasks)
 
 
+def test_plan_sections_that_frame_hold_no_tasks():
+    text = ("一、指导思想\n坚持稳中求进，加快推进高质量发展。\n二、主要任务及措施\n"
+            "（一）实施产业提升行动。培育规上企业10家。（责任单位：县工信局、县财政局）\n"
+            "（二）实施城乡融合行动。推进镇驻地改造。（责任单位：县住建局）\n"
+            "三、保障措施\n（一）加强组织领导。成立领导小组。\n（二）强化督导考核。")
+    area = only_area(parse_speech(text))
+    assert area.title == "主要任务及措施"
+    assert [(task.text, task.lead_unit, task.co_units) for task in area.tasks] == [
+        ("实施产业提升行动", "县工信局", ("县财政局",)), ("实施城乡融合行动", "县住建局", ())]
+
+
 def test_named_units_are_matched_against_the_known_units():
     text = "一是县住建局要加快旧城改造；二是由县财政局负责落实资金；三是加强统筹。"
     known = {"住建局": ["住房和城乡建设局"], "财政局": []}

@@ -6,8 +6,7 @@ from collections import Counter
 import pytest
 import sklearn
 
-from gongjian.frontline.routing import FORMAT_TAG, Example, RoutingModel, evaluate
-from gongjian.frontline.ticket_texts import (
+from gongjian.demo.ticket_texts import (
     CATEGORY_SHARES,
     DEPARTMENTS,
     DUTY_LISTS,
@@ -16,6 +15,7 @@ from gongjian.frontline.ticket_texts import (
     generate_ideas,
     generate_tickets,
 )
+from gongjian.frontline.routing import FORMAT_TAG, Example, RoutingModel, evaluate
 
 UNIT_IDS = {name: i for i, name in enumerate((*DEPARTMENTS, *TOWNS), start=1)}
 TOWN_UNITS = {UNIT_IDS[t]: UNIT_IDS[t] for t in TOWNS}

@@ -8,10 +8,10 @@ import pytest
 from django.core.management import call_command
 
 from gongjian.audit.models import AuditEvent
+from gongjian.demo.ticket_texts import DEPARTMENTS, DUTY_LISTS, TOWNS, generate_tickets
 from gongjian.frontline import services
 from gongjian.frontline.jobs import ticket_sla_run
 from gongjian.frontline.models import Open311Key, Ticket, TicketCard
-from gongjian.frontline.ticket_texts import DEPARTMENTS, DUTY_LISTS, TOWNS, generate_tickets
 from gongjian.org.models import Unit
 from gongjian.supervision.jobs import supervise
 
