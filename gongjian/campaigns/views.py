@@ -5,6 +5,7 @@ from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongjian import clock
+from gongjian.campaigns import colors as task_colors
 from gongjian.campaigns import ledger, selectors, services
 from gongjian.campaigns.access import can_write_task, task_for, tasks_visible_to
 from gongjian.campaigns.filters import TaskFilter
@@ -16,7 +17,6 @@ from gongjian.forms_util import add_user_error
 from gongjian.listing import SortColumn, page_of, querystring_without, sorted_queryset, xlsx_response
 from gongjian.org.access import get_or_404, is_leader, is_office, require, unit_id_of
 from gongjian.org.models import Person, Unit
-from gongjian.supervision.selectors import with_current_color
 
 TASK_COLUMNS = [
     SortColumn("color", "亮牌", "color_rank"),
@@ -51,7 +51,7 @@ def task_list(request):
     filterset = TaskFilter(request.GET or None, queryset=tasks_visible_to(request.user))
     tasks = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
     # Red first: the cards of the latest supervision run lead the list, then the nearest deadline.
-    tasks = with_current_color(selectors.task_rows(tasks))
+    tasks = task_colors.with_current_color(selectors.task_rows(tasks))
     tasks, sort = sorted_queryset(tasks, request, TASK_COLUMNS, "color")
     if sort == "color":
         tasks = tasks.order_by("color_rank", "deadline", "id")
@@ -73,7 +73,7 @@ def leader_desk(request):
     visible = tasks_visible_to(request.user)
     mine = visible.filter(lead_leader=person) if person is not None else visible.none()
     shown = mine if mine.exists() else visible.filter(status__in=Task.OPEN_STATUSES)
-    tasks = list(with_current_color(selectors.task_rows(shown)).order_by("color_rank", "deadline", "id"))
+    tasks = list(task_colors.with_current_color(selectors.task_rows(shown)).order_by("color_rank", "deadline", "id"))
     colors = {c: sum(1 for t in tasks if t.current_color == c) for c in ("red", "yellow", "green")}
     today = clock.today()
     return render(request, "campaigns/leader_desk.html", {

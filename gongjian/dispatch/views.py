@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongjian import clock
+from gongjian.campaigns import colors as task_colors
 from gongjian.campaigns.access import can_write_task, task_for, tasks_visible_to
 from gongjian.dispatch import selectors, services
 from gongjian.dispatch.access import report_for, reports_visible_to
@@ -14,7 +15,6 @@ from gongjian.dispatch.models import Evidence, ProgressReport, ReportingPeriod
 from gongjian.errors import UserError
 from gongjian.forms_util import add_user_error, safe_next
 from gongjian.org.access import get_or_404, is_office, require, unit_id_of
-from gongjian.supervision.selectors import COLOR_RANK, current_colors
 
 
 def _period(request) -> ReportingPeriod | None:
@@ -32,12 +32,12 @@ def queue(request):
     status = request.GET.get("status", "")
     if status:
         rows = [r for r in rows if r.status == status or (status == "late" and r.late and r.status != "approved")]
-    colors = current_colors([row.task.pk for row in rows])
+    colors = task_colors.current_colors([row.task.pk for row in rows])
     for row in rows:
         row.can_report = can_write_task(request.user, row.task, "report")
         row.color = colors.get(row.task.pk, "")
     # Red first: what most needs the office's eye leads the list.
-    rows = sorted(rows, key=lambda r: COLOR_RANK.get(r.color, 3))
+    rows = sorted(rows, key=lambda r: task_colors.red_first(r.color))
     counts = {}
     for row in selectors.review_queue(period, tasks_visible_to(request.user)) if period else []:
         counts[row.status] = counts.get(row.status, 0) + 1

@@ -7,6 +7,10 @@ class SupervisionConfig(AppConfig):
     verbose_name = "督查督办"
 
     def ready(self):
+        from gongjian.campaigns import colors
+        from gongjian.supervision.selectors import current_colors, with_current_color
+
+        colors.register(annotate=with_current_color, current=current_colors)
         from gongjian.dispatch.signals import report_approved
         from gongjian.messaging import registry
         from gongjian.supervision.messages import KEY_PREFIX, signed_by_link

@@ -62,9 +62,6 @@ def with_current_color(tasks: QuerySet[Task]) -> QuerySet[Task]:
         When(current_color=Color.GREEN, then=Value(2)), default=Value(3)))
 
 
-COLOR_RANK = {Color.RED: 0, Color.YELLOW: 1, Color.GREEN: 2}
-
-
 def current_colors(task_ids: list[int]) -> dict[int, str]:
     """task id → its card on the latest supervision run (tasks without one are left out)."""
     run = latest_run()

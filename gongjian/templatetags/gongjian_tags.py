@@ -12,6 +12,8 @@ EVENT_LABELS = {
     "supervision.run": "每日督查", "ticket.sla_run": "工单时限检查", "frontline.demo_load": "加载演示工单",
     "routing.train": "训练派单模型", "idea.points": "金点子积分", "adjustment.add": "录入更正分",
     "category.attribute_create": "新增分类属性", "project_ledger.export": "导出项目台账",
+    "setup.init": "系统初始化", "org.import": "导入单位与人员", "user.enable": "启用用户", "user.disable": "停用用户",
+    "workday.year_set": "录入全年工作日历",
 }
 NOUNS = {
     "task": "任务", "milestone": "节点", "dependency": "节点依赖", "adjustment": "调整", "card": "亮牌",
@@ -39,6 +41,9 @@ FIELD_LABELS = {
     "year": "年度", "percent": "进度", "period": "周期", "unit": "单位", "username": "账号", "roles": "角色",
     "display_name": "姓名", "count": "数量", "rows": "行数", "points": "分值", "format": "格式", "file": "文件",
     "lead_leader": "牵头领导", "kind": "类别", "category": "分类", "label": "期间", "total": "合计", "path": "页面",
+    "created_units": "新增单位", "updated_units": "更新单位", "created_people": "新增人员", "updated_people": "更新人员",
+    "accounts": "账户", "holidays": "放假", "makeup": "调休上班", "replaced": "替换原有调整", "one_time": "一次性密码",
+    "sessions_ended": "结束会话", "is_active": "启用", "locked_until": "锁定至",
 }
 # Keys that hold internal ids or technical detail: the page the history sits on already says what they point at.
 SKIPPED_KEYS = {"task", "successor", "predecessor", "lag", "id", "pk", "object_id", "query"}

@@ -127,11 +127,18 @@ def test_day_one_from_an_empty_database(live_server, open_page, settings, tmp_pa
     office.wait_for_selector("#text")
     office.fill("#text", SPEECH)
     office.click("button[name=step][value=parse]")
-    office.wait_for_selector("select[name='t-0-0-unit']")
-    office.select_option("select[name='t-0-0-unit']", label="城关镇")
-    office.select_option("select[name='t-0-1-unit']", label="县发展和改革局")
-    office.select_option("select[name='t-0-1-leader']", label="常务副县长")
-    office.uncheck("input[name='t-0-2-keep']")
+    office.wait_for_selector("textarea[name$='-text']")
+    # Keep the two tasks this journey follows, whatever else the parser proposes; give each its lead unit.
+    drafts = office.eval_on_selector_all("textarea[name$='-text']", "els => els.map(e => [e.name, e.value])")
+    for name, text in drafts:
+        prefix = name.removesuffix("-text")
+        if "老旧小区" in text:
+            office.select_option(f"select[name='{prefix}-unit']", label="城关镇")
+        elif "谋划储备" in text:
+            office.select_option(f"select[name='{prefix}-unit']", label="县发展和改革局")
+            office.select_option(f"select[name='{prefix}-leader']", label="常务副县长")
+        else:
+            office.uncheck(f"input[name='{prefix}-keep']")
     office.fill("#deadline", "2026-12-31")
     shot(office, "office-speech")
     with office.expect_navigation():
