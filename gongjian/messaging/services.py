@@ -115,9 +115,13 @@ def delivery_from_token(token: str, *, now: datetime | None = None) -> Delivery:
     return delivery
 
 
+@transaction.atomic
 def mark_read(*, delivery: Delivery, now: datetime | None = None) -> None:
-    if delivery.read_at is None:
-        Delivery.objects.filter(pk=delivery.pk, read_at__isnull=True).update(read_at=now or clock.now())
+    """The person opened the message's link: the office sees it was read."""
+    if delivery.read_at is None and Delivery.objects.filter(pk=delivery.pk, read_at__isnull=True).update(
+            read_at=now or clock.now()):
+        record(actor=delivery.person.user, event="message.read", obj=delivery,
+               changes={"notice": delivery.thread.notice_key})
 
 
 @transaction.atomic
@@ -149,6 +153,8 @@ def mark_signed(*, notice_key: str, person: Person | None, now: datetime | None 
     thread.signed_at, thread.signed_by, thread.signed_via, thread.next_step_at = now, person, "web", None
     _event(thread, now, f"{person.display_name if person else '督查室'}在平台签收")
     thread.save(update_fields=["signed_at", "signed_by", "signed_via", "next_step_at", "events"])
+    record(actor=person.user if person else None, actor_name="" if person else "system", event="message.sign",
+           obj=thread, changes={"notice": notice_key, "via": "web"})
 
 
 def escalate_unsigned(*, now: datetime | None = None) -> int:
