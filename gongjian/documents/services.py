@@ -33,7 +33,7 @@ def number_text(doc_type: str, year: int, serial: int, head: Letterhead | None =
     return f"{(head or letterhead()).code_for(doc_type)}〔{year}〕{serial}号"
 
 
-def issue_number(*, doc_type: str, year: int) -> int:
+def issue_number(*, doc_type: str, year: int, actor=None) -> int:
     """Take the next serial for (type, year). The counter row is locked until the caller's transaction ends, so a
     second issuer waits; a rolled-back transaction gives its number back, so no gaps."""
     if doc_type not in DocType.values:
@@ -49,6 +49,8 @@ def issue_number(*, doc_type: str, year: int) -> int:
             counter = NumberCounter.objects.select_for_update().get(doc_type=doc_type, year=year)
         counter.last += 1
         counter.save(update_fields=["last"])
+        record(actor=actor, actor_name="system" if actor is None else "", event="document.number", obj=counter,
+               changes={"doc_type": doc_type, "year": year, "serial": counter.last})
         return counter.last
 
 
@@ -123,7 +125,7 @@ def document_sign(*, actor, document: Document) -> Document:
     document = _lock(document, Document.Status.APPROVED)
     today = clock.today()
     document.year = today.year
-    document.serial = issue_number(doc_type=document.doc_type, year=today.year)
+    document.serial = issue_number(doc_type=document.doc_type, year=today.year, actor=actor)
     document.number = number_text(document.doc_type, document.year, document.serial)
     document.status = Document.Status.SIGNED
     document.signed_by = actor
