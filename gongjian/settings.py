@@ -104,6 +104,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "gongjian.audit.middleware.RequestContextMiddleware",
+    "gongjian.forms_util.IntegerRangeMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
 

@@ -85,5 +85,5 @@ def test_out_of_range_integers_never_cause_a_server_error(tokens, path, name, wh
         params[name] = value
     response = Client().get(url, params, HTTP_AUTHORIZATION=f"Token {tokens['office']}")
     assert response.status_code < 500, (url, params, response.status_code)
-    if name in ("limit", "offset") and where == "query":
+    if name in ("limit", "offset") and where == "query" and "{" not in path:
         assert response.status_code == 400
