@@ -317,26 +317,12 @@ def _network_for(task: Task) -> tuple[list[scheduling.Activity], list[scheduling
     return activities, network_links
 
 
-def _ordered_network(task: Task) -> tuple[list[Milestone], list[scheduling.Activity], list[scheduling.Link]]:
-    """The milestone network with the milestones' own order kept: each milestone follows the one listed before it
-    (the list is ordered by the dates the clerk typed), unless the office's own links say otherwise or the chain
-    cannot fit between the task's start and deadline (then the milestones run side by side)."""
-    milestones = list(task.milestones.all())
-    activities, links = _network_for(task)
-    chain = [scheduling.Link(pred=a.pk, succ=b.pk) for a, b in zip(milestones, milestones[1:], strict=False)]
-    try:
-        scheduling.schedule_backward(activities, links + chain, deadline=task.deadline, calendar=days.calendar(),
-                                     start=task.start)
-    except scheduling.ScheduleError:
-        return milestones, activities, links
-    return milestones, activities, links + chain
-
-
 def _propose(task: Task) -> tuple[scheduling.Schedule, list[Milestone]]:
     """Backward scheduling gives each milestone its latest date that still meets the deadline. A date the clerk
     typed that is no later than that (and not before the task starts) is kept: only dates that are missing or too
     late move, so the proposal never piles the milestones on the deadline or reorders them."""
-    milestones, activities, links = _ordered_network(task)
+    milestones = list(task.milestones.all())
+    activities, links = _network_for(task)
     schedule = scheduling.schedule_backward(activities, links, deadline=task.deadline, calendar=days.calendar(),
                                             start=task.start)
     for m in milestones:

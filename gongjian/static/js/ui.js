@@ -30,7 +30,23 @@
     }
   });
 
+  // A date, a status or a word of two to four characters is read as one unit: a cell or button never breaks it
+  // across lines (a narrow column breaks the longer text beside it instead).
+  const DATE = /^(\d{4}-\d{1,2}-\d{1,2}|\d{4}年\d{1,2}月\d{1,2}日|\d{1,2}月\d{1,2}日)$/;
+  const SHORT = /^[\u4e00-\u9fff]{2,4}$/;
+  function keepWhole(root) {
+    root.querySelectorAll("td, th, button, .btn, .badge, .badge-card").forEach(function (el) {
+      for (const node of el.childNodes) {
+        if (node.nodeType !== Node.TEXT_NODE) continue;
+        const text = node.textContent.trim();
+        if (DATE.test(text) || SHORT.test(text)) { el.classList.add("text-nowrap"); return; }
+      }
+    });
+  }
+  document.addEventListener("htmx:afterSwap", function (e) { keepWhole(e.target); });
+
   ready(function () {
+    keepWhole(document);
     // Bootstrap looks for forms rendered by Django's default widgets.
     document.querySelectorAll("form[data-bootstrap-fields]").forEach(function (form) {
       const small = form.getAttribute("data-bootstrap-fields") === "sm";
