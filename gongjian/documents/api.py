@@ -33,6 +33,7 @@ class ReviewSerializer(serializers.Serializer):
 class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                       mixins.UpdateModelMixin, viewsets.GenericViewSet):
     serializer_class = DocumentSerializer
+    lookup_value_regex = r"[0-9]{1,18}"  # larger ids overflow the database integer; they are simply not found
     http_method_names = ["get", "post", "put", "head", "options"]
 
     def get_queryset(self):

@@ -96,6 +96,7 @@ class TaskRefSerializer(serializers.ModelSerializer):
 class _ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                    viewsets.GenericViewSet):
     model = Task
+    lookup_value_regex = r"[0-9]{1,18}"  # larger ids overflow the database integer; they are simply not found
 
     def get_queryset(self):
         return items_visible_to(self.request.user, self.model).select_related("lead_unit") \
@@ -185,6 +186,7 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     """Meetings whose decisions are supervised (office only)."""
 
     serializer_class = MeetingSerializer
+    lookup_value_regex = r"[0-9]{1,18}"
     queryset = Meeting.objects.none()  # for the schema; requests use get_queryset
 
     def get_queryset(self):
