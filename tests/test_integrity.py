@@ -26,9 +26,16 @@ def _boom(*args, **kwargs):
 
 @pytest.mark.django_db
 def test_ledger_import_failing_half_way_leaves_no_rows(cast, campaign, monkeypatch):
+    from gongjian.bulk import insert_rows
     from tests.campaigns.test_ledger import _book, _row
 
-    monkeypatch.setattr(Milestone.objects, "bulk_create", _boom)
+    def milestones_fail(model, rows, **kwargs):
+        if model is Milestone:
+            _boom()
+        return insert_rows(model, rows, **kwargs)
+
+    # Tasks and co-units are written by then; the milestones, last, fail.
+    monkeypatch.setattr(ledger, "insert_rows", milestones_fail)
     before = AuditEvent.objects.count()
     with pytest.raises(Fault):
         ledger.import_tasks(actor=cast.office, campaign=campaign, data=_book([_row(), _row("二")]), commit=True)

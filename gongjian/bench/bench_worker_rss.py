@@ -23,7 +23,7 @@ from gongjian.bench import web
 from gongjian.bench.registry import Context
 
 NAME = "worker_rss_mb"
-ORDER = 90
+ORDER = 85
 TARGET_MB = 150.0
 TARGET_HELP_SECONDS = 1.0
 SETTLE_SECONDS = 8.0

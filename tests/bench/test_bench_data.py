@@ -65,9 +65,13 @@ def test_agreement_check_fails_when_the_run_wrote_no_card(generated, bench_today
 
 
 def test_generation_records_one_audit_event_not_one_per_row(generated):
-    # yesterday's daily run: its cards and, as one of its registered steps, the tickets' SLA colours
-    assert Counter(AuditEvent.objects.values_list("event", flat=True)) == {"bench.generate": 1, "supervision.run": 1,
-                                                                           "ticket.sla_run": 1}
+    # yesterday's daily run: its cards and, as one of its registered steps, the tickets' SLA colours; each notice
+    # the run issued starts one message thread to the unit's people, audited as it is queued
+    from gongjian.messaging.models import Thread
+
+    events = Counter(AuditEvent.objects.values_list("event", flat=True))
+    assert events.pop("message.queue", 0) == Thread.objects.count()
+    assert events == {"bench.generate": 1, "supervision.run": 1, "ticket.sla_run": 1}
     stored = data.stored_generation()
     assert stored["marker"] == data.marker(TINY, 7, BENCH_TODAY)
     assert stored["counts"]["tasks"] == Task.objects.filter(project__isnull=True).count() == TINY.tasks

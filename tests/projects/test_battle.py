@@ -151,7 +151,8 @@ def test_max_queries_bound(projects, cast, client_for, today, django_assert_max_
 def test_progress_page_loads_the_json_with_its_filters(projects, cast, client_for, today):
     page = client_for(cast.office).get("/battle/progress/?chain=新材料&group=chain").content.decode()
     assert "gantt.js" in page and "gantt.css" in page
-    assert "/battle/progress.json?chain" in page and "printA3" in page
+    assert 'data-url="/battle/progress.json?chain=' in page and 'data-group="chain"' in page
+    assert "battle_progress.js" in page and 'id="print-a3"' in page
 
 
 # --- deployment -------------------------------------------------------------------------------------------------
