@@ -84,10 +84,66 @@ def _clip(text: str, limit_bytes: int) -> str:
     return data[:limit_bytes - 3].decode(errors="ignore") + "…"
 
 
-class WeComApp:
+class _TokenApp:
+    """An application that sends to one person with an access token: both vendors cache the token until shortly
+    before it expires, refresh it once when the send says it is no longer valid, and answer with error codes that
+    are either worth retrying (busy, rate limited) or final."""
+
+    name = ""
+    busy: set[int] = set()
+    rate_limited: set[int] = set()
+    token_invalid: set[int] = set()
+    token_rate_retry_after: int | None = None
+
+    def _cache_key(self) -> str:
+        raise NotImplementedError
+
+    def _token_request(self) -> tuple[str, dict]:
+        raise NotImplementedError
+
+    def _send_url(self) -> str:
+        raise NotImplementedError
+
+    def _accepted(self, message: Message, data: dict) -> str:
+        raise NotImplementedError
+
+    def token(self, *, fresh: bool = False) -> str:
+        if not fresh and (cached := cache.get(self._cache_key())):
+            return cached
+        data = _get(*self._token_request())
+        code = data.get("errcode", 0)
+        if code in self.busy or code in self.rate_limited:
+            raise Retry(f"获取凭证失败：{code} {data.get('errmsg', '')}",
+                        after=self.token_rate_retry_after if code in self.rate_limited else None)
+        if code != 0 or not data.get("access_token"):
+            raise Permanent(f"获取凭证失败：{code} {data.get('errmsg', '')}")
+        # Kept a little short of its stated life so a token is never used in its last minutes.
+        cache.set(self._cache_key(), data["access_token"], max(int(data.get("expires_in", 7200)) - 300, 60))
+        return data["access_token"]
+
+    def send(self, message: Message) -> str:
+        payload = self.payload(message)
+        for fresh in (False, True):
+            data = _post(self._send_url(), payload, params={"access_token": self.token(fresh=fresh)})
+            code = data.get("errcode", 0)
+            if code in self.token_invalid and not fresh:
+                continue
+            break
+        if code in self.rate_limited:
+            raise Retry(f"发送频率超限（{code}）", after=60)
+        if code in self.busy or code in self.token_invalid:
+            raise Retry(f"{code} {data.get('errmsg', '')}")
+        if code != 0:
+            raise Permanent(f"{code} {data.get('errmsg', '')}")
+        return self._accepted(message, data)
+
+
+class WeComApp(_TokenApp):
     """企业微信 / 政务微信 application message (text card) to one person by user id."""
 
     name = "wecom"
+    busy, rate_limited, token_invalid = WECOM_BUSY, WECOM_RATE_LIMITED, WECOM_TOKEN_INVALID
+    token_rate_retry_after = 60
 
     def configured(self) -> bool:
         return bool(settings.WECOM_CORP_ID and settings.WECOM_SECRET and settings.WECOM_AGENT_ID)
@@ -98,19 +154,12 @@ class WeComApp:
     def _cache_key(self) -> str:
         return f"messaging:wecom-token:{settings.WECOM_API_BASE}:{settings.WECOM_CORP_ID}:{settings.WECOM_AGENT_ID}"
 
-    def token(self, *, fresh: bool = False) -> str:
-        if not fresh and (cached := cache.get(self._cache_key())):
-            return cached
-        data = _get(f"{settings.WECOM_API_BASE}/cgi-bin/gettoken",
-                    {"corpid": settings.WECOM_CORP_ID, "corpsecret": settings.WECOM_SECRET})
-        code = data.get("errcode", 0)
-        if code in WECOM_BUSY or code in WECOM_RATE_LIMITED:
-            raise Retry(f"获取凭证失败：{code} {data.get('errmsg', '')}", after=60 if code in WECOM_RATE_LIMITED else None)
-        if code != 0 or not data.get("access_token"):
-            raise Permanent(f"获取凭证失败：{code} {data.get('errmsg', '')}")
-        # Kept a little short of its stated life so a token is never used in its last minutes.
-        cache.set(self._cache_key(), data["access_token"], max(int(data.get("expires_in", 7200)) - 300, 60))
-        return data["access_token"]
+    def _token_request(self) -> tuple[str, dict]:
+        return (f"{settings.WECOM_API_BASE}/cgi-bin/gettoken",
+                {"corpid": settings.WECOM_CORP_ID, "corpsecret": settings.WECOM_SECRET})
+
+    def _send_url(self) -> str:
+        return f"{settings.WECOM_API_BASE}/cgi-bin/message/send"
 
     def payload(self, message: Message) -> dict:
         return {
@@ -122,30 +171,17 @@ class WeComApp:
             "enable_duplicate_check": 1, "duplicate_check_interval": 1800,
         }
 
-    def send(self, message: Message) -> str:
-        payload = self.payload(message)
-        for fresh in (False, True):
-            data = _post(f"{settings.WECOM_API_BASE}/cgi-bin/message/send", payload,
-                         params={"access_token": self.token(fresh=fresh)})
-            code = data.get("errcode", 0)
-            if code in WECOM_TOKEN_INVALID and not fresh:
-                continue
-            break
-        if code in WECOM_RATE_LIMITED:
-            raise Retry(f"发送频率超限（{code}）", after=60)
-        if code in WECOM_BUSY or code in WECOM_TOKEN_INVALID:
-            raise Retry(f"{code} {data.get('errmsg', '')}")
-        if code != 0:
-            raise Permanent(f"{code} {data.get('errmsg', '')}")
+    def _accepted(self, message: Message, data: dict) -> str:
         if message.recipient in (data.get("invaliduser") or "").split("|"):
             raise Permanent(f"政务微信中没有账号 {message.recipient}")
         return str(data.get("msgid", ""))
 
 
-class DingTalkWork:
+class DingTalkWork(_TokenApp):
     """钉钉 / 浙政钉 work notice (工作通知) to one person by user id."""
 
     name = "dingtalk"
+    busy, rate_limited, token_invalid = DINGTALK_BUSY, DINGTALK_RATE_LIMITED, DINGTALK_TOKEN_INVALID
 
     def configured(self) -> bool:
         return bool(settings.DINGTALK_APP_KEY and settings.DINGTALK_APP_SECRET and settings.DINGTALK_AGENT_ID)
@@ -156,18 +192,12 @@ class DingTalkWork:
     def _cache_key(self) -> str:
         return f"messaging:dingtalk-token:{settings.DINGTALK_API_BASE}:{settings.DINGTALK_APP_KEY}"
 
-    def token(self, *, fresh: bool = False) -> str:
-        if not fresh and (cached := cache.get(self._cache_key())):
-            return cached
-        data = _get(f"{settings.DINGTALK_API_BASE}/gettoken",
-                    {"appkey": settings.DINGTALK_APP_KEY, "appsecret": settings.DINGTALK_APP_SECRET})
-        code = data.get("errcode", 0)
-        if code in DINGTALK_BUSY or code in DINGTALK_RATE_LIMITED:
-            raise Retry(f"获取凭证失败：{code} {data.get('errmsg', '')}")
-        if code != 0 or not data.get("access_token"):
-            raise Permanent(f"获取凭证失败：{code} {data.get('errmsg', '')}")
-        cache.set(self._cache_key(), data["access_token"], max(int(data.get("expires_in", 7200)) - 300, 60))
-        return data["access_token"]
+    def _token_request(self) -> tuple[str, dict]:
+        return (f"{settings.DINGTALK_API_BASE}/gettoken",
+                {"appkey": settings.DINGTALK_APP_KEY, "appsecret": settings.DINGTALK_APP_SECRET})
+
+    def _send_url(self) -> str:
+        return f"{settings.DINGTALK_API_BASE}/topapi/message/corpconversation/asyncsend_v2"
 
     def payload(self, message: Message) -> dict:
         return {
@@ -177,21 +207,7 @@ class DingTalkWork:
                 "single_title": "签收", "single_url": message.url}},
         }
 
-    def send(self, message: Message) -> str:
-        payload = self.payload(message)
-        for fresh in (False, True):
-            data = _post(f"{settings.DINGTALK_API_BASE}/topapi/message/corpconversation/asyncsend_v2", payload,
-                         params={"access_token": self.token(fresh=fresh)})
-            code = data.get("errcode", 0)
-            if code in DINGTALK_TOKEN_INVALID and not fresh:
-                continue
-            break
-        if code in DINGTALK_RATE_LIMITED:
-            raise Retry(f"发送频率超限（{code}）", after=60)
-        if code in DINGTALK_BUSY or code in DINGTALK_TOKEN_INVALID:
-            raise Retry(f"{code} {data.get('errmsg', '')}")
-        if code != 0:
-            raise Permanent(f"{code} {data.get('errmsg', '')}")
+    def _accepted(self, message: Message, data: dict) -> str:
         return str(data.get("task_id", ""))
 
 
