@@ -27,6 +27,7 @@ from django.db import connection
 from django.utils import timezone
 
 from gongjian.bench.registry import Context
+from gongjian.bench.web import wait_ready
 from gongjian.frontline.models import Category
 from gongjian.frontline.services import key_hash
 
@@ -58,7 +59,7 @@ def run(ctx: Context) -> dict:
         ctx.log(f"  copied the bench database in {time.perf_counter() - started:.1f} s")
         port = _free_port()
         with _server(copy, port, ctx) as server:
-            _wait_ready(port, server)
+            wait_ready(port, server, timeout=60.0, what="gunicorn")
             _load(port, code, WARM_UP, 2, 30.0)
             result = _load(port, code, REQUESTS, THREADS, MAX_SECONDS)
         created = _count(copy) - before - WARM_UP
@@ -138,21 +139,6 @@ class _server:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
-
-
-def _wait_ready(port: int, server: subprocess.Popen, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with {server.returncode}")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("gunicorn did not answer /healthz in time")
 
 
 def _load(port: int, code: str, count: int, threads: int, max_seconds: float) -> dict:

@@ -54,7 +54,7 @@ def app_server(ctx, *, web_workers: int = WEB_WORKERS, threads: int = THREADS):
     server = subprocess.Popen(command, env=env, cwd=settings.BASE_DIR,  # noqa: S603 - fixed argv, no shell
                               stdout=subprocess.DEVNULL)
     try:
-        _wait_ready(port, server)
+        wait_ready(port, server)
         yield port
     finally:
         server.send_signal(signal.SIGTERM)
@@ -65,11 +65,11 @@ def app_server(ctx, *, web_workers: int = WEB_WORKERS, threads: int = THREADS):
             server.wait()
 
 
-def _wait_ready(port: int, server: subprocess.Popen, timeout: float = 90.0) -> None:
+def wait_ready(port: int, server: subprocess.Popen, timeout: float = 90.0, what: str = "gongjian serve") -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise RuntimeError(f"gongjian serve exited with {server.returncode}")
+            raise RuntimeError(f"{what} exited with {server.returncode}")
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
             conn.request("GET", "/healthz")
@@ -77,7 +77,7 @@ def _wait_ready(port: int, server: subprocess.Popen, timeout: float = 90.0) -> N
                 return
         except OSError:
             time.sleep(0.3)
-    raise RuntimeError("gongjian serve did not answer /healthz in time")
+    raise RuntimeError(f"{what} did not answer /healthz in time")
 
 
 @contextmanager
