@@ -138,3 +138,27 @@ def task_a(cast, campaign):
     return services.task_create(actor=cast.office, campaign=campaign, title="建强姜山园区", lead_unit=cast.unit_a,
                                 start=date(2023, 2, 1), deadline=date(2023, 6, 30),
                                 focus_area=campaign.focus_areas.first())
+
+
+# Fixtures through which a test reaches the database; a test that uses none of them (nor the django_db marker) runs
+# the same on every database vendor. (`django_db_blocker` is not one: pytest-django's autouse fixtures pull it into
+# every test.)
+_DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback",
+                      "django_db_setup", "live_server"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """With GONGJIAN_DATABASE_TESTS_ONLY set (CI's second pass, on PostgreSQL), keep only the tests that touch the
+    database: the others ran already in the first pass and cannot behave differently on another vendor."""
+    import os
+
+    if not os.environ.get("GONGJIAN_DATABASE_TESTS_ONLY"):
+        return
+    keep, drop = [], []
+    for item in items:
+        uses_db = item.get_closest_marker("django_db") is not None or bool(
+            _DATABASE_FIXTURES.intersection(getattr(item, "fixturenames", ())))
+        (keep if uses_db else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
