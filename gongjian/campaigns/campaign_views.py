@@ -39,12 +39,17 @@ def campaign_create(request):
     return render(request, "campaigns/campaign_form.html", {"form": form}, status=400 if form.errors else 200)
 
 
-class CampaignSettingsForm(forms.Form):
+def _whole_number_field(label: str, help_text: str) -> forms.IntegerField:
     # The range is checked by the service, so a page and any other caller get the same message.
-    report_due_workday = forms.IntegerField(label="月度填报截止：次月第几个工作日",
-                                            help_text="1—20，默认5：每月进展在次月第5个工作日前报送")
-    remind_days_before = forms.IntegerField(label="截止前几个工作日提醒",
-                                            help_text="0—10，默认2：截止前2个工作日和截止当日提醒未报单位；0为只在当日提醒")
+    return forms.IntegerField(label=label, help_text=help_text, error_messages={
+        "required": f"请填写「{label}」", "invalid": f"「{label}」必须是整数"})
+
+
+class CampaignSettingsForm(forms.Form):
+    report_due_workday = _whole_number_field("月度填报截止（次月第几个工作日）",
+                                             "1—20，默认5：每月进展在次月第5个工作日前报送")
+    remind_days_before = _whole_number_field("截止前几个工作日提醒",
+                                             "0—10，默认2：截止前2个工作日和截止当日提醒未报单位；0为只在当日提醒")
 
 
 @require_http_methods(["GET", "POST"])
