@@ -237,3 +237,12 @@ def test_anonymous_visitor_is_sent_to_login(citizen, campaign):
 
 def test_unknown_campaign_is_404(cast, client_for):
     assert client_for(cast.office).get(reverse("campaign_settings", args=[999999])).status_code == 404
+
+
+def test_the_audit_log_says_what_changed_in_words(cast, campaign):
+    from gongjian.templatetags.gongjian_tags import audit_changes, event_label
+
+    services.campaign_settings_update(actor=cast.office, campaign=campaign, report_due_workday=8, remind_days_before=2)
+    event = AuditEvent.objects.get(event="campaign.settings")
+    assert event_label(event.event) == "修改攻坚行动设置"
+    assert audit_changes(event.changes, event.event) == "月度填报截止（次月第几个工作日）：5 → 8"
