@@ -141,14 +141,14 @@ def _project_points(unit_id: int, campaign_id: int, period) -> Decimal:
     mine = Project.objects.filter(lead_unit_id=unit_id, campaign_id=campaign_id, status__in=JUDGED)
     expected = due_month(period.as_of, Campaign.objects.get(pk=campaign_id))
     total = Decimal("0")
-    planned = counted = Decimal("0")
+    planned = short = Decimal("0")
     for project in mine:
         position = year_numbers(Project.objects.filter(pk=project.pk), period.as_of).position(project.pk, expected)
         if position.planned_to_date > 0:
             planned += position.planned_to_date
-            counted += min(position.year_to_date, position.planned_to_date)
+            short += position.planned_to_date - min(position.year_to_date, position.planned_to_date)
     if planned:
-        total += points_of(specs["project_investment"].defaults["score"] * counted / planned)
+        total -= points_of(specs["project_investment"].defaults["score"] * short / planned)
     due = [p.actual_start is not None and p.actual_start <= period.as_of for p in mine
            if p.nature == Project.Nature.NEW and period.year_start <= p.start <= period.as_of]
     stats = specs["project_stats_rate"].defaults
@@ -158,7 +158,7 @@ def _project_points(unit_id: int, campaign_id: int, period) -> Decimal:
               and p.total_investment >= stats["threshold_wan"] * 10000]
     for code, flags in (("project_start_rate", due), ("project_stats_rate", listed)):
         if flags:
-            total += points_of(Decimal(str(specs[code].defaults["score"])) * sum(flags) / len(flags))
+            total -= points_of(Decimal(str(specs[code].defaults["score"])) * (len(flags) - sum(flags)) / len(flags))
     return total
 
 

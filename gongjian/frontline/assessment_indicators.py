@@ -21,10 +21,11 @@ def _rates(period, units) -> dict[int, dict]:
 
 
 def rate_points(rate: Decimal, params) -> Decimal:
-    """The score curve: the rate times the full score, nothing below the floor (a percentage)."""
-    if rate * HUNDRED < Decimal(str(params["floor"])):
-        return Decimal("0.00")
-    return (rate * Decimal(str(params["score"]))).quantize(Decimal("0.01"))
+    """The score curve: the rate times the full score, nothing under the floor (a percentage). The full score is
+    part of the base of 100, so a unit loses what the curve leaves it short of: a perfect rate costs nothing."""
+    score = Decimal(str(params["score"]))
+    earned = rate * score if rate * HUNDRED >= Decimal(str(params["floor"])) else Decimal("0")
+    return (earned - score).quantize(Decimal("0.01"))
 
 
 def _items(period, units, params, *, part: str, whole: str, label: str, counted: str):
@@ -32,7 +33,7 @@ def _items(period, units, params, *, part: str, whole: str, label: str, counted:
         if not row[whole]:
             continue
         rate = Decimal(row[part]) / Decimal(row[whole])
-        # A rate under the floor scores 0, and the ranking leaves zero lines out.
+        # A perfect rate costs nothing, and the ranking leaves zero lines out.
         yield (unit_id, rate_points(rate, params), f"{label}{rate * HUNDRED:.1f}%（{counted}{row[part]}/{row[whole]}）",
                (UNIT_TICKETS, unit_id))
 
@@ -55,11 +56,14 @@ def satisfaction_rate(period, units, params):
 INDICATORS = [
     {"code": "ticket_response_rate", "name": "工单响应率", "compute": response_rate, "group": "万事有解", "order": 85,
      "defaults": {"score": 2, "floor": 60},
-     "rule": "本期派给本单位的工单中按时签收的比例（经批准退单的不计）乘以2分；低于60%不计分。"},
+     "rule": "本期派给本单位的工单中按时签收的比例（经批准退单的不计）乘以2分，低于60%不得分；满分含在基础分内，"
+             "按差额扣分。"},
     {"code": "ticket_resolution_rate", "name": "工单解决率", "compute": resolution_rate, "group": "万事有解",
      "order": 86, "defaults": {"score": 2, "floor": 60},
-     "rule": "本期办结回访中群众认为已解决的比例（回访未解决而重办的，那次回访计为未解决）乘以2分；低于60%不计分。"},
+     "rule": "本期办结回访中群众认为已解决的比例（回访未解决而重办的，那次回访计为未解决）乘以2分，低于60%不得分；"
+             "满分含在基础分内，按差额扣分。"},
     {"code": "ticket_satisfaction_rate", "name": "工单满意率", "compute": satisfaction_rate, "group": "万事有解",
      "order": 87, "defaults": {"score": 2, "floor": 80},
-     "rule": "本期办结回访中作出评价的，满意和基本满意的比例乘以2分；低于80%不计分。本期未派单或未回访的单位不计此项。"},
+     "rule": "本期办结回访中作出评价的，满意和基本满意的比例乘以2分，低于80%不得分；满分含在基础分内，按差额扣分。"
+             "本期未派单或未回访的单位不计此项。"},
 ]

@@ -1,8 +1,9 @@
 """Major projects' indicators per lead unit (assessment registry contract: assessment/registry.py): investment
 completed against 序时进度, 开工率 and 纳统率, over the campaign's projects as of the assessment day.
 
-Each project is one line linked to it, so a unit's points are the sum of its projects' shares (rounded so that the
-lines add up to the rate times the score). A unit with no project in an indicator gets no line for it."""
+The full score of each is part of the base of 100: a unit loses the score times its shortfall (1 − rate), and each
+project that falls short is one line linked to it, carrying its share of the loss (rounded so that the lines add up).
+A unit with no project in an indicator, or none short, gets no line for it."""
 
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
@@ -21,8 +22,8 @@ def _projects(period):
 
 
 def _shares(score, weights: list[Decimal], whole: Decimal) -> list[Decimal]:
-    """score × weight / whole for each weight, rounded on the running total so that the shares add up exactly."""
-    score, shares, running, given = Decimal(str(score)), [], ZERO, ZERO
+    """−score × weight / whole for each weight, rounded on the running total so that the shares add up exactly."""
+    score, shares, running, given = -Decimal(str(score)), [], ZERO, ZERO
     for weight in weights:
         running += weight
         upto = (score * running / whole).quantize(CENT, rounding=ROUND_HALF_UP)
@@ -37,7 +38,7 @@ def _md(d) -> str:
 
 def investment_progress(period, units, params):
     """Completed investment over the plan to date (序时计划), per lead unit; each project counts at most its plan to
-    date, so one project ahead does not hide another behind."""
+    date, so one project ahead does not hide another behind. A project's line carries its shortfall's share."""
     projects = _projects(period)
     rows = list(projects.order_by("lead_unit_id", "id").values_list("id", "lead_unit_id", "title"))
     if not rows:
@@ -51,8 +52,8 @@ def investment_progress(period, units, params):
             by_unit[unit_id].append((pid, title, position))
     for unit_id, listed in by_unit.items():
         whole = sum((p.planned_to_date for _, _, p in listed), ZERO)
-        counted = [min(p.year_to_date, p.planned_to_date) for _, _, p in listed]
-        for (pid, title, p), share in zip(listed, _shares(params["score"], counted, whole), strict=True):
+        short = [p.planned_to_date - min(p.year_to_date, p.planned_to_date) for _, _, p in listed]
+        for (pid, title, p), share in zip(listed, _shares(params["score"], short, whole), strict=True):
             yield (unit_id, share,
                    f"投资完成：项目“{title}”至{p.month}月完成{wan_text(p.year_to_date)}万元，序时计划"
                    f"{wan_text(p.planned_to_date)}万元，完成序时进度的{one_decimal(p.against_time_progress)}%",
@@ -90,14 +91,14 @@ def stats_rate(period, units, params):
 
 
 def _rate_lines(rows, params, judge):
-    """One line per project, judged (hit, word, detail); the hits share the score."""
+    """One line per project, judged (hit, word, detail); the misses share the loss."""
     by_unit: dict[int, list] = defaultdict(list)
     for pid, unit_id, title, *facts in rows:
         by_unit[unit_id].append((pid, title, *judge(*facts)))
     for unit_id, listed in by_unit.items():
         hits = sum(hit for _, _, hit, _, _ in listed)
         rate = f"{hits}/{len(listed)}，{one_decimal(Decimal(hits) * HUNDRED / len(listed))}%"
-        shares = _shares(params["score"], [Decimal(hit) for _, _, hit, _, _ in listed], Decimal(len(listed)))
+        shares = _shares(params["score"], [Decimal(not hit) for _, _, hit, _, _ in listed], Decimal(len(listed)))
         for (pid, title, _, word, detail), share in zip(listed, shares, strict=True):
             yield unit_id, share, f"{word}：项目“{title}”（{detail}；{rate}）", ("projects.project", pid)
 
@@ -105,12 +106,14 @@ def _rate_lines(rows, params, judge):
 INDICATORS = [
     {"code": "project_investment", "name": "投资完成（对序时进度）", "compute": investment_progress,
      "group": "重点项目", "order": 65, "defaults": {"score": 3},
-     "rule": "牵头单位的重点项目本年累计完成投资占序时计划（年度计划累计到应报月份）的比例乘以3分；"
-             "每个项目最多按其序时计划计，超额部分不抵补其他项目。"},
+     "rule": "牵头单位的重点项目本年累计完成投资占序时计划（年度计划累计到应报月份）的比例乘以3分，满分含在基础分内，"
+             "按差额扣分，扣分落到未完成序时计划的项目；每个项目最多按其序时计划计，超额部分不抵补其他项目。"},
     {"code": "project_start_rate", "name": "开工率", "compute": start_rate, "group": "重点项目", "order": 66,
      "defaults": {"score": 2},
-     "rule": "本年计划在考核日前开工的新开工项目中，已实际开工的比例乘以2分，计牵头单位。"},
+     "rule": "本年计划在考核日前开工的新开工项目中，已实际开工的比例乘以2分，满分含在基础分内，按差额扣分，"
+             "扣分落到未开工的项目，计牵头单位。"},
     {"code": "project_stats_rate", "name": "纳统率", "compute": stats_rate, "group": "重点项目", "order": 67,
      "defaults": {"score": 2, "threshold_wan": 500, "grace_months": 1},
-     "rule": "总投资500万元及以上、开工满1个月的项目中，已纳统入库的比例乘以2分，计牵头单位。"},
+     "rule": "总投资500万元及以上、开工满1个月的项目中，已纳统入库的比例乘以2分，满分含在基础分内，按差额扣分，"
+             "扣分落到未纳统的项目，计牵头单位。"},
 ]

@@ -66,14 +66,24 @@ def three_tickets(world, ticket_life):
 
 def test_ticket_rates_score_by_the_curve(world, three_tickets):
     ranking = world.compute("2023-03")
+    # The full 2 points are inside the base of 100: a unit loses what the curve leaves it short of.
     assert _lines(world, ranking, world.town_a, "ticket_response_rate") == [
-        (D("1.50"), "工单响应率75.0%（按时签收/派单3/4）")]
+        (D("-0.50"), "工单响应率75.0%（按时签收/派单3/4）")]
     assert _lines(world, ranking, world.town_a, "ticket_resolution_rate") == [
-        (D("1.33"), "工单解决率66.7%（已解决/回访2/3）")]
-    # 2 of 3 rated visits satisfied: 66.7 % is under the floor of 80 %, so no points and no line.
-    assert _lines(world, ranking, world.town_a, "ticket_satisfaction_rate") == []
-    # A unit that was sent no ticket has nothing to be judged on: no line, neither full points nor zero.
+        (D("-0.67"), "工单解决率66.7%（已解决/回访2/3）")]
+    # 2 of 3 rated visits satisfied: 66.7 % is under the floor of 80 %, so the whole score is lost.
+    assert _lines(world, ranking, world.town_a, "ticket_satisfaction_rate") == [
+        (D("-2.00"), "工单满意率66.7%（满意和基本满意/参评2/3）")]
+    # A unit that was sent no ticket has nothing to be judged on: no line.
     assert world.lines(ranking, world.town_c) == []
+
+
+def test_perfect_rates_cost_nothing(world, ticket_life):
+    world.task(world.town_a, deadline=date(2023, 12, 29))
+    ticket_life(world.town_a, sign_on=date(2023, 3, 2), resolved=True, satisfaction="basic")
+    ranking = world.compute("2023-03")
+    assert [line for line in world.lines(ranking, world.town_a) if "工单" in line[1]] == []
+    assert world.score(ranking, world.town_a).total == 100
 
 
 def test_the_office_moves_the_floor_on_the_scheme(world, three_tickets):
@@ -82,7 +92,7 @@ def test_the_office_moves_the_floor_on_the_scheme(world, three_tickets):
                               params={"score": 3, "floor": 50})
     ranking = world.compute("2023-03")
     assert _lines(world, ranking, world.town_a, "ticket_satisfaction_rate") == [
-        (D("2.00"), "工单满意率66.7%（满意和基本满意/参评2/3）")]
+        (D("-1.00"), "工单满意率66.7%（满意和基本满意/参评2/3）")]
 
 
 def test_tickets_outside_the_period_do_not_count(world, three_tickets):
@@ -92,7 +102,7 @@ def test_tickets_outside_the_period_do_not_count(world, three_tickets):
 
 def test_a_quarter_counts_every_month_so_far(world, three_tickets):
     ranking = world.compute("2023-Q1", "quarter")
-    assert _lines(world, ranking, world.town_a, "ticket_response_rate")[0][0] == D("1.50")
+    assert _lines(world, ranking, world.town_a, "ticket_response_rate")[0][0] == D("-0.50")
 
 
 def test_breakdown_links_the_units_tickets_for_those_who_may_open_them(world, three_tickets, client_for):
@@ -151,36 +161,35 @@ def portfolio(world, make_project):
 
 def test_investment_against_time_progress_caps_each_project_at_its_plan(world, portfolio):
     ranking = world.compute("2023-03")
-    # Plans to February: 200万 each. 180万 + min(300万, 200万) of 400万 = 95 % of 3 points, project by project.
+    # Plans to February: 200万 each. 180万 + min(300万, 200万) of 400万 = 95 %: 5 % of 3 points lost, all of it on
+    # the project behind; the one ahead neither costs nor makes up for it.
     assert _lines(world, ranking, world.town_a, "project_investment") == [
-        (D("1.35"), "投资完成：项目“姜山新材料产业园”至2月完成180.00万元，序时计划200.00万元，完成序时进度的90.0%"),
-        (D("1.50"), "投资完成：项目“姜山冷链物流园”至2月完成300.00万元，序时计划200.00万元，完成序时进度的150.0%"),
+        (D("-0.15"), "投资完成：项目“姜山新材料产业园”至2月完成180.00万元，序时计划200.00万元，完成序时进度的90.0%"),
     ]
 
 
 def test_start_rate_counts_new_projects_planned_by_the_period_end(world, portfolio):
     ranking = world.compute("2023-03")
-    lines = _lines(world, ranking, world.town_a, "project_start_rate")
     # 姜山口袋公园 started in January, 新材料 and 冷链 in February; 污水处理厂 (planned 03-15) has not: 3 of 4.
-    assert [points for points, _ in lines] == [D("0.50"), D("0.50"), D("0.50")]
-    assert lines[1][1] == "已开工：项目“姜山新材料产业园”（计划2月1日，2月10日开工；3/4，75.0%）"
+    assert _lines(world, ranking, world.town_a, "project_start_rate") == [
+        (D("-0.50"), "未开工：项目“姜山污水处理厂”（计划3月15日开工；3/4，75.0%）")]
 
 
 def test_stats_rate_counts_started_projects_of_the_threshold_after_the_grace_month(world, portfolio, make_project):
     make_project("姜山光伏电站", actual_start=date(2023, 3, 20), plan=False)  # started under a month ago
     ranking = world.compute("2023-03")
     assert _lines(world, ranking, world.town_a, "project_stats_rate") == [
-        (D("1.00"), "已纳统：项目“姜山新材料产业园”（2月10日开工，3月10日入库；1/2，50.0%）")]
+        (D("-1.00"), "未纳统：项目“姜山冷链物流园”（2月20日开工，待入库；1/2，50.0%）")]
 
 
 def test_no_projects_no_lines(world):
     world.task(world.town_a, deadline=date(2023, 12, 29))
     ranking = world.compute("2023-03")
-    assert [line for line in world.lines(ranking, world.town_a) if line[1].startswith(("投资", "已开工", "已纳统"))] == []
+    assert [line for line in world.lines(ranking, world.town_a) if "项目" in line[1]] == []
 
 
 def test_breakdown_links_the_project(world, portfolio, client_for):
-    behind = portfolio[0]
+    behind = portfolio[0]  # behind 序时进度
     ranking = world.compute("2023-03")
     url = f"/assessment/units/{world.town_a.pk}/?campaign={world.campaign.pk}&period={ranking.label}"
     page = client_for(world.office).get(url).content.decode()
