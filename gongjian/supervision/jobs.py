@@ -65,7 +65,8 @@ def _report_facts(on: date, red_periods: int, campaigns: dict[int, Campaign]
     month's (due early this month) or the running month's; its returns count whenever they happened, so a February
     report returned twice in March still counts on 31 March."""
     months = ReportingPeriod.objects.filter(kind=ReportingPeriod.Kind.MONTH)
-    # A month is due at most 20 working days after it ends, so one more closed month than needed covers every campaign.
+    # A month is due at most 20 working days (with a long holiday, up to six weeks) after it ends, so the two latest
+    # closed months may not be due yet: two more than needed cover every campaign.
     closed = list(months.filter(end__lt=on).order_by("-start")[:max(red_periods, 1) + 2])
     past_due = {cid: [p for p in closed if periods.report_due_on(p, campaign) < on][:max(red_periods, 1)]
                 for cid, campaign in campaigns.items()}
