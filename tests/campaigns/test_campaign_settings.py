@@ -246,3 +246,14 @@ def test_the_audit_log_says_what_changed_in_words(cast, campaign):
     event = AuditEvent.objects.get(event="campaign.settings")
     assert event_label(event.event) == "修改攻坚行动设置"
     assert audit_changes(event.changes, event.event) == "月度填报截止（次月第几个工作日）：5 → 8"
+
+
+def test_the_api_shows_the_settings_read_only(cast, api_for, campaign, task_a):
+    services.campaign_settings_update(actor=cast.office, campaign=campaign, report_due_workday=7, remind_days_before=1)
+    rows = api_for(cast.editor_a).get("/api/v1/campaigns/").json()
+    rows = rows["results"] if isinstance(rows, dict) else rows
+    row = next(r for r in rows if r["id"] == campaign.pk)
+    assert (row["report_due_workday"], row["remind_days_before"]) == (7, 1)
+    assert api_for(cast.office).patch(f"/api/v1/campaigns/{campaign.pk}/", {"report_due_workday": 3},
+                                      format="json").status_code == 405
+    assert Campaign.objects.get(pk=campaign.pk).report_due_workday == 7
