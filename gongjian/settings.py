@@ -364,8 +364,6 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     },
 }
-REPORT_DUE_WORKDAY = env_int("REPORT_DUE_WORKDAY", 5, minimum=1)
-REMIND_DAYS_BEFORE = env_int("REMIND_DAYS_BEFORE", 2, minimum=0)
 # 督办事项: working days for a 批示件 without a time limit; how far our deadline runs ahead of an upstream one.
 GONGJIAN_INSTRUCTION_WORKDAYS = env_int("GONGJIAN_INSTRUCTION_WORKDAYS", 10, minimum=1)
 GONGJIAN_ASSIGNMENT_LEAD_WORKDAYS = env_int("GONGJIAN_ASSIGNMENT_LEAD_WORKDAYS", 3, minimum=0)

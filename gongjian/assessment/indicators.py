@@ -12,7 +12,7 @@ When an event counts:
 """
 
 from collections import defaultdict
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import F, Q, Subquery, Sum
@@ -20,7 +20,8 @@ from django.utils import timezone
 
 from gongjian.assessment.periods import Period, months
 from gongjian.assessment.registry import Item
-from gongjian.campaigns.models import Task
+from gongjian.campaigns.models import Campaign, Task
+from gongjian.dispatch import periods as dispatch_periods
 from gongjian.dispatch.models import ProgressReport, ReportingPeriod
 from gongjian.supervision.models import Blocker, Card, Color, Notice
 from gongjian.supervision.rules import rule_names
@@ -215,22 +216,31 @@ def cards(period: Period, units, params):
 # ---------------------------------------------------------------- reports
 
 
-def reporting_periods(period: Period) -> list[ReportingPeriod]:
-    """Monthly reporting periods whose due date counts in this assessment period."""
+def _report_dues(period: Period) -> list[tuple[ReportingPeriod, date]]:
+    """This year's monthly periods (and last December's) with the campaign's due date of each, oldest first."""
+    def load():
+        campaign = Campaign.objects.get(pk=period.campaign_id)
+        monthly = ReportingPeriod.objects.filter(kind=ReportingPeriod.Kind.MONTH, end__gte=period.year_start - timedelta(
+            days=31), start__lte=period.as_of).order_by("start")
+        return [(p, dispatch_periods.report_due_on(p, campaign)) for p in monthly]
+    return _memo(period, "report_dues", load)
+
+
+def reporting_periods(period: Period) -> list[tuple[ReportingPeriod, date]]:
+    """Monthly reporting periods whose due date (the campaign's) counts in this assessment period, with that date."""
     first, last = period.passed_within()
-    return _memo(period, "reporting_periods", lambda: list(ReportingPeriod.objects.filter(
-        kind=ReportingPeriod.Kind.MONTH, due_on__gte=first, due_on__lte=last).order_by("start")))
+    return [(p, due) for p, due in _report_dues(period) if first <= due <= last]
 
 
 def report_timeliness(period: Period, units, params):
-    for reporting in reporting_periods(period):
+    for reporting, due_on in reporting_periods(period):
         owed = Task.objects.filter(campaign_id=period.campaign_id, start__lte=reporting.end, status__in=JUDGED).filter(
             # A task completed by the due date can no longer report (dispatch refuses), so it owes nothing.
-            Q(completed_on__isnull=True) | Q(completed_on__gt=reporting.due_on))
+            Q(completed_on__isnull=True) | Q(completed_on__gt=due_on))
         reports = {task_id: rest for task_id, *rest in ProgressReport.objects.filter(
             period=reporting, supersedes__isnull=True, task_id__in=_ids(campaign_tasks(period)),
         ).values_list("task_id", "id", "unit_id", "submitted_at", "return_count")}
-        due = reporting.due_on.isoformat()
+        due = due_on.isoformat()
         for task_id, unit_id, title in owed.order_by("id").values_list("id", "lead_unit_id", "title"):
             report_id, report_unit, submitted_at, returns = reports.get(task_id, (None, None, None, 0))
             submitted = timezone.localtime(submitted_at).date() if submitted_at else None
@@ -240,21 +250,20 @@ def report_timeliness(period: Period, units, params):
             if submitted is None or submitted > period.as_of:
                 yield Item(unit_id, params["missing"], f"未报送：任务“{title}”{reporting.title}进展（截止{due}）",
                            ("task", task_id))
-            elif submitted > reporting.due_on:
+            elif submitted > due_on:
                 yield Item(report_unit, params["late"],
                            f"迟报：任务“{title}”{reporting.title}进展（截止{due}，{submitted.isoformat()}提交）",
                            ("report", report_id))
 
 
 def report_returned(period: Period, units, params):
-    current = reporting_periods(period)
+    current = [p for p, _ in reporting_periods(period)]
     if not current:
         return
     first, _ = period.passed_within()
-    earlier_periods = ReportingPeriod.objects.filter(
-        kind=ReportingPeriod.Kind.MONTH, due_on__gte=period.year_start - timedelta(days=1), due_on__lt=first)
+    earlier_periods = [p.id for p, due in _report_dues(period) if period.year_start - timedelta(days=1) <= due < first]
     earlier = ProgressReport.objects.filter(
-        period_id__in=list(earlier_periods.values_list("id", flat=True)), return_count__gt=0,
+        period_id__in=earlier_periods, return_count__gt=0,
         task_id__in=_ids(campaign_tasks(period)),
     ).order_by().values("unit_id").annotate(n=Sum("return_count")).values_list("unit_id", "n")
     count = defaultdict(int, earlier)

@@ -91,7 +91,7 @@ def league(ranking: Ranking, *, published_only: bool) -> dict[str, list[Row]]:
 
 def _reverse(name: str, pk) -> str | None:
     try:
-        return reverse(name, args=[pk])
+        return reverse(name, args=[] if pk is None else [pk])
     except NoReverseMatch:
         return None
 
@@ -111,6 +111,11 @@ def source_urls(items: list[ScoreItem], viewer=None) -> dict[tuple[str, int], st
             urls |= {(kind, pk): _reverse("task_detail", pk) for pk in ids}
         elif kind in ("report", "dispatch.progressreport"):
             urls |= {(kind, pk): _reverse("report_detail", pk) for pk in ids}
+        elif kind == "unit_tickets":
+            base = _reverse("ticket_list", None)
+            urls |= {(kind, pk): f"{base}?unit={pk}" for pk in ids}
+        elif kind == "projects.project":
+            urls |= {(kind, pk): _reverse("project_detail", pk) for pk in ids}
         elif kind in ("blocker", "supervision.blocker"):
             tasks = dict(Blocker.objects.filter(pk__in=ids).values_list("pk", "task_id"))
             urls |= {(kind, pk): _reverse("blocker_detail", pk) or _reverse("task_detail", tasks.get(pk))
@@ -128,14 +133,19 @@ def source_urls(items: list[ScoreItem], viewer=None) -> dict[tuple[str, int], st
 def _reachable(wanted: dict[str, set[int]], viewer) -> dict[str, set[int]]:
     from gongjian.campaigns.access import tasks_visible_to
     from gongjian.dispatch.access import reports_visible_to
+    from gongjian.org.access import sees_everything, unit_id_of
+    from gongjian.projects.access import projects_visible_to
     from gongjian.supervision.access import blockers_visible_to
 
     visible = {"task": tasks_visible_to, "campaigns.task": tasks_visible_to, "report": reports_visible_to,
                "dispatch.progressreport": reports_visible_to, "blocker": blockers_visible_to,
-               "supervision.blocker": blockers_visible_to}
+               "supervision.blocker": blockers_visible_to, "projects.project": projects_visible_to}
     reachable: dict[str, set[int]] = {}
     for kind, ids in wanted.items():
-        if kind in visible:
+        if kind == "unit_tickets":
+            # The tickets list shows each viewer only the tickets they may see; a unit is offered its own.
+            ids = ids if sees_everything(viewer) else ids & {unit_id_of(viewer)}
+        elif kind in visible:
             ids = set(visible[kind](viewer).filter(pk__in=ids).values_list("pk", flat=True))
         elif "." in kind:
             continue  # no access rule known here: better no link than a dead end

@@ -23,12 +23,16 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from gongjian.assessment import periods, scoring, services
+from gongjian.assessment import periods, registry, scoring, services
 from gongjian.assessment.models import Score, ScoreItem
 from gongjian.assessment.scoring import points_of
 from gongjian.bench.registry import Context
 from gongjian.campaigns.models import Campaign, Task
 from gongjian.dispatch.models import ProgressReport, ReportingPeriod
+from gongjian.frontline.assessment_indicators import rate_points
+from gongjian.frontline.models import Assignment, Visit
+from gongjian.projects.models import Project
+from gongjian.projects.rules import add_months, due_month, year_numbers
 from gongjian.supervision.models import Blocker, Card, Notice
 from gongjian.workdays import days
 
@@ -114,6 +118,50 @@ def _blocker_points(unit_id: int, campaign_id: int, period) -> Decimal:
     return total
 
 
+def _ticket_points(unit_id: int, period) -> Decimal:
+    """The 三率 of one unit, counted row by row; the score curve is frontline's."""
+    specs = registry.specs()
+    assignments = list(Assignment.objects.filter(unit_id=unit_id, dispatched_on__gte=period.start,
+                                                 dispatched_on__lte=period.as_of)
+                       .exclude(outcome=Assignment.Outcome.RETURNED).values_list("signed_on_time", flat=True))
+    visits = list(Visit.objects.filter(unit_id=unit_id, on__gte=period.start, on__lte=period.as_of,
+                                       kind__in=(Visit.Kind.CLOSING, Visit.Kind.GRID))
+                  .values_list("resolved", "satisfaction"))
+    rated = [s for _, s in visits if s]
+    counts = {"ticket_response_rate": (sum(1 for s in assignments if s is True), len(assignments)),
+              "ticket_resolution_rate": (sum(1 for r, _ in visits if r is True), len(visits)),
+              "ticket_satisfaction_rate": (sum(1 for s in rated if s in ("satisfied", "basic")), len(rated))}
+    return sum((points_of(rate_points(Decimal(hit) / Decimal(whole), specs[code].defaults))
+                for code, (hit, whole) in counts.items() if whole), Decimal("0"))
+
+
+def _project_points(unit_id: int, campaign_id: int, period) -> Decimal:
+    """Investment against 序时进度, 开工率 and 纳统率 of one unit's projects, one project at a time."""
+    specs = registry.specs()
+    mine = Project.objects.filter(lead_unit_id=unit_id, campaign_id=campaign_id, status__in=JUDGED)
+    expected = due_month(period.as_of, Campaign.objects.get(pk=campaign_id))
+    total = Decimal("0")
+    planned = short = Decimal("0")
+    for project in mine:
+        position = year_numbers(Project.objects.filter(pk=project.pk), period.as_of).position(project.pk, expected)
+        if position.planned_to_date > 0:
+            planned += position.planned_to_date
+            short += position.planned_to_date - min(position.year_to_date, position.planned_to_date)
+    if planned:
+        total -= points_of(specs["project_investment"].defaults["score"] * short / planned)
+    due = [p.actual_start is not None and p.actual_start <= period.as_of for p in mine
+           if p.nature == Project.Nature.NEW and period.year_start <= p.start <= period.as_of]
+    stats = specs["project_stats_rate"].defaults
+    started_by = add_months(period.as_of, -int(stats["grace_months"]))
+    listed = [p.stats_status == Project.StatsStatus.IN_STATS and (p.stats_on is None or p.stats_on <= period.as_of)
+              for p in mine if p.actual_start is not None and p.actual_start <= started_by
+              and p.total_investment >= stats["threshold_wan"] * 10000]
+    for code, flags in (("project_start_rate", due), ("project_stats_rate", listed)):
+        if flags:
+            total -= points_of(Decimal(str(specs[code].defaults["score"])) * (len(flags) - sum(flags)) / len(flags))
+    return total
+
+
 def naive_total(unit_id: int, campaign_id: int, period, base: Decimal) -> Decimal:
     """One unit's score the naive way: its tasks one by one, each with its own queries."""
     calendar = days.calendar()
@@ -125,7 +173,7 @@ def naive_total(unit_id: int, campaign_id: int, period, base: Decimal) -> Decima
         if task.lead_unit_id == unit_id:
             total += points_of(_report_points(task, period))
     total += _return_points(unit_id, campaign_id, period) + _blocker_points(unit_id, campaign_id, period)
-    return total
+    return total + _ticket_points(unit_id, period) + _project_points(unit_id, campaign_id, period)
 
 
 def run(ctx: Context) -> dict:

@@ -1,8 +1,8 @@
-"""The one place that decides who sees and changes a task (and so its milestones, reports and cards)."""
+"""The one place that decides who sees and changes a campaign or a task (and so its milestones, reports and cards)."""
 
 from django.db.models import Q, QuerySet
 
-from gongjian.campaigns.models import Task
+from gongjian.campaigns.models import Campaign, Task
 from gongjian.org.access import can_edit_for_unit, get_or_404, is_office, require, sees_everything, unit_id_of
 
 
@@ -41,3 +41,15 @@ def can_write_task(user, task: Task, kind: str) -> bool:
             task.lead_unit_id == unit_id or task.co_units.filter(pk=unit_id).exists()
         )
     raise ValueError(kind)
+
+
+def campaign_for(user, campaign_id, *, manage: bool = False) -> Campaign:
+    """A campaign the user may see: the office and city leaders every one, a unit those it has tasks in (404
+    otherwise). `manage` (its settings) is the office's alone: anyone else who sees it gets 403."""
+    campaigns = Campaign.objects.all()
+    if not sees_everything(user):
+        campaigns = campaigns.filter(id__in=tasks_visible_to(user).values("campaign_id"))
+    campaign = get_or_404(campaigns, campaign_id)
+    if manage:
+        require(is_office(user))
+    return campaign

@@ -17,7 +17,9 @@ from gongjian.org.models import Person, Unit
 class CampaignSerializer(serializers.ModelSerializer):
     class Meta:
         model = Campaign
-        fields = ["id", "name", "year", "description", "start", "end"]
+        # The settings are read here; the office changes them on the page 攻坚行动设置.
+        fields = ["id", "name", "year", "description", "start", "end", "report_due_workday", "remind_days_before"]
+        read_only_fields = fields
 
 
 class FocusAreaSerializer(serializers.ModelSerializer):

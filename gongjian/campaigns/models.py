@@ -15,6 +15,14 @@ class Campaign(models.Model):
     routine = models.BooleanField("日常督办", default=False)
     start = models.DateField("开始日期")
     end = models.DateField("结束日期")
+    # The office's settings (the page 攻坚行动设置); the defaults are docs/rules.md §7.
+    report_due_workday = models.PositiveSmallIntegerField(
+        "月度填报截止（次月第几个工作日）", default=5, validators=[MinValueValidator(1), MaxValueValidator(20)])
+    remind_days_before = models.PositiveSmallIntegerField(
+        "截止前几个工作日提醒", default=2, validators=[MinValueValidator(0), MaxValueValidator(10)])
+    # Each change of the due day, oldest first: {"on": "YYYY-MM-DD", "from": n, "to": m}. A change reaches only
+    # the periods not yet due on that day (dispatch.periods.report_due_on), so past lateness never moves.
+    report_due_changes = models.JSONField("填报截止调整记录", default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -86,6 +86,38 @@ def campaign_create(
     return campaign
 
 
+def _whole_number(value, field: str, label: str, low: int, high: int) -> int:
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        raise UserError(f"「{label}」必须是整数", "invalid", field=field) from None
+    if not low <= number <= high:
+        raise UserError(f"「{label}」应在{low}到{high}之间", "invalid", field=field)
+    return number
+
+
+def campaign_settings_update(*, actor, campaign: Campaign, report_due_workday: int | str,
+                             remind_days_before: int | str) -> Campaign:
+    """The office's settings of one campaign. A new due day reaches only the periods not yet due today."""
+    due = _whole_number(report_due_workday, "report_due_workday", "月度填报截止（次月第几个工作日）", 1, 20)
+    remind = _whole_number(remind_days_before, "remind_days_before", "截止前几个工作日提醒", 0, 10)
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        before = {"report_due_workday": campaign.report_due_workday, "remind_days_before": campaign.remind_days_before}
+        after = {"report_due_workday": due, "remind_days_before": remind}
+        changes = _diff(before, after)
+        if not changes:
+            return campaign
+        if due != campaign.report_due_workday:
+            campaign.report_due_changes = [*campaign.report_due_changes,
+                                           {"on": clock.today().isoformat(), "from": campaign.report_due_workday,
+                                            "to": due}]
+        campaign.report_due_workday, campaign.remind_days_before = due, remind
+        campaign.save(update_fields=["report_due_workday", "remind_days_before", "report_due_changes"])
+        record(actor=actor, event="campaign.settings", obj=campaign, changes=changes)
+    return campaign
+
+
 def focus_area_create(*, actor, campaign: Campaign, title: str, sentence: str = "", order: int | None = None) -> FocusArea:
     title = _text(title, "title", "重点方向", max_length=100)
     if campaign.focus_areas.filter(title=title).exists():

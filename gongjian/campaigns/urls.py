@@ -7,6 +7,7 @@ urlpatterns = [
     path("campaigns/new/", campaign_views.campaign_create, name="campaign_create"),
     path("desk/", views.leader_desk, name="leader_desk"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),
+    path("campaigns/<int:pk>/settings/", campaign_views.campaign_settings, name="campaign_settings"),
     path("tasks/", views.task_list, name="task_list"),
     path("tasks/mine/", views.my_tasks, name="my_tasks"),
     path("tasks/new/", views.task_create, name="task_create"),

@@ -2,14 +2,13 @@
 
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.db import transaction
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
 from gongjian import clock
 from gongjian.audit.services import record
-from gongjian.campaigns.models import Task
+from gongjian.campaigns.models import Campaign, Task
 from gongjian.dispatch import periods, selectors
 from gongjian.dispatch.models import Reminder, ReportingPeriod
 from gongjian.org.models import Unit
@@ -28,30 +27,39 @@ def open_periods(*, on: date) -> list[ReportingPeriod]:
     return result
 
 
+def _reminders_due(on: date):
+    """(period, campaign, due date, kind) of each reminder falling on `on`: a campaign's lead time (working days)
+    before its due date, and on it."""
+    campaigns = list(Campaign.objects.filter(tasks__status__in=Task.OPEN_STATUSES).distinct().order_by("id"))
+    # A due day is at most 20 working days after the period's end.
+    for period in ReportingPeriod.objects.filter(start__lte=on, end__gte=on - timedelta(days=62)):
+        for campaign in campaigns:
+            due_on = periods.report_due_on(period, campaign)
+            before = campaign.remind_days_before
+            if on == due_on:
+                yield period, campaign, due_on, Reminder.Kind.DUE
+            elif before and on == days.add(due_on, -before):
+                yield period, campaign, due_on, Reminder.Kind.BEFORE
+
+
 def remind(*, on: date) -> dict:
-    """Remind units with unsubmitted reports N working days before the due date and on it; once per kind."""
-    before = settings.REMIND_DAYS_BEFORE
+    """Remind units with unsubmitted reports before the due date and on it, by each campaign's settings; once per
+    kind."""
     sent, units = 0, []
-    for period in ReportingPeriod.objects.filter(due_on__gte=on, start__lte=on):
-        if on == period.due_on:
-            kind = Reminder.Kind.DUE
-        elif before and on == days.add(period.due_on, -before):
-            kind = Reminder.Kind.BEFORE
-        else:
-            continue
-        missing = selectors.units_missing(period)
+    for period, campaign, due_on, kind in _reminders_due(on):
+        missing = selectors.units_missing(period, Task.objects.filter(campaign=campaign))
         unit_by_id = Unit.objects.in_bulk(list(missing))
         for unit_id, count in sorted(missing.items()):
             with transaction.atomic():
                 reminder, created = Reminder.objects.get_or_create(
-                    period=period, unit_id=unit_id, kind=kind,
+                    period=period, campaign=campaign, unit_id=unit_id, kind=kind,
                     defaults={"sent_on": on, "missing": count},
                 )
                 if not created:
                     continue
-                due = f"{period.due_on.year}年{period.due_on.month}月{period.due_on.day}日"
+                due = f"{due_on.year}年{due_on.month}月{due_on.day}日"
                 title = f"{period.title}进展填报{'今日截止' if kind == Reminder.Kind.DUE else '即将截止'}"
-                body = f"贵单位尚有{count}项任务未提交{period.title}进展，截止时间{due}。"
+                body = f"贵单位在“{campaign.name}”中尚有{count}项任务未提交{period.title}进展，截止时间{due}。"
                 unit = unit_by_id[unit_id]
                 reminder.channels = notify_unit(unit=unit, title=title, body=body, link="/dispatch/mine/")
                 reminder.save(update_fields=["channels"])

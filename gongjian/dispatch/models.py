@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from gongjian.campaigns.models import Milestone, Task
+from gongjian.campaigns.models import Campaign, Milestone, Task
 from gongjian.org.models import Unit
 
 
@@ -18,6 +18,7 @@ class ReportingPeriod(models.Model):
     label = models.CharField("名称", max_length=20)  # 2023-03 or 2023-W12
     start = models.DateField("开始")
     end = models.DateField("结束")
+    # Under the shipped default due day; a campaign's own date is dispatch.periods.report_due_on.
     due_on = models.DateField("填报截止", db_index=True)
 
     class Meta:
@@ -126,6 +127,8 @@ class Reminder(models.Model):
         DUE = "due", "截止日提醒"
 
     period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="reminders")
+    # Campaigns set their own due day and lead time, so each reminds on its own days (empty before that).
+    campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     sent_on = models.DateField()
@@ -133,4 +136,5 @@ class Reminder(models.Model):
     channels = models.JSONField(default=list)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["period", "unit", "kind"], name="one_reminder_per_kind")]
+        constraints = [models.UniqueConstraint(fields=["period", "campaign", "unit", "kind"],
+                                               name="one_reminder_per_campaign_kind")]

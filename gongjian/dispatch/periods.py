@@ -2,10 +2,10 @@
 
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.db import transaction
 
 from gongjian.audit.services import record
+from gongjian.campaigns.models import Campaign
 from gongjian.dispatch.models import ReportingPeriod
 from gongjian.workdays import days
 
@@ -21,9 +21,34 @@ def week_bounds(on: date) -> tuple[date, date]:
     return start, start + timedelta(days=6)
 
 
-def month_due(end: date) -> date:
-    """The N-th working day of the following month (default the 5th)."""
-    return days.add(end, settings.REPORT_DUE_WORKDAY)
+DEFAULT_DUE_WORKDAY = Campaign._meta.get_field("report_due_workday").default
+
+
+def month_due(end: date, workday: int = DEFAULT_DUE_WORKDAY) -> date:
+    """The N-th working day of the following month."""
+    return days.add(end, workday)
+
+
+def report_due_on(period: ReportingPeriod, campaign: Campaign) -> date:
+    """The day the period's reports of the campaign's tasks are due: a month's by the campaign's due day, as it
+    stood while the period was not yet due (a later change never moves a date that has passed, nor makes a
+    period overdue at once); a week's on the first working day after it, for every campaign.
+
+    `period.due_on` is the date under the shipped default, for lists that span campaigns."""
+    if period.kind != ReportingPeriod.Kind.MONTH:
+        return period.due_on
+    return month_report_due(period.end, campaign)
+
+
+def month_report_due(end: date, campaign: Campaign) -> date:
+    """report_due_on for the month ending on `end`, whether or not its period row exists yet."""
+    changes = campaign.report_due_changes or []
+    workday = int(changes[0]["from"]) if changes else campaign.report_due_workday
+    for change in changes:
+        on = date.fromisoformat(change["on"])
+        if month_due(end, workday) >= on and month_due(end, int(change["to"])) >= on:
+            workday = int(change["to"])
+    return month_due(end, workday)
 
 
 def week_due(end: date) -> date:

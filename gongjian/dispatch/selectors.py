@@ -1,10 +1,12 @@
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 
 from gongjian import clock
 from gongjian.campaigns.models import Task
+from gongjian.dispatch import periods
 from gongjian.dispatch.models import ProgressReport, ReportingPeriod
 
 State = ProgressReport.State
@@ -34,6 +36,7 @@ class QueueRow:
     status: str  # missing, draft, submitted, returned, approved
     late: bool
     previous_percent: Decimal | None
+    due_on: date
 
     @property
     def delta(self) -> Decimal | None:
@@ -47,7 +50,7 @@ STATUS_LABELS = {"missing": "未填报", "draft": "草稿", "submitted": "待审
 
 def review_queue(period: ReportingPeriod, tasks: QuerySet[Task]) -> list[QueueRow]:
     today = clock.today()
-    due_tasks = list(tasks_due(period, tasks).select_related("lead_unit").order_by("lead_unit__order", "id"))
+    due_tasks = list(tasks_due(period, tasks).select_related("lead_unit", "campaign").order_by("lead_unit__order", "id"))
     reports = {r.task_id: r for r in live_reports(period).filter(task__in=[t.id for t in due_tasks])}
     previous_period = (ReportingPeriod.objects.filter(kind=period.kind, start__lt=period.start)
                        .order_by("-start").first())
@@ -55,23 +58,25 @@ def review_queue(period: ReportingPeriod, tasks: QuerySet[Task]) -> list[QueueRo
     if previous_period is not None:
         previous = dict(ProgressReport.objects.filter(period=previous_period, state=State.APPROVED)
                         .values_list("task_id", "percent"))
-    rows = []
+    rows, due_by_campaign = [], {}
     for task in due_tasks:
         report = reports.get(task.id)
         status = "missing" if report is None else report.state
         if report is not None and report.supersedes_id and report.state == State.DRAFT:
             status = "draft"
         submitted_on = report.submitted_at.date() if report and report.submitted_at else None
-        late = (submitted_on or today) > period.due_on
-        rows.append(QueueRow(task, report, status, late, previous.get(task.id)))
+        due_on = due_by_campaign.get(task.campaign_id) or due_by_campaign.setdefault(
+            task.campaign_id, periods.report_due_on(period, task.campaign))
+        late = (submitted_on or today) > due_on
+        rows.append(QueueRow(task, report, status, late, previous.get(task.id), due_on))
     return rows
 
 
-def units_missing(period: ReportingPeriod) -> dict[int, int]:
-    """unit id → number of tasks it leads with no submitted report for the period."""
+def units_missing(period: ReportingPeriod, tasks: QuerySet[Task] | None = None) -> dict[int, int]:
+    """unit id → number of tasks (of `tasks`, default all) it leads with no submitted report for the period."""
     done = live_reports(period).filter(state__in=DONE_STATES).values("task_id")
     missing: dict[int, int] = {}
-    for unit_id in tasks_due(period).exclude(id__in=done).values_list("lead_unit_id", flat=True):
+    for unit_id in tasks_due(period, tasks).exclude(id__in=done).values_list("lead_unit_id", flat=True):
         missing[unit_id] = missing.get(unit_id, 0) + 1
     return missing
 

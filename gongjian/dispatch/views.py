@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from gongjian import clock
 from gongjian.campaigns import colors as task_colors
 from gongjian.campaigns.access import can_write_task, task_for, tasks_visible_to
-from gongjian.dispatch import selectors, services
+from gongjian.dispatch import periods, selectors, services
 from gongjian.dispatch.access import report_for, reports_visible_to
 from gongjian.dispatch.forms import ReportForm
 from gongjian.dispatch.models import Evidence, ProgressReport, ReportingPeriod
@@ -43,6 +43,7 @@ def queue(request):
         counts[row.status] = counts.get(row.status, 0) + 1
     return render(request, "dispatch/queue.html", {
         "period": period, "rows": rows, "status": status, "counts": counts, "labels": selectors.STATUS_LABELS,
+        "due_dates": sorted({row.due_on for row in rows}) or ([period.due_on] if period else []),
         "periods": ReportingPeriod.objects.filter(start__lte=clock.today())[:24], "is_office": is_office(request.user),
     })
 
@@ -91,6 +92,7 @@ def report_edit(request, task_id: int, period_id: int):
             return redirect("report_edit", task_id=task.pk, period_id=period.pk)
     return render(request, "dispatch/report_form.html", {
         "task": task, "period": period, "report": report, "form": form, "derived": derived,
+        "due_on": periods.report_due_on(period, task.campaign),
     }, status=400 if form.errors else 200)
 
 
@@ -168,6 +170,7 @@ def correction_edit(request, pk: int):
             messages.success(request, "更正稿已保存。")
     return render(request, "dispatch/report_form.html", {
         "task": task, "period": report.period, "report": report, "form": form, "correction": True,
+        "due_on": periods.report_due_on(report.period, task.campaign),
         "derived": services.derived_percent(task, report.milestones_done),
     }, status=400 if form.errors else 200)
 

@@ -84,35 +84,38 @@ def similar_tickets(ticket: Ticket, *, limit: int = 30) -> list[tuple[Ticket, fl
     return scored[:limit]
 
 
-def ticket_rates(unit_ids: Iterable[int], month: date) -> dict[int, dict]:
-    """The three rates (三率, docs/rules.md §6) per unit for the calendar month containing `month`.
+def ticket_rates(unit_ids: Iterable[int], month: date, last: date | None = None) -> dict[int, dict]:
+    """The three rates (三率, docs/rules.md §6) per unit for the calendar month containing `month`, or from `month`
+    through `last` (an assessment period so far).
 
-    response: dispatches to the unit that month, signed within the sign deadline (a return the dispatcher approved
-    does not count against it); resolution and satisfaction: closing visits that month of tickets the unit handled.
+    response: dispatches to the unit in the time, signed within the sign deadline (a return the dispatcher approved
+    does not count against it); resolution: closing visits in the time of tickets the unit handled; satisfaction:
+    those of them where the citizen gave a rating (an unreachable citizen's visit is not rated and not counted).
     Each unit maps to {"dispatched", "signed_on_time", "response_rate", "visited", "resolved", "resolution_rate",
-    "satisfied", "satisfaction_rate"}; a rate is a fraction in [0, 1], or None when nothing was counted."""
+    "rated", "satisfied", "satisfaction_rate"}; a rate is a fraction in [0, 1], or None when nothing was counted."""
     unit_ids = list(unit_ids)
-    first = month.replace(day=1)
-    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    first = month.replace(day=1) if last is None else month
+    last = last or (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
     counted = (Assignment.objects.filter(unit_id__in=unit_ids, dispatched_on__range=(first, last))
                .exclude(outcome=Assignment.Outcome.RETURNED)
                .values("unit_id").annotate(n=Count("id"), on_time=Count("id", filter=Q(signed_on_time=True))))
     visits = (Visit.objects.filter(unit_id__in=unit_ids, on__range=(first, last),
                                    kind__in=(Visit.Kind.CLOSING, Visit.Kind.GRID))
               .values("unit_id").annotate(
-                  n=Count("id"), resolved=Count("id", filter=Q(resolved=True)),
+                  n=Count("id"), resolved=Count("id", filter=Q(resolved=True)), rated=Count("id", filter=~Q(satisfaction="")),
                   satisfied=Count("id", filter=Q(satisfaction__in=(Ticket.Satisfaction.SATISFIED,
                                                                    Ticket.Satisfaction.BASIC)))))
-    rates = {u: {"dispatched": 0, "signed_on_time": 0, "visited": 0, "resolved": 0, "satisfied": 0}
+    rates = {u: {"dispatched": 0, "signed_on_time": 0, "visited": 0, "resolved": 0, "rated": 0, "satisfied": 0}
              for u in unit_ids}
     for row in counted:
         rates[row["unit_id"]].update(dispatched=row["n"], signed_on_time=row["on_time"])
     for row in visits:
-        rates[row["unit_id"]].update(visited=row["n"], resolved=row["resolved"], satisfied=row["satisfied"])
+        rates[row["unit_id"]].update(visited=row["n"], resolved=row["resolved"], rated=row["rated"],
+                                     satisfied=row["satisfied"])
     for item in rates.values():
         item["response_rate"] = _rate(item["signed_on_time"], item["dispatched"])
         item["resolution_rate"] = _rate(item["resolved"], item["visited"])
-        item["satisfaction_rate"] = _rate(item["satisfied"], item["visited"])
+        item["satisfaction_rate"] = _rate(item["satisfied"], item["rated"])
     return rates
 
 

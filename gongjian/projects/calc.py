@@ -48,6 +48,11 @@ class Position:
         return self.planned_to_date * HUNDRED / self.year_plan if self.year_plan > 0 else None
 
     @property
+    def against_time_progress(self) -> Decimal | None:
+        """Year-to-date completed investment as a percentage of the plan to date (序时计划), unrounded."""
+        return self.year_to_date * HUNDRED / self.planned_to_date if self.planned_to_date > 0 else None
+
+    @property
     def points(self) -> Decimal | None:
         """Completion minus time progress in percentage points: positive is ahead, negative behind."""
         if self.completion is None or self.time_progress is None:

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
-from gongjian.campaigns.models import Task
+from gongjian.campaigns.models import Campaign, Task
 from gongjian.dispatch import periods
 from gongjian.dispatch.models import ProgressReport
 from gongjian.projects.calc import HUNDRED, TEN_THOUSAND, ZERO, one_decimal, position, twelve, wan_text
@@ -168,11 +168,13 @@ def register() -> None:
                                evaluate=check, source="docs/rules.md §2", labels=_LABELS.get(code))
 
 
-def due_month(on: date) -> int:
-    """The latest month of on's year whose reports were due before `on` (0 when none)."""
+def due_month(on: date, campaign: Campaign | None = None) -> int:
+    """The latest month of on's year whose reports were due before `on` (0 when none), by the campaign's due day
+    (the shipped default for lists that span campaigns)."""
     for month in range(on.month, 0, -1):
         _, end = periods.month_bounds(date(on.year, month, 1))
-        if end < on and periods.month_due(end) < on:
+        due = periods.month_due(end) if campaign is None else periods.month_report_due(end, campaign)
+        if end < on and due < on:
             return month
     return 0
 
@@ -214,8 +216,10 @@ def year_numbers(projects, on: date) -> YearNumbers:
 def load_project_facts(on: date) -> dict[int, ProjectFacts]:
     """Every open project's facts on a day, in four queries whatever the number of projects."""
     open_projects = Project.objects.filter(status__in=Task.OPEN_STATUSES, start__lte=on)
-    rows = list(open_projects.values_list("id", "start", "actual_start", "total_investment", "stats_status"))
-    expected = due_month(on)
+    rows = list(open_projects.values_list("id", "start", "actual_start", "total_investment", "stats_status",
+                                          "campaign_id"))
+    expected = {cid: due_month(on, campaign)
+                for cid, campaign in Campaign.objects.in_bulk({row[-1] for row in rows}).items()}
     numbers = year_numbers(open_projects, on)
     blockers: dict[int, list[BlockerFacts]] = defaultdict(list)
     for bid, task_id, category, text, unit_id, unit, due_on, level in Blocker.objects.filter(
@@ -226,9 +230,9 @@ def load_project_facts(on: date) -> dict[int, ProjectFacts]:
     return {
         pid: ProjectFacts(
             id=pid, planned_start=start, actual_start=actual_start, total_investment=total, stats_status=stats,
-            month=numbers.month(pid, expected), plan=twelve(numbers.plan[pid]), actual=twelve(numbers.actual[pid]),
+            month=numbers.month(pid, expected[campaign_id]), plan=twelve(numbers.plan[pid]), actual=twelve(numbers.actual[pid]),
             gov_plan=twelve(numbers.gov_plan[pid]), gov_paid=twelve(numbers.gov_paid[pid]),
             blockers=tuple(blockers[pid]),
         )
-        for pid, start, actual_start, total, stats in rows
+        for pid, start, actual_start, total, stats, campaign_id in rows
     }

@@ -11,6 +11,7 @@ from gongjian import clock, xlsx
 from gongjian.audit.services import record
 from gongjian.campaigns.access import can_write_task
 from gongjian.campaigns.models import Campaign, Task
+from gongjian.dispatch import periods
 from gongjian.dispatch import selectors as dispatch_selectors
 from gongjian.dispatch.models import ProgressReport, ReportingPeriod
 from gongjian.dispatch.services import PROBLEM_CATEGORIES
@@ -234,6 +235,7 @@ def project_dispatch(request, pk: int, period_id: int):
     plan = project.plans.filter(year=period.start.year, month=period.start.month).first()
     return render(request, "projects/project_dispatch.html", {
         "project": project, "period": period, "report": report, "figures": figures, "form": form,
+        "due_on": periods.report_due_on(period, project.campaign),
         "editable": editable and can_report, "numbers": numbers, "month_plan": plan.investment if plan else None,
         "responsible": [(PROBLEM_CATEGORIES[k], unit) for k, unit in RESPONSIBLE_BY_CATEGORY.items()], "evidence": report.evidence.all() if report else [],
         "periods": ReportingPeriod.objects.filter(kind=ReportingPeriod.Kind.MONTH, start__lte=clock.today())[:12],

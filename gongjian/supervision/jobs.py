@@ -16,7 +16,8 @@ from huey.contrib.djhuey import db_periodic_task
 
 from gongjian import clock
 from gongjian.audit.services import record
-from gongjian.campaigns.models import Milestone, Task
+from gongjian.campaigns.models import Campaign, Milestone, Task
+from gongjian.dispatch import periods
 from gongjian.dispatch.models import ProgressReport, ReportingPeriod
 from gongjian.org.models import Person
 from gongjian.supervision import ladder, registry
@@ -56,17 +57,23 @@ def rules_by_campaign(campaign_ids: set[int], task_kind: str = "task") -> dict[i
     return {cid: effective_rules(general + [r for r in rows if r["campaign_id"] == cid]) for cid in campaign_ids}
 
 
-def _report_facts(on: date, red_periods: int) -> tuple[dict[int, int], dict[int, int], list[ReportingPeriod]]:
-    """(task → consecutive past-due periods unreported, task → returns of the report that is due, past-due periods).
+def _report_facts(on: date, red_periods: int, campaigns: dict[int, Campaign]
+                  ) -> tuple[dict[int, set[int]], dict[int, int], dict[int, list[ReportingPeriod]]]:
+    """(period → tasks that reported, task → returns of the report that is due, campaign → its past-due periods).
 
-    The report that is due is the last closed month's (due early this month) or the running month's; its returns
-    count whenever they happened, so a February report returned twice in March still counts on 31 March."""
+    Each campaign has its own due day (dispatch.periods.report_due_on). The report that is due is the last closed
+    month's (due early this month) or the running month's; its returns count whenever they happened, so a February
+    report returned twice in March still counts on 31 March."""
     months = ReportingPeriod.objects.filter(kind=ReportingPeriod.Kind.MONTH)
-    past_due = list(months.filter(due_on__lt=on).order_by("-start")[:max(red_periods, 1)])
+    # A month is due at most 20 working days (with a long holiday, up to six weeks) after it ends, so the two latest
+    # closed months may not be due yet: two more than needed cover every campaign.
+    closed = list(months.filter(end__lt=on).order_by("-start")[:max(red_periods, 1) + 2])
+    past_due = {cid: [p for p in closed if periods.report_due_on(p, campaign) < on][:max(red_periods, 1)]
+                for cid, campaign in campaigns.items()}
     due = [p.id for p in months.filter(start__lte=on).order_by("-start")[:2]]
     reported: dict[int, set[int]] = defaultdict(set)
     returns: dict[int, int] = {}
-    period_ids = {p.id for p in past_due} | set(due)
+    period_ids = {p.id for listed in past_due.values() for p in listed} | set(due)
     rows = ProgressReport.objects.filter(period_id__in=period_ids, task__status__in=Task.OPEN_STATUSES)
     for task_id, period_id, state, return_count in rows.values_list("task_id", "period_id", "state", "return_count"):
         if state in REPORTED:
@@ -123,14 +130,15 @@ def load_facts(on: date, red_periods: int = 2) -> list[tuple[dict, TaskFacts]]:
                                              period__kind=ReportingPeriod.Kind.MONTH, period__end__lt=on)
     for task_id, end, percent in approved.order_by("period__start").values_list("task_id", "period__end", "percent"):
         history[task_id].append((end, float(percent)))
-    reported, returns, past_due = _report_facts(on, red_periods)
+    campaigns = Campaign.objects.in_bulk({row["campaign_id"] for row in tasks})
+    reported, returns, past_due = _report_facts(on, red_periods, campaigns)
     overrides = {o.task_id: (o.color, o.reason)
                  for o in CardOverride.objects.filter(valid_from__lte=on, valid_until__gte=on).order_by("created_at")}
     return [
         (row, TaskFacts(
             id=row["id"], start=row["start"], deadline=row["deadline"], progress=float(row["progress"]),
             milestones=tuple(milestones.get(row["id"], ())),
-            missing_periods=_missing(row["id"], row["start"], reported, past_due),
+            missing_periods=_missing(row["id"], row["start"], reported, past_due[row["campaign_id"]]),
             returned_this_period=returns.get(row["id"], 0), history=tuple(history.get(row["id"], ())),
             override=overrides.get(row["id"]),
         ))

@@ -13,7 +13,7 @@ EVENT_LABELS = {
     "routing.train": "训练派单模型", "idea.points": "金点子积分", "adjustment.add": "录入更正分",
     "category.attribute_create": "新增分类属性", "project_ledger.export": "导出项目台账",
     "setup.init": "系统初始化", "org.import": "导入单位与人员", "user.enable": "启用用户", "user.disable": "停用用户",
-    "workday.year_set": "录入全年工作日历",
+    "workday.year_set": "录入全年工作日历", "campaign.settings": "修改攻坚行动设置",
 }
 NOUNS = {
     "task": "任务", "milestone": "节点", "dependency": "节点依赖", "adjustment": "调整", "card": "亮牌",
@@ -44,6 +44,7 @@ FIELD_LABELS = {
     "created_units": "新增单位", "updated_units": "更新单位", "created_people": "新增人员", "updated_people": "更新人员",
     "accounts": "账户", "holidays": "放假", "makeup": "调休上班", "replaced": "替换原有调整", "one_time": "一次性密码",
     "sessions_ended": "结束会话", "is_active": "启用", "locked_until": "锁定至",
+    "report_due_workday": "月度填报截止（次月第几个工作日）", "remind_days_before": "截止前几个工作日提醒",
 }
 # Keys that hold internal ids or technical detail: the page the history sits on already says what they point at.
 SKIPPED_KEYS = {"task", "successor", "predecessor", "lag", "id", "pk", "object_id", "query"}

@@ -307,3 +307,19 @@ def test_changed_points_apply_to_the_next_computation(world):
     indicator = ranking.scheme.indicators.get(code="task_overdue")
     services.indicator_update(actor=world.office, indicator=indicator, params={"lead": -3})
     assert points(world.lines(world.compute(), world.town_a, "task_overdue")) == [D("-3.00")]
+
+
+def test_report_timeliness_judges_by_the_campaigns_own_due_day(world, settings):
+    from gongjian.campaigns import services as campaign_services
+
+    settings.GONGJIAN_TODAY = date(2023, 1, 30)
+    campaign_services.campaign_settings_update(actor=world.office, campaign=world.campaign, report_due_workday=8,
+                                               remind_days_before=2)
+    settings.GONGJIAN_TODAY = date(2023, 4, 20)
+    task = world.task(world.town_a, deadline=date(2023, 6, 30), title="第八个工作日报送")
+    world.report(task, date(2023, 2, 1), submitted=date(2023, 3, 9))  # late by the default (03-07), not by the 8th
+    assert world.lines(world.compute(), world.town_a, "report_timeliness") == []
+    world.report(world.task(world.town_a, deadline=date(2023, 6, 30), title="迟报"), date(2023, 2, 1),
+                 submitted=date(2023, 3, 13))
+    assert world.lines(world.compute(), world.town_a, "report_timeliness") == [
+        (D("-0.10"), "迟报：任务“迟报”2023年2月进展（截止2023-03-10，2023-03-13提交）")]

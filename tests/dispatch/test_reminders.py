@@ -34,8 +34,7 @@ def test_remind_on_due_date_reaches_exactly_the_units_missing_once(cast, campaig
     assert again["sent"] == 0 and Reminder.objects.count() == 1
 
 
-def test_reminder_before_due_date_is_its_own_kind(cast, assigned_task, march, settings):
-    settings.REMIND_DAYS_BEFORE = 2
+def test_reminder_before_due_date_is_its_own_kind(cast, assigned_task, march):
     assert jobs.remind(on=date(2023, 4, 6))["sent"] == 1  # two working days before 04-10: 04-07, 04-10
     assert jobs.remind(on=date(2023, 4, 10))["sent"] == 1
     assert set(Reminder.objects.values_list("kind", flat=True)) == {"before", "due"}
