@@ -15,7 +15,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from gongjian.assessment import selectors as assessment_selectors
 from gongjian.assessment.models import Category, Ranking, Scheme
 from gongjian.bulletins.models import AnnualReport
-from gongjian.campaigns.models import Campaign, Task
+from gongjian.campaigns.models import Campaign, Task, task_overdue_q
 from gongjian.dispatch.models import ProgressReport
 from gongjian.errors import UserError
 from gongjian.org.models import Unit
@@ -92,7 +92,7 @@ def _task_figures(campaign: Campaign, as_of: date) -> dict:
     numbers = counted_tasks(campaign).aggregate(
         total=Count("id"), completed=Count("id", filter=completed), due=Count("id", filter=due),
         on_time=Count("id", filter=due & completed & Q(completed_on__lte=F("deadline"))),
-        overdue=Count("id", filter=Q(deadline__lt=as_of) & ~completed),
+        overdue=Count("id", filter=task_overdue_q(as_of)),
     )
     return {**numbers, "completion_rate": percent(numbers["completed"], numbers["total"]),
             "on_time_rate": percent(numbers["on_time"], numbers["due"])}

@@ -46,6 +46,6 @@ def task_detail(task: Task) -> dict:
         "adjustments": list(task.adjustments.select_related("requested_by", "decided_by")),
         "history": task_history(task)[:100],
         "today": clock.today(),
-        "overdue": task.is_open and task.deadline < clock.today(),
+        "overdue": task.is_overdue(clock.today()),
     }
 

@@ -78,7 +78,7 @@ def leader_desk(request):
     today = clock.today()
     return render(request, "campaigns/leader_desk.html", {
         "person": person, "own": mine.exists(), "tasks": tasks[:50], "total": len(tasks), "colors": colors,
-        "overdue": sum(1 for t in tasks if t.is_open and t.deadline < today),
+        "overdue": sum(1 for t in tasks if t.is_overdue(today)),
         "done": sum(1 for t in tasks if t.status == Task.Status.COMPLETED),
     })
 

@@ -367,6 +367,6 @@ def guarantee(blockers: QuerySet[Blocker], on: date) -> dict:
 
 def blocker_rows(blockers: QuerySet[Blocker], on: date) -> list[dict]:
     cal = days.calendar()
-    return [{"blocker": b, "age": cal.between(b.raised_on, on), "overdue": b.due_on < on,
+    return [{"blocker": b, "age": cal.between(b.raised_on, on), "overdue": b.is_overdue_on(on),
              "is_project": hasattr(b.task, "project")}
             for b in blockers.select_related("task", "task__project", "responsible_unit").order_by("raised_on", "id")]

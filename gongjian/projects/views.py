@@ -32,7 +32,7 @@ from gongjian.projects.forms import (
     TargetSheet,
 )
 from gongjian.projects.models import Project, ProjectFigures
-from gongjian.supervision.models import Blocker
+from gongjian.supervision.models import Blocker, blocker_overdue_q
 from gongjian.supervision.services import RESPONSIBLE_BY_CATEGORY
 from gongjian.workdays import days
 
@@ -427,7 +427,7 @@ def battle_guarantee(request):
     if level in Blocker.Level.values:
         listed = listed.filter(level=level)
     if request.GET.get("overdue") == "1":
-        listed = listed.filter(due_on__lt=today)
+        listed = listed.filter(blocker_overdue_q(today))
     band = int_param(request, "age")
     if band is not None:
         cal = days.calendar()

@@ -12,7 +12,16 @@ from gongjian import clock
 from gongjian.campaigns.access import tasks_visible_to
 from gongjian.campaigns.models import Campaign, Task
 from gongjian.org.models import Unit
-from gongjian.supervision.models import Blocker, Card, CardOverride, Color, Notice, Rule, SupervisionRun
+from gongjian.supervision.models import (
+    Blocker,
+    Card,
+    CardOverride,
+    Color,
+    Notice,
+    Rule,
+    SupervisionRun,
+    blocker_overdue_q,
+)
 from gongjian.supervision.rules import default_rules, effective_rules, rule_names
 from gongjian.workdays import days
 from gongjian.xlsx import Column, SheetSpec, write_table
@@ -176,11 +185,6 @@ def blocker_rows(blockers: QuerySet[Blocker]) -> QuerySet[Blocker]:
     return blockers.select_related("task", "responsible_unit", "raised_unit", "raised_by__person")
 
 
-def overdue_q(today: date | None = None) -> Q:
-    """Past its due date and still with the responsible unit — the same test the daily run escalates by."""
-    return Q(state=Blocker.State.OPEN, due_on__lt=today or clock.today())
-
-
 def with_age(blockers: Iterable[Blocker], today: date | None = None) -> list[Blocker]:
     """Working days since raised (until sign-off once closed), and whether it is overdue."""
     today = today or clock.today()
@@ -188,7 +192,7 @@ def with_age(blockers: Iterable[Blocker], today: date | None = None) -> list[Blo
     items = list(blockers)
     for b in items:
         b.age = calendar.between(b.raised_on, b.closed_on or today)
-        b.is_overdue = b.state == Blocker.State.OPEN and b.due_on < today
+        b.is_overdue = b.is_overdue_on(today)
     return items
 
 
@@ -198,7 +202,7 @@ def blocker_summary(blockers: QuerySet[Blocker]) -> dict:
                      if value in by_category]
     unit_rows = list(blockers.values("responsible_unit", "responsible_unit__name", "responsible_unit__order")
                      .annotate(n=Count("id")).order_by("-n", "responsible_unit__order", "responsible_unit"))
-    return {"by_category": category_rows, "by_unit": unit_rows, "overdue": blockers.filter(overdue_q()).count()}
+    return {"by_category": category_rows, "by_unit": unit_rows, "overdue": blockers.filter(blocker_overdue_q(clock.today())).count()}
 
 
 def unit_desk(unit: Unit, user, on: date | None) -> dict:
