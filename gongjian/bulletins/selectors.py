@@ -6,7 +6,7 @@ completions count by their completion date, so building the same month again giv
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -19,7 +19,7 @@ from gongjian.campaigns.models import Campaign, Task, task_overdue_q
 from gongjian.dispatch.models import ProgressReport
 from gongjian.errors import UserError
 from gongjian.org.models import Unit
-from gongjian.projects.calc import HUNDRED, ZERO, time_progress_phrase, wan
+from gongjian.projects.calc import HUNDRED, ZERO, Position, position, time_progress_phrase, wan
 from gongjian.projects.models import STATS_THRESHOLD, Project, ProjectFigures, ProjectPlan
 from gongjian.projects.rules import PROJECT_RULES, due_month
 from gongjian.supervision.models import Blocker, Card, Color, SupervisionRun
@@ -159,38 +159,13 @@ def _overdue_blockers(campaign: Campaign, as_of: date) -> list[dict]:
 
 
 @dataclass(frozen=True)
-class Investment:
-    """The campaign's projects against the year's plan, measured at `month` (reported, or due and so expected)."""
+class Investment(Position):
+    """The campaign's projects against the year's plan, measured at `month` (reported, or due and so expected). The
+    arithmetic (序时进度, completion, points) is `projects.calc.Position`'s; the months are kept for the cockpit's
+    curves."""
 
-    month: int
-    plan: tuple[Decimal, ...]  # January first, all twelve months
-    actual: tuple[Decimal, ...]  # approved figures, January … `month`
-
-    @property
-    def year_plan(self) -> Decimal:
-        return sum(self.plan, ZERO)
-
-    @property
-    def planned_to_date(self) -> Decimal:
-        return sum(self.plan[:self.month], ZERO)
-
-    @property
-    def year_to_date(self) -> Decimal:
-        return sum(self.actual[:self.month], ZERO)
-
-    @property
-    def completion(self) -> Decimal | None:
-        return self.year_to_date * HUNDRED / self.year_plan if self.year_plan > 0 else None
-
-    @property
-    def time_progress(self) -> Decimal | None:
-        return self.planned_to_date * HUNDRED / self.year_plan if self.year_plan > 0 else None
-
-    @property
-    def points(self) -> Decimal | None:
-        if self.completion is None or self.time_progress is None:
-            return None
-        return self.completion - self.time_progress
+    plan: tuple[Decimal, ...] = ()  # January first, all twelve months
+    actual: tuple[Decimal, ...] = ()  # approved figures, January … `month`
 
 
 def investment(projects: QuerySet[Project], year: int, last_month: int, as_of: date) -> Investment:
@@ -202,8 +177,9 @@ def investment(projects: QuerySet[Project], year: int, last_month: int, as_of: d
                   .values_list("month").annotate(s=Sum("invested")).order_by())
     expected = due_month(as_of) if as_of.year == year else (12 if as_of.year > year else 0)
     month = min(last_month, max([expected, *actual.keys()]))
-    return Investment(month, tuple(plan.get(m, ZERO) for m in range(1, 13)),
-                      tuple(actual.get(m, ZERO) if m <= month else ZERO for m in range(1, 13)))
+    plan12 = tuple(plan.get(m, ZERO) for m in range(1, 13))
+    actual12 = tuple(actual.get(m, ZERO) if m <= month else ZERO for m in range(1, 13))
+    return Investment(**asdict(position(plan12, actual12, month)), plan=plan12, actual=actual12)
 
 
 def counted_projects(campaign: Campaign) -> QuerySet[Project]:
