@@ -16,6 +16,7 @@ from gongjian.audit.services import record
 from gongjian.campaigns.models import Campaign
 from gongjian.errors import Conflict, UserError
 from gongjian.org.models import Unit
+from gongjian.validate import clean_text as _text
 
 MAX_POINTS = Decimal("100")
 MAX_WEIGHT = Decimal("10")
@@ -23,15 +24,6 @@ MAX_WEIGHT = Decimal("10")
 
 def _system(actor) -> str:
     return "system" if actor is None else ""
-
-
-def _text(value: str, field: str, label: str, limit: int) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise UserError(f"「{label}」不能为空", "required", field=field)
-    if len(value) > limit:
-        raise UserError(f"「{label}」不能超过{limit}字", "too_long", field=field)
-    return value
 
 
 def _number(value, field: str, label: str, *, low: Decimal, high: Decimal) -> Decimal:

@@ -2,6 +2,7 @@
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -13,17 +14,13 @@ from gongjian.campaigns import services as task_services
 from gongjian.campaigns.models import Campaign, FocusArea, Task
 from gongjian.errors import Conflict, UserError
 from gongjian.org.models import Person, Unit
+from gongjian.validate import clean_text
 
 TEXT_LIMIT = 20_000
 
 
-def _text(value, field: str, label: str, *, max_length: int, required: bool = False) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise UserError(f"「{label}」不能为空", "required", field=field)
-    if len(value) > max_length:
-        raise UserError(f"「{label}」不能超过{max_length}个字", "too_long", field=field)
-    return value
+# A bulletin's texts are optional unless a caller says otherwise.
+_text = partial(clean_text, required=False)
 
 
 def _check_version(obj, expected_version: int | None) -> None:

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Self
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -45,13 +46,15 @@ def _columns(*, areas: list[str], units: list[str], leaders: list[str], task_for
 
 @dataclass
 class Lookups:
+    """The names a ledger's cells may hold, read once per import; the project ledger adds its towns."""
+
     areas: dict[str, FocusArea]
     units: dict[str, Unit]
     leaders: dict[str, Person]
     task_forces: dict[str, Unit]
 
     @classmethod
-    def for_campaign(cls, campaign: Campaign | None) -> "Lookups":
+    def for_campaign(cls, campaign: Campaign | None) -> Self:
         areas = {a.title: a for a in FocusArea.objects.filter(campaign=campaign)} if campaign else {}
         units = {u.name: u for u in Unit.objects.filter(is_active=True)}
         leaders = {p.display_name: p for p in Person.objects.filter(is_city_leader=True, user__is_active=True)}

@@ -14,6 +14,7 @@ from gongjian.campaigns import scheduling
 from gongjian.campaigns.models import Adjustment, Campaign, Dependency, FocusArea, Milestone, Task
 from gongjian.errors import Conflict, UserError
 from gongjian.org.models import Person, Unit
+from gongjian.validate import clean_text as _text
 from gongjian.workdays import days
 
 # Changing these after assignment needs the supervision office's approval (调整须审批).
@@ -30,15 +31,6 @@ TRANSITIONS = {
     Task.Status.COMPLETED: set(),
     Task.Status.CANCELLED: set(),
 }
-
-
-def _text(value, field: str, label: str, *, max_length: int, required: bool = True) -> str:
-    value = (value or "").strip() if isinstance(value, str) or value is None else str(value).strip()
-    if required and not value:
-        raise UserError(f"「{label}」不能为空", "required", field=field)
-    if len(value) > max_length:
-        raise UserError(f"「{label}」不能超过{max_length}个字", "too_long", field=field)
-    return value
 
 
 def _decimal(value, field: str, label: str) -> Decimal | None:

@@ -9,18 +9,10 @@ from gongjian.campaigns.models import Task
 from gongjian.documents.models import DocType, Document, Letterhead, NumberCounter
 from gongjian.errors import Conflict, UserError
 from gongjian.org.access import is_leader, is_office
+from gongjian.validate import clean_text as _text
 
 MAX_SEAL_BYTES = 1024 * 1024
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-def _text(value, field: str, label: str, *, max_length: int, required: bool = True) -> str:
-    value = (value or "").strip() if isinstance(value, str) or value is None else str(value).strip()
-    if required and not value:
-        raise UserError(f"「{label}」不能为空", "required", field=field)
-    if len(value) > max_length:
-        raise UserError(f"「{label}」不能超过{max_length}个字", "too_long", field=field)
-    return value
 
 
 def letterhead() -> Letterhead:

@@ -42,6 +42,7 @@ from gongjian.frontline.models import (
 from gongjian.frontline.text import new_code
 from gongjian.org.models import Grid, Person, Unit
 from gongjian.org.notify import notify_unit
+from gongjian.validate import clean_text as _text
 from gongjian.workdays import days
 
 State = Ticket.State
@@ -54,15 +55,6 @@ DISPATCHABLE_KINDS = (Unit.Kind.TOWN, Unit.Kind.STREET, Unit.Kind.ZONE, Unit.Kin
 
 
 # ---------------------------------------------------------------- validation helpers
-
-
-def _text(value, field: str, label: str, *, max_length: int, required: bool = True) -> str:
-    value = value.strip() if isinstance(value, str) else ("" if value is None else str(value).strip())
-    if required and not value:
-        raise UserError(f"「{label}」不能为空", "required", field=field)
-    if len(value) > max_length:
-        raise UserError(f"「{label}」不能超过{max_length}个字", "too_long", field=field)
-    return value
 
 
 def _phone(value: str, field: str = "contact_phone") -> str:

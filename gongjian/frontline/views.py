@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from gongjian import clock
 from gongjian.errors import UserError
 from gongjian.forms_util import add_user_error, safe_next
+from gongjian.forms_util import first_error as _first_error
 from gongjian.frontline import routing_store, selectors, services
 from gongjian.frontline.access import can_write_ticket, ticket_for, tickets_visible_to
 from gongjian.frontline.filters import TicketFilter
@@ -24,6 +25,7 @@ from gongjian.frontline.text import mask_email, mask_name, mask_phone, scrub
 from gongjian.listing import SortColumn, page_of, querystring_without, sorted_queryset, xlsx_response
 from gongjian.org.access import get_or_404, has_role, is_office, require
 from gongjian.org.models import Role, Unit
+from gongjian.validate import int_or_none as _int
 from gongjian.xlsx import Column, SheetSpec, write_table
 
 TICKET_COLUMNS = [
@@ -280,22 +282,8 @@ def _perform(request, ticket: Ticket, action: str, post) -> str:
     return "已记录跟进回访。"
 
 
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def _bool(value) -> bool | None:
     return {"yes": True, "true": True, "1": True, "no": False, "false": False, "0": False}.get(str(value).lower())
-
-
-def _first_error(form) -> str:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        return f"「{label}」{errors[0]}" if label else errors[0]
-    return "输入有误"
 
 
 @require_POST

@@ -21,20 +21,12 @@ from gongjian.errors import UserError
 from gongjian.inspections import photos as photo_files
 from gongjian.inspections import selectors
 from gongjian.inspections.models import Finding, Inspection, Photo, Rectification
+from gongjian.validate import clean_text as _text
 from gongjian.workdays import days
 
 MAX_PHOTOS = 9
 # Working days a unit gets to rectify a relapse found by 回头看 when the office names no deadline.
 RELAPSE_DAYS = 10
-
-
-def _text(value, field: str, label: str, limit: int, *, required: bool = True) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise UserError(f"「{label}」不能为空", "required", field=field)
-    if len(value) > limit:
-        raise UserError(f"「{label}」不能超过{limit}字", "too_long", field=field)
-    return value
 
 
 def _number(value, field: str, label: str, *, low: float, high: float) -> Decimal | None:

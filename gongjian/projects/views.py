@@ -15,7 +15,7 @@ from gongjian.dispatch import selectors as dispatch_selectors
 from gongjian.dispatch.models import ProgressReport, ReportingPeriod
 from gongjian.dispatch.services import PROBLEM_CATEGORIES
 from gongjian.errors import UserError
-from gongjian.forms_util import INT_MAX, add_user_error, int_param
+from gongjian.forms_util import add_user_error, int_param
 from gongjian.listing import SortColumn, page_of, querystring_without, sorted_queryset, xlsx_response
 from gongjian.org.access import get_or_404, is_office, require
 from gongjian.org.models import Unit
@@ -34,6 +34,7 @@ from gongjian.projects.forms import (
 from gongjian.projects.models import Project, ProjectFigures
 from gongjian.supervision.models import Blocker, blocker_overdue_q
 from gongjian.supervision.services import RESPONSIBLE_BY_CATEGORY
+from gongjian.validate import int_or_none as _int
 from gongjian.workdays import days
 
 PROJECT_COLUMNS = [
@@ -60,14 +61,6 @@ def _form_error(form, exc: UserError) -> None:
     if exc.field in _TASK_FIELD_NAMES:
         exc.field = _TASK_FIELD_NAMES[exc.field]
     add_user_error(form, exc)
-
-
-def _int(value) -> int | None:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if -INT_MAX <= number <= INT_MAX else None
 
 
 @require_GET

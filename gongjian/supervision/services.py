@@ -16,6 +16,7 @@ from gongjian.supervision import registry
 from gongjian.supervision.messages import notice_key, send_notices
 from gongjian.supervision.models import Blocker, CardOverride, Color, Notice, Rule
 from gongjian.supervision.rules import office_params, validate_params
+from gongjian.validate import clean_text as _text
 from gongjian.workdays import days
 
 # Who clears which kind of blocker by default (Minhe county's guarantee groups); the raiser may name another unit.
@@ -24,15 +25,6 @@ RESPONSIBLE_BY_CATEGORY = {
     "bidding": "发改局", "construction_permit": "住建局", "funding": "财政局", "energy": "发改局",
     "labour": "人社局",
 }
-
-
-def _text(value: str, field: str, label: str, limit: int) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise UserError(f"「{label}」不能为空", "required", field=field)
-    if len(value) > limit:
-        raise UserError(f"「{label}」不能超过{limit}字", "too_long", field=field)
-    return value
 
 
 def card_override_set(*, actor, task: Task, color: str, reason: str) -> CardOverride:
