@@ -8,11 +8,13 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import models, transaction
 
 from gongjian import clock
 from gongjian.audit.context import current_ip
 from gongjian.audit.models import AuditEvent, AuditHead
+from gongjian.types import User
 
 GENESIS = "0" * 64
 logger = logging.getLogger(__name__)
@@ -43,7 +45,7 @@ def _actor_fields(actor) -> dict:
 
 def record(
     *,
-    actor,
+    actor: User | AnonymousUser | None,
     event: str,
     obj: models.Model | None = None,
     object_type: str = "",

@@ -14,6 +14,7 @@ from gongjian.campaigns import scheduling
 from gongjian.campaigns.models import Adjustment, Campaign, Dependency, FocusArea, Milestone, Task
 from gongjian.errors import Conflict, UserError
 from gongjian.org.models import Person, Unit
+from gongjian.types import User
 from gongjian.validate import clean_text as _text
 from gongjian.workdays import days
 
@@ -63,7 +64,7 @@ def _diff(before: dict, after: dict) -> dict:
 
 
 def campaign_create(
-    *, actor, name: str, year: int, start: date, end: date, description: str = "", speech: str = ""
+    *, actor: User, name: str, year: int, start: date, end: date, description: str = "", speech: str = ""
 ) -> Campaign:
     name = _text(name, "name", "名称", max_length=100)
     if start > end:
@@ -78,7 +79,7 @@ def campaign_create(
     return campaign
 
 
-def focus_area_create(*, actor, campaign: Campaign, title: str, sentence: str = "", order: int | None = None) -> FocusArea:
+def focus_area_create(*, actor: User, campaign: Campaign, title: str, sentence: str = "", order: int | None = None) -> FocusArea:
     title = _text(title, "title", "重点方向", max_length=100)
     if campaign.focus_areas.filter(title=title).exists():
         raise UserError(f"重点方向“{title}”已存在", "duplicate", field="title", status=409)
@@ -108,7 +109,7 @@ def _check_relations(*, campaign: Campaign, focus_area, lead_unit, co_units, lea
 
 def task_create(
     *,
-    actor,
+    actor: User,
     campaign: Campaign,
     title: str,
     lead_unit: Unit | None,
@@ -160,7 +161,7 @@ def _lock(task: Task, expected_version: int | None) -> Task:
     return current
 
 
-def task_update(*, actor, task: Task, expected_version: int | None = None, co_units=None, **fields) -> Task:
+def task_update(*, actor: User, task: Task, expected_version: int | None = None, co_units=None, **fields) -> Task:
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise UserError(f"不能修改字段：{'、'.join(sorted(unknown))}", "invalid", field=sorted(unknown)[0])
@@ -209,7 +210,7 @@ def _value_of(value):
     return value
 
 
-def task_transition(*, actor, task: Task, to: str, reason: str = "", on: date | None = None) -> Task:
+def task_transition(*, actor: User, task: Task, to: str, reason: str = "", on: date | None = None) -> Task:
     with transaction.atomic():
         task = _lock(task, None)
         if to not in TRANSITIONS.get(task.status, set()):
@@ -234,13 +235,13 @@ def task_transition(*, actor, task: Task, to: str, reason: str = "", on: date | 
     return task
 
 
-def task_assign(*, actor, task: Task) -> Task:
+def task_assign(*, actor: User, task: Task) -> Task:
     """Hand a draft to its lead unit (交办); from now on deadline, lead unit and target change only by adjustment."""
     return task_transition(actor=actor, task=task, to=Task.Status.ASSIGNED)
 
 
 def milestone_create(
-    *, actor, task: Task, title: str, planned_date: date | None = None, duration: int = 0,
+    *, actor: User, task: Task, title: str, planned_date: date | None = None, duration: int = 0,
     weight=Decimal("1"), order: int | None = None,
 ) -> Milestone:
     title = _text(title, "title", "节点名称", max_length=200)
@@ -264,7 +265,7 @@ def milestone_create(
     return milestone
 
 
-def milestone_complete(*, actor, milestone: Milestone, done_on: date, evidence: str = "") -> Milestone:
+def milestone_complete(*, actor: User, milestone: Milestone, done_on: date, evidence: str = "") -> Milestone:
     if done_on > clock.today():
         raise UserError("完成日期不能晚于今天", "invalid", field="done_on")
     with transaction.atomic():
@@ -279,7 +280,7 @@ def milestone_complete(*, actor, milestone: Milestone, done_on: date, evidence: 
     return milestone
 
 
-def dependency_create(*, actor, predecessor: Milestone, successor: Milestone, type: str = "FS", lag: int = 0) -> Dependency:
+def dependency_create(*, actor: User, predecessor: Milestone, successor: Milestone, type: str = "FS", lag: int = 0) -> Dependency:
     if predecessor.task_id != successor.task_id:
         raise UserError("依赖只能建立在同一任务的节点之间", "invalid", field="successor")
     if predecessor.pk == successor.pk:
@@ -335,7 +336,7 @@ def task_schedule_proposal(*, task: Task) -> tuple[scheduling.Schedule, list[Mil
     return _propose(task)
 
 
-def task_schedule_backward(*, actor, task: Task, expected: dict[int, str] | None = None) -> scheduling.Schedule:
+def task_schedule_backward(*, actor: User, task: Task, expected: dict[int, str] | None = None) -> scheduling.Schedule:
     """倒排工期 confirmed: store the proposal. `expected` (milestone id → proposed finish, ISO) is what the office
     saw; if the milestones changed since, nothing is stored and the office looks again."""
     with transaction.atomic():
@@ -352,7 +353,7 @@ def task_schedule_backward(*, actor, task: Task, expected: dict[int, str] | None
     return schedule
 
 
-def adjustment_request(*, actor, task: Task, changes: dict, reason: str) -> Adjustment:
+def adjustment_request(*, actor: User, task: Task, changes: dict, reason: str) -> Adjustment:
     reason = _text(reason, "reason", "调整理由", max_length=1000)
     task = Task.objects.get(pk=task.pk)
     if task.status == Task.Status.DRAFT:
@@ -388,7 +389,7 @@ def adjustment_request(*, actor, task: Task, changes: dict, reason: str) -> Adju
     return adjustment
 
 
-def adjustment_decide(*, actor, adjustment: Adjustment, approve: bool, note: str = "") -> Adjustment:
+def adjustment_decide(*, actor: User, adjustment: Adjustment, approve: bool, note: str = "") -> Adjustment:
     if not approve and not (note or "").strip():
         raise UserError("驳回调整申请须填写意见", "required", field="note")
     with transaction.atomic():
@@ -418,7 +419,7 @@ def adjustment_decide(*, actor, adjustment: Adjustment, approve: bool, note: str
     return adjustment
 
 
-def campaign_accept_draft(*, actor, campaign: Campaign, areas: list[dict], deadline: date) -> list[Task]:
+def campaign_accept_draft(*, actor: User, campaign: Campaign, areas: list[dict], deadline: date) -> list[Task]:
     """Turn an edited speech draft into focus areas and draft tasks, keeping each task's source sentence.
 
     `areas`: [{"title", "sentence", "tasks": [{"text", "sentence", "lead_unit": Unit, "lead_leader": Person|None}]}].

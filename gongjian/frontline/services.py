@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
@@ -42,6 +43,7 @@ from gongjian.frontline.models import (
 from gongjian.frontline.text import new_code
 from gongjian.org.models import Grid, Person, Unit
 from gongjian.org.notify import notify_unit
+from gongjian.types import User
 from gongjian.validate import clean_text as _text
 from gongjian.workdays import days
 
@@ -203,7 +205,7 @@ def _unique_code(model, field: str = "code") -> str:
 
 def ticket_create(
     *,
-    actor,
+    actor: User | AnonymousUser | None,
     category: Category,
     text: str,
     source: str,
@@ -287,7 +289,7 @@ def _insert_ticket(actor, category, text, source, town, grid, lat, lng, photo, w
 # ---------------------------------------------------------------- dispatcher
 
 
-def ticket_assign(*, actor, ticket: Ticket, unit: Unit, urgent: bool | None = None,
+def ticket_assign(*, actor: User, ticket: Ticket, unit: Unit, urgent: bool | None = None,
                   category: Category | None = None, note: str = "") -> Ticket:
     """Assign (派单) a received or returned ticket to a unit, or reassign (改派) one not yet signed. Named apart
     from the monthly reporting app (dispatch, 每月调度)."""
@@ -334,7 +336,7 @@ def ticket_assign(*, actor, ticket: Ticket, unit: Unit, urgent: bool | None = No
     return ticket
 
 
-def request_decide(*, actor, request: TicketRequest, approve: bool, note: str = "") -> TicketRequest:
+def request_decide(*, actor: User, request: TicketRequest, approve: bool, note: str = "") -> TicketRequest:
     """The dispatcher approves or refuses a unit's return or extension request (a refusal needs a reason)."""
     note = _text(note, "note", "审批意见", max_length=1000, required=not approve)
     with transaction.atomic():
@@ -368,7 +370,7 @@ def request_decide(*, actor, request: TicketRequest, approve: bool, note: str = 
     return request
 
 
-def ticket_visit(*, actor, ticket: Ticket, resolved: bool, satisfaction: str, note: str = "",
+def ticket_visit(*, actor: User, ticket: Ticket, resolved: bool, satisfaction: str, note: str = "",
                  kind: str = Visit.Kind.CLOSING) -> Visit:
     """The follow-up visit (回访) after the reply: was it resolved, and is the citizen satisfied?"""
     if satisfaction not in Ticket.Satisfaction.values:
@@ -393,7 +395,7 @@ def ticket_visit(*, actor, ticket: Ticket, resolved: bool, satisfaction: str, no
     return visit
 
 
-def ticket_redo(*, actor, ticket: Ticket, reason: str) -> Ticket:
+def ticket_redo(*, actor: User, ticket: Ticket, reason: str) -> Ticket:
     """Unsatisfied or unresolved at the visit: back to the unit (重办) with a fresh reply deadline."""
     reason = _text(reason, "reason", "重办理由", max_length=1000)
     with transaction.atomic():
@@ -417,7 +419,7 @@ def ticket_redo(*, actor, ticket: Ticket, reason: str) -> Ticket:
     return ticket
 
 
-def ticket_close(*, actor, ticket: Ticket, note: str = "") -> Ticket:
+def ticket_close(*, actor: User, ticket: Ticket, note: str = "") -> Ticket:
     """Close after the visit; closing despite an unresolved or unsatisfied visit needs a reason."""
     with transaction.atomic():
         ticket = _lock(ticket)
@@ -431,7 +433,7 @@ def ticket_close(*, actor, ticket: Ticket, note: str = "") -> Ticket:
     return ticket
 
 
-def ticket_merge(*, actor, ticket: Ticket, into: Ticket, note: str = "") -> Ticket:
+def ticket_merge(*, actor: User, ticket: Ticket, into: Ticket, note: str = "") -> Ticket:
     """A duplicate (疑似重复) joins the ticket it repeats; the merged one ends, the other carries on."""
     if into.pk == ticket.pk:
         raise UserError("不能与自身合并", "invalid", field="into")
@@ -455,7 +457,7 @@ def ticket_merge(*, actor, ticket: Ticket, into: Ticket, note: str = "") -> Tick
     return ticket
 
 
-def ticket_set_dispute(*, actor, ticket: Ticket, risk_level: str, responsible_leader: Person | None) -> Ticket:
+def ticket_set_dispute(*, actor: User, ticket: Ticket, risk_level: str, responsible_leader: Person | None) -> Ticket:
     """Grade a dispute (矛盾纠纷) by its own risk scale and name the leader responsible for it (包案领导)."""
     if not ticket.category.is_dispute:
         raise UserError("只有矛盾纠纷类工单需要分级", "not_dispute", status=409)
@@ -477,7 +479,7 @@ def ticket_set_dispute(*, actor, ticket: Ticket, risk_level: str, responsible_le
     return ticket
 
 
-def ticket_follow_up(*, actor, ticket: Ticket, note: str, resolved: bool | None = None) -> Visit:
+def ticket_follow_up(*, actor: User, ticket: Ticket, note: str, resolved: bool | None = None) -> Visit:
     """A dispute's follow-up visit (跟进回访), any time while it is open."""
     note = _text(note, "note", "回访情况", max_length=1000)
     with transaction.atomic():
@@ -493,7 +495,7 @@ def ticket_follow_up(*, actor, ticket: Ticket, note: str, resolved: bool | None 
     return visit
 
 
-def ticket_contact(*, actor, ticket: Ticket) -> dict:
+def ticket_contact(*, actor: User, ticket: Ticket) -> dict:
     """The citizen's full contact details, for the dispatcher only; every look is audited (PIPL)."""
     with transaction.atomic():
         record(actor=actor, event="ticket.contact_view", obj=ticket, changes={"code": ticket.code})
@@ -501,7 +503,7 @@ def ticket_contact(*, actor, ticket: Ticket) -> dict:
             "contact_email": ticket.contact_email}
 
 
-def ticket_promote(*, actor, tickets: list[Ticket], campaign: Campaign, title: str, lead_unit: Unit,
+def ticket_promote(*, actor: User, tickets: list[Ticket], campaign: Campaign, title: str, lead_unit: Unit,
                    deadline: date, description: str = "") -> Task:
     """A systemic problem behind one or several similar tickets becomes a supervised task (source "ticket")."""
     if not tickets:
@@ -527,7 +529,7 @@ def ticket_promote(*, actor, tickets: list[Ticket], campaign: Campaign, title: s
 # ---------------------------------------------------------------- the handling unit
 
 
-def ticket_sign(*, actor, ticket: Ticket) -> Ticket:
+def ticket_sign(*, actor: User, ticket: Ticket) -> Ticket:
     with transaction.atomic():
         ticket = _lock(ticket)
         _require_state(ticket, State.DISPATCHED, action="签收")
@@ -546,7 +548,7 @@ def ticket_sign(*, actor, ticket: Ticket) -> Ticket:
     return ticket
 
 
-def ticket_return_request(*, actor, ticket: Ticket, reason: str) -> TicketRequest:
+def ticket_return_request(*, actor: User, ticket: Ticket, reason: str) -> TicketRequest:
     """退单: not this unit's business; within 2 working days of dispatch, with a reason, for the dispatcher."""
     reason = _text(reason, "reason", "退单理由", max_length=1000)
     with transaction.atomic():
@@ -566,7 +568,7 @@ def ticket_return_request(*, actor, ticket: Ticket, reason: str) -> TicketReques
     return request
 
 
-def ticket_extension_request(*, actor, ticket: Ticket, days_requested: int, reason: str) -> TicketRequest:
+def ticket_extension_request(*, actor: User, ticket: Ticket, days_requested: int, reason: str) -> TicketRequest:
     """延期: once per ticket, up to 10 working days, approved by the dispatcher."""
     reason = _text(reason, "reason", "延期理由", max_length=1000)
     longest = selectors.sla_params()["max_extension_days"]
@@ -596,7 +598,7 @@ def _new_request(ticket: Ticket, actor, kind: str, reason: str, days_requested: 
         raise Conflict("已有待审批的申请", "pending_request") from None
 
 
-def ticket_progress(*, actor, ticket: Ticket, note: str) -> Ticket:
+def ticket_progress(*, actor: User, ticket: Ticket, note: str) -> Ticket:
     """A progress note; the first one after signing puts the ticket in progress (办理中)."""
     note = _text(note, "note", "办理进展", max_length=1000)
     with transaction.atomic():
@@ -611,7 +613,7 @@ def ticket_progress(*, actor, ticket: Ticket, note: str) -> Ticket:
     return ticket
 
 
-def ticket_reply(*, actor, ticket: Ticket, reply: str) -> Ticket:
+def ticket_reply(*, actor: User, ticket: Ticket, reply: str) -> Ticket:
     """The unit's answer to the citizen (public), which stops the SLA clock."""
     reply = _text(reply, "reply", "答复内容", max_length=MAX_REPLY)
     with transaction.atomic():
@@ -631,7 +633,7 @@ def ticket_reply(*, actor, ticket: Ticket, reply: str) -> Ticket:
 # ---------------------------------------------------------------- configuration
 
 
-def category_save(*, actor, category: Category | None = None, code: str, name: str, kind: str,
+def category_save(*, actor: User | None, category: Category | None = None, code: str, name: str, kind: str,
                   description: str = "", group: str = "", keywords: str = "", sign_days: int | None = None,
                   reply_days: int | None = None, is_active: bool = True, order: int = 0) -> Category:
     code = _text(code, "code", "服务代码", max_length=50)
@@ -667,7 +669,7 @@ def category_save(*, actor, category: Category | None = None, code: str, name: s
     return category
 
 
-def attribute_save(*, actor, category: Category, code: str, description: str, datatype: str,
+def attribute_save(*, actor: User, category: Category, code: str, description: str, datatype: str,
                    required: bool = False, values: list[dict] | None = None, order: int = 0,
                    datatype_description: str = "") -> CategoryAttribute:
     code = _text(code, "code", "代码", max_length=50)
@@ -691,7 +693,7 @@ def attribute_save(*, actor, category: Category, code: str, description: str, da
     return attribute
 
 
-def duty_list_update(*, actor, unit: Unit, duty_list: str) -> Unit:
+def duty_list_update(*, actor: User, unit: Unit, duty_list: str) -> Unit:
     """A unit's duty list (权责清单) seeds routing; editing it takes effect at the next training."""
     duty_list = _text(duty_list, "duty_list", "权责清单", max_length=5000, required=False)
     with transaction.atomic():
@@ -713,7 +715,7 @@ def key_hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def open311_key_create(*, actor, name: str) -> tuple[Open311Key, str]:
+def open311_key_create(*, actor: User | None, name: str) -> tuple[Open311Key, str]:
     """Returns the key record and the raw key, which is shown once and never stored."""
     name = _text(name, "name", "使用方", max_length=100)
     raw = secrets.token_hex(20)
@@ -723,7 +725,7 @@ def open311_key_create(*, actor, name: str) -> tuple[Open311Key, str]:
     return key, raw
 
 
-def open311_key_revoke(*, actor, key: Open311Key) -> Open311Key:
+def open311_key_revoke(*, actor: User | None, key: Open311Key) -> Open311Key:
     with transaction.atomic():
         key = Open311Key.objects.select_for_update().get(pk=key.pk)
         if key.revoked_at is not None:
@@ -749,7 +751,7 @@ def proposer_key_for(*, user=None, phone: str = "") -> str:
     return f"phone:{hashlib.sha256(digits.encode()).hexdigest()[:40]}" if digits else ""
 
 
-def idea_submit(*, actor, title: str, text: str, category: str, town: Unit | None = None,
+def idea_submit(*, actor: User | AnonymousUser | None, title: str, text: str, category: str, town: Unit | None = None,
                 proposer_name: str = "", proposer_phone: str = "", confirm_duplicate: bool = False) -> Idea:
     """Submit an idea (public or staff). A similar existing idea is pointed out first; the proposer may confirm."""
     title = _text(title, "title", "标题", max_length=100)
@@ -786,7 +788,7 @@ def _require_idea_state(idea: Idea, *states: str, action: str) -> None:
         raise UserError(f"金点子当前状态为“{idea.get_state_display()}”，不能{action}", "bad_transition", status=409)
 
 
-def idea_evaluate(*, actor, idea: Idea) -> Idea:
+def idea_evaluate(*, actor: User, idea: Idea) -> Idea:
     with transaction.atomic():
         idea = _lock_idea(idea)
         _require_idea_state(idea, Idea.State.SUBMITTED, action="开始评估")
@@ -796,7 +798,7 @@ def idea_evaluate(*, actor, idea: Idea) -> Idea:
     return idea
 
 
-def idea_reject(*, actor, idea: Idea, answer: str) -> Idea:
+def idea_reject(*, actor: User, idea: Idea, answer: str) -> Idea:
     answer = _text(answer, "answer", "公开答复", max_length=MAX_REPLY)
     with transaction.atomic():
         idea = _lock_idea(idea)
@@ -808,7 +810,7 @@ def idea_reject(*, actor, idea: Idea, answer: str) -> Idea:
     return idea
 
 
-def idea_accept(*, actor, idea: Idea, answer: str, campaign: Campaign, lead_unit: Unit, deadline: date,
+def idea_accept(*, actor: User, idea: Idea, answer: str, campaign: Campaign, lead_unit: Unit, deadline: date,
                 milestones: list[tuple[str, date]], task_title: str = "", points: int = ACCEPT_POINTS) -> Idea:
     """Adopt an idea: a public answer, an assigned task (source "idea") with milestones, and reward points."""
     answer = _text(answer, "answer", "公开答复", max_length=MAX_REPLY)
@@ -835,7 +837,7 @@ def idea_accept(*, actor, idea: Idea, answer: str, campaign: Campaign, lead_unit
     return idea
 
 
-def idea_points_award(*, actor, idea: Idea, points: int, reason: str) -> PointsEntry:
+def idea_points_award(*, actor: User, idea: Idea, points: int, reason: str) -> PointsEntry:
     """Points for an idea beyond adoption (a judging round) or a correction (negative)."""
     reason = _text(reason, "reason", "事由", max_length=200)
     if not isinstance(points, int) or points == 0 or abs(points) > MAX_POINTS:

@@ -6,7 +6,6 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.contrib.auth.models import User
 from django.db import transaction
 
 from gongjian import clock
@@ -21,6 +20,7 @@ from gongjian.errors import UserError
 from gongjian.inspections import photos as photo_files
 from gongjian.inspections import selectors
 from gongjian.inspections.models import Finding, Inspection, Photo, Rectification
+from gongjian.types import User
 from gongjian.validate import clean_text as _text
 from gongjian.workdays import days
 

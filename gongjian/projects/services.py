@@ -34,6 +34,7 @@ from gongjian.projects.models import (
     ProjectFunding,
     ProjectPlan,
 )
+from gongjian.types import User
 
 CODE_RE = re.compile(r"[0-9A-Za-z][0-9A-Za-z-]{0,39}")
 PHONE_RE = re.compile(r"[0-9+\- ]{5,20}")
@@ -181,7 +182,7 @@ def _snapshot(project: Project) -> dict:
 
 def project_create(
     *,
-    actor,
+    actor: User,
     campaign: Campaign,
     title: str,
     lead_unit: Unit | None,
@@ -229,7 +230,7 @@ def project_create(
     return project
 
 
-def project_update(*, actor, project: Project, expected_version: int | None = None, co_units=None,
+def project_update(*, actor: User, project: Project, expected_version: int | None = None, co_units=None,
                    **fields) -> Project:
     """Task fields (title, lead unit, planned start/completion as start/deadline …) go through task_update, so
     after assignment a new completion date needs an approved adjustment; project fields are checked here."""
@@ -282,7 +283,7 @@ def clean_plan(project: Project, investment: Sequence, gov_funds: Sequence | Non
     return invest, gov
 
 
-def project_plan_set(*, actor, project: Project, year: int, investment: Sequence, gov_funds: Sequence | None = None
+def project_plan_set(*, actor: User, project: Project, year: int, investment: Sequence, gov_funds: Sequence | None = None
                      ) -> list[ProjectPlan]:
     """Replace the year's monthly plan: planned investment and government funds to be paid, January to December."""
     if not 2000 <= int(year) <= 2100:
@@ -314,7 +315,7 @@ def clean_funding(project: Project, amounts: Mapping[str, object]) -> dict[str, 
     return cleaned
 
 
-def project_funding_set(*, actor, project: Project, amounts: Mapping[str, object]) -> list[ProjectFunding]:
+def project_funding_set(*, actor: User, project: Project, amounts: Mapping[str, object]) -> list[ProjectFunding]:
     cleaned = clean_funding(project, amounts)
     with transaction.atomic():
         project.funding.all().delete()
@@ -345,7 +346,7 @@ def clean_approvals(items: Mapping[str, Mapping]) -> dict[str, dict]:
     return cleaned
 
 
-def project_approvals_set(*, actor, project: Project, items: Mapping[str, Mapping]) -> list[ProjectApproval]:
+def project_approvals_set(*, actor: User, project: Project, items: Mapping[str, Mapping]) -> list[ProjectApproval]:
     """Set the pre-work approvals (前期手续): {kind: {"status", "planned_on", "done_on"}}."""
     cleaned = clean_approvals(items)
     with transaction.atomic():
@@ -364,7 +365,7 @@ def project_approvals_set(*, actor, project: Project, items: Mapping[str, Mappin
     return list(project.approvals.all())
 
 
-def project_stats_set(*, actor, project: Project, status: str, basis: str = "", on: date | None = None,
+def project_stats_set(*, actor: User, project: Project, status: str, basis: str = "", on: date | None = None,
                       reason: str = "") -> Project:
     """纳统: pending → submitted → reviewed → in statistics; a step back needs a reason (退回、核减)."""
     if status not in Project.StatsStatus.values:
@@ -406,7 +407,7 @@ def _live_draft(project: Project, period: ReportingPeriod) -> ProgressReport | N
     return live.first()
 
 
-def project_dispatch_save(*, actor, project: Project, period: ReportingPeriod, report_fields: Mapping,
+def project_dispatch_save(*, actor: User, project: Project, period: ReportingPeriod, report_fields: Mapping,
                           figures: Mapping, uploads: Sequence = (), submit: bool = False,
                           expected_version: int | None = None) -> ProgressReport:
     """The monthly project dispatch: the progress report (through dispatch's services) and its investment figures
@@ -440,7 +441,7 @@ def project_dispatch_save(*, actor, project: Project, period: ReportingPeriod, r
     return report
 
 
-def on_report_approved(*, report: ProgressReport, actor) -> None:
+def on_report_approved(*, report: ProgressReport, actor: User) -> None:
     """An approved project report carries its figures (a correction takes the original's when it has none of its
     own) and the project takes the report's head count."""
     figures = ProjectFigures.objects.filter(report=report).first()
@@ -456,7 +457,7 @@ def on_report_approved(*, report: ProgressReport, actor) -> None:
         Project.objects.filter(pk=figures.project_id).update(workers_on_site=figures.workers)
 
 
-def battle_target_set(*, actor, campaign: Campaign, focus_area: FocusArea | None = None, town: Unit | None = None,
+def battle_target_set(*, actor: User, campaign: Campaign, focus_area: FocusArea | None = None, town: Unit | None = None,
                       attract: int = 0, start: int = 0, produce: int = 0, investment=None,
                       leader: Person | None = None, unit: Unit | None = None) -> BattleTarget:
     if (focus_area is None) == (town is None):

@@ -3,15 +3,13 @@
 import os
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from gongjian.audit.services import record
 from gongjian.errors import UserError
 from gongjian.org.models import Person, Role, Unit
 from gongjian.org.services import _validate_password, one_time_password, user_create
-
-User = get_user_model()
+from gongjian.types import User
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from gongjian.audit.services import record
 from gongjian.errors import UserError
 from gongjian.org.models import Person, UserSession
 from gongjian.sso.models import Identity
+from gongjian.types import User
 
 REFUSED = "该账号未在本平台登记或已停用，请联系管理员。"
 PROVIDERS = {"oidc": "统一身份认证", "wecom": "政务微信", "dingtalk": "钉钉"}
@@ -53,7 +54,7 @@ def start_session(*, request, person: Person, provider: str) -> None:
 
 
 @transaction.atomic
-def identity_link(*, actor, person: Person, issuer: str, subject: str) -> Identity:
+def identity_link(*, actor: User | None, person: Person, issuer: str, subject: str) -> Identity:
     subject = (subject or "").strip()
     if not subject or len(subject) > 255:
         raise UserError("「平台账号标识」不能为空且不超过255字", "invalid", field="subject")
