@@ -49,7 +49,7 @@ def _indicator_rows(scheme: Scheme, existing: set[str]) -> list[Indicator]:
             for spec in registry.specs().values() if spec.code not in existing]
 
 
-def scheme_create(*, actor: User, campaign: Campaign, period_type: str, name: str = "",
+def scheme_create(*, actor: User | None, campaign: Campaign, period_type: str, name: str = "",
                   base: Decimal | int = Decimal("100")) -> Scheme:
     """A scheme with every registered indicator at its default points (docs/rules.md §5) and weight 1."""
     if period_type not in Scheme.PeriodType.values:

@@ -136,7 +136,7 @@ def _red_yellow(campaign: Campaign, day: date | None) -> list[dict]:
              .order_by("task__lead_unit__order", "task__lead_unit_id", "task__deadline", "task_id"))
     rows = [{"task_id": c.task_id, "title": c.task.title, "color": c.color, "color_label": COLOR_LABELS[c.color],
              "reasons": _findings_text(c.findings), "unit": c.task.lead_unit.name,
-             "leader": c.task.lead_leader.display_name if c.task.lead_leader_id else "",
+             "leader": c.task.lead_leader.display_name if c.task.lead_leader else "",
              "deadline": c.task.deadline.isoformat()} for c in cards]
     rows.sort(key=lambda r: r["color"] != Color.RED)  # stable: red first, each colour still by unit and deadline
     return rows
@@ -236,8 +236,8 @@ def _lagging(campaign: Campaign, day: date | None) -> list[dict]:
         project = card.task.project
         rows.append({"project_id": card.task_id, "title": card.task.title, "color": card.color,
                      "color_label": COLOR_LABELS[card.color], "reasons": reasons,
-                     "town": project.town.name if project.town_id else "", "unit": card.task.lead_unit.name,
-                     "leader": card.task.lead_leader.display_name if card.task.lead_leader_id else "",
+                     "town": project.town.name if project.town else "", "unit": card.task.lead_unit.name,
+                     "leader": card.task.lead_leader.display_name if card.task.lead_leader else "",
                      "total_investment": money(project.total_investment)})
     rows.sort(key=lambda r: r["color"] != Color.RED)
     return rows
@@ -303,7 +303,7 @@ def _signed_document(bulletin) -> dict:
 
     signed = Document.objects.filter(bulletin_id=bulletin.pk, status=Document.Status.SIGNED).first() \
         if bulletin.pk else None
-    if signed is None:
+    if signed is None or signed.issued_on is None:
         return {}
     return {"document_number": signed.number, "signer": signed.signer_name, "cc": signed.cc,
             "issued_on": signed.issued_on.isoformat()}

@@ -67,7 +67,7 @@ class Task(models.Model):
         SUSPENDED = "suspended", "已暂停"
         CANCELLED = "cancelled", "已撤销"
 
-    OPEN_STATUSES = (Status.ASSIGNED, Status.IN_PROGRESS)
+    OPEN_STATUSES: tuple[str, ...] = (Status.ASSIGNED, Status.IN_PROGRESS)
 
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="tasks")
     focus_area = models.ForeignKey(FocusArea, null=True, blank=True, on_delete=models.PROTECT, related_name="tasks")
@@ -139,6 +139,11 @@ class Milestone(models.Model):
     total_float = models.IntegerField("总时差（工作日）", null=True, blank=True)
     is_critical = models.BooleanField("关键节点", default=False)
     order = models.PositiveIntegerField("排序", default=0)
+    # Set on the rows of a schedule proposal by `services.task_schedule_proposal`.
+    proposed_start: date
+    proposed_date: date
+    proposed_float: int
+    proposed_critical: bool
 
     class Meta:
         ordering = ["task", "order", "planned_date", "id"]

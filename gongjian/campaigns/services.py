@@ -24,7 +24,7 @@ EDITABLE_FIELDS = (
     "title", "description", "focus_area", "source", "source_sentence", "lead_leader", "task_force", "start",
     "is_hot", "parent", *PROTECTED_FIELDS,
 )
-TRANSITIONS = {
+TRANSITIONS: dict[str, set[str]] = {
     Task.Status.DRAFT: {Task.Status.ASSIGNED, Task.Status.CANCELLED},
     Task.Status.ASSIGNED: {Task.Status.IN_PROGRESS, Task.Status.COMPLETED, Task.Status.SUSPENDED, Task.Status.CANCELLED},
     Task.Status.IN_PROGRESS: {Task.Status.COMPLETED, Task.Status.SUSPENDED, Task.Status.CANCELLED},
@@ -134,6 +134,7 @@ def task_create(
         raise UserError(f"未知的任务来源：{source}", "invalid", field="source")
     _check_relations(campaign=campaign, focus_area=focus_area, lead_unit=lead_unit, co_units=co_units,
                      lead_leader=lead_leader, task_force=task_force)
+    assert lead_unit is not None  # refused above without one
     start = start or max(campaign.start, min(clock.today(), deadline))
     _check_dates(start, deadline)
     with transaction.atomic():

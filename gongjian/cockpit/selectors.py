@@ -21,7 +21,7 @@ from gongjian.supervision.models import Blocker, Card, Color, SupervisionRun, bl
 from gongjian.workdays import days
 
 COLORS = tuple(Color.values)
-COLOR_LABELS = dict(Color.choices)
+COLOR_LABELS: dict[str | None, str] = dict(Color.choices)
 COUNTED_STATUSES = (Task.Status.ASSIGNED, Task.Status.IN_PROGRESS, Task.Status.COMPLETED, Task.Status.SUSPENDED)
 TOP = 10
 
@@ -56,7 +56,7 @@ def cached_cockpit_data(user, campaign: Campaign, on: date) -> dict:
 
 def _colors(campaign: Campaign, day: date | None) -> dict:
     """Totals, by focus area and by town (towns, streets and zones), from one grouped query."""
-    card_params = [("date", day.isoformat() if day else None), ("campaign", campaign.pk)]
+    card_params: list[tuple[str, object]] = [("date", day.isoformat() if day else None), ("campaign", campaign.pk)]
     grouped = (campaign_cards(campaign, date=day).values("task__focus_area", "task__lead_unit",
                                                                             "color")
                .annotate(n=Count("id")).order_by()) if day else []
@@ -67,7 +67,7 @@ def _colors(campaign: Campaign, day: date | None) -> dict:
         totals[row["color"]] += row["n"]
         areas[row["task__focus_area"]][row["color"]] += row["n"]
         units[row["task__lead_unit"]][row["color"]] += row["n"]
-    area_rows = []
+    area_rows: list[tuple[int | None, str, dict[str, int]]] = []
     for pk, title in campaign.focus_areas.order_by("order", "id").values_list("id", "title"):
         area_rows.append((pk, short_title(title), areas.get(pk, dict.fromkeys(COLORS, 0))))
     if None in areas:
@@ -163,9 +163,10 @@ def _mine(person: Person | None, campaign: Campaign, on: date, day: date | None,
     open_tasks = list(tasks.filter(status__in=Task.OPEN_STATUSES).select_related("lead_unit", "lead_leader")
                       .order_by("deadline", "id"))
     colors = _card_colors([t.pk for t in open_tasks], day)
-    severity = {Color.RED: 0, Color.YELLOW: 1, Color.GREEN: 2}
+    severity: dict[str | None, int] = {Color.RED: 0, Color.YELLOW: 1, Color.GREEN: 2}
     open_tasks.sort(key=lambda t: (severity.get(colors.get(t.pk), 3), t.deadline, t.pk))
-    card_params = [("date", day.isoformat() if day else None), ("campaign", campaign.pk), ("leader", person.pk)]
+    card_params: list[tuple[str, object]] = [("date", day.isoformat() if day else None), ("campaign", campaign.pk),
+                                             ("leader", person.pk)]
     return {
         "leader": person.display_name,
         "tasks": link(tasks.count(), "task_list", [("campaign", campaign.pk), ("lead_leader", person.pk)]),

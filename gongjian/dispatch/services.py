@@ -17,7 +17,7 @@ from gongjian.errors import Conflict, UserError
 from gongjian.types import User
 
 State = ProgressReport.State
-ACTION_NAMES = {State.SUBMITTED: "提交", State.RETURNED: "退回", State.APPROVED: "审核通过"}
+ACTION_NAMES: dict[str, str] = {State.SUBMITTED: "提交", State.RETURNED: "退回", State.APPROVED: "审核通过"}
 EDITABLE = ("work_done", "next_steps", "percent", "indicator_actual", "problems", "support_needed", "milestones_done")
 PROBLEM_CATEGORIES = {
     "land": "土地", "planning": "规划", "environment": "环评", "approval": "审批", "bidding": "招投标",

@@ -6,6 +6,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 
@@ -59,7 +60,7 @@ def duplicate_candidates(ticket: Ticket, *, limit: int = 5) -> list[Duplicate]:
     found = []
     for other in candidates[:500]:
         metres = None
-        if ticket.lat is not None and other.lat is not None:
+        if ticket.lat is not None and ticket.lng is not None and other.lat is not None and other.lng is not None:
             metres = haversine_m(ticket.lat, ticket.lng, other.lat, other.lng)
         same_place = (metres is not None and metres <= DUPLICATE_RADIUS_M) or (
             address and normalize_address(other.address) == address)
@@ -103,7 +104,7 @@ def ticket_rates(unit_ids: Iterable[int], month: date) -> dict[int, dict]:
                   n=Count("id"), resolved=Count("id", filter=Q(resolved=True)),
                   satisfied=Count("id", filter=Q(satisfaction__in=(Ticket.Satisfaction.SATISFIED,
                                                                    Ticket.Satisfaction.BASIC)))))
-    rates = {u: {"dispatched": 0, "signed_on_time": 0, "visited": 0, "resolved": 0, "satisfied": 0}
+    rates: dict[int, dict[str, Any]] = {u: {"dispatched": 0, "signed_on_time": 0, "visited": 0, "resolved": 0, "satisfied": 0}
              for u in unit_ids}
     for row in counted:
         rates[row["unit_id"]].update(dispatched=row["n"], signed_on_time=row["on_time"])

@@ -360,6 +360,7 @@ def request_decide(*, actor: User, request: TicketRequest, approve: bool, note: 
         else:
             _require_state(ticket, State.SIGNED, State.IN_PROGRESS, action="审批延期")
             if approve:
+                assert ticket.reply_due is not None  # a signed ticket has its reply deadline
                 ticket.reply_due = sla.extended(ticket.reply_due, request.days, days.calendar())
                 ticket.extension_days = request.days
                 ticket = _save(ticket, ["reply_due", "extension_days"])
@@ -415,6 +416,7 @@ def ticket_redo(*, actor: User, ticket: Ticket, reason: str) -> Ticket:
                unit=ticket.unit)
         record(actor=actor, event="ticket.redo", obj=ticket,
                changes={"reason": reason, "reply_due": due.reply_due, "redo_count": ticket.redo_count})
+        assert ticket.unit is not None  # a visited ticket was handled by a unit
         notify_unit(unit=ticket.unit, title=f"工单重办 {ticket.code}", body=reason, link=f"/tickets/{ticket.pk}/")
     return ticket
 
@@ -537,12 +539,14 @@ def ticket_sign(*, actor: User, ticket: Ticket) -> Ticket:
             raise UserError("已申请退单，待督查室审批，不能签收", "pending_request", status=409)
         now = clock.now()
         assignment = _active_assignment(ticket)
+        assert ticket.sign_due is not None  # set when it was dispatched
         on_time = clock.today() <= ticket.sign_due
         if assignment is not None:
             assignment.signed_at, assignment.signed_on_time = now, on_time
             assignment.save(update_fields=["signed_at", "signed_on_time"])
         ticket.state, ticket.signed_at = State.SIGNED, now
         ticket = _save(ticket, ["state", "signed_at"])
+        assert ticket.unit is not None
         _event(ticket, "sign", actor, note=f"{ticket.unit.name}已签收", public=True, unit=ticket.unit)
         record(actor=actor, event="ticket.sign", obj=ticket, changes={"unit": ticket.unit.name, "on_time": on_time})
     return ticket
@@ -590,6 +594,7 @@ def ticket_extension_request(*, actor: User, ticket: Ticket, days_requested: int
 def _new_request(ticket: Ticket, actor, kind: str, reason: str, days_requested: int = 0) -> TicketRequest:
     if _pending(ticket) is not None:
         raise UserError("已有待审批的申请", "pending_request", status=409)
+    assert ticket.unit is not None  # only the unit holding a ticket asks to return or extend it
     try:
         with transaction.atomic():
             return TicketRequest.objects.create(ticket=ticket, unit=ticket.unit, kind=kind, reason=reason,
@@ -621,11 +626,13 @@ def ticket_reply(*, actor: User, ticket: Ticket, reply: str) -> Ticket:
         _require_state(ticket, State.SIGNED, State.IN_PROGRESS, action="答复")
         if _pending(ticket) is not None:
             raise UserError("延期申请待审批，审批后再答复", "pending_request", status=409)
+        assert ticket.reply_due is not None  # set when it was dispatched
         on_time = clock.today() <= ticket.reply_due
         ticket.state, ticket.replied_at, ticket.public_reply = State.REPLIED, clock.now(), reply
         ticket.sla_color, ticket.sla_rule = "", ""
         ticket = _save(ticket, ["state", "replied_at", "public_reply", "sla_color", "sla_rule"])
         _event(ticket, "reply", actor, note=reply, public=True, unit=ticket.unit)
+        assert ticket.unit is not None
         record(actor=actor, event="ticket.reply", obj=ticket, changes={"on_time": on_time, "unit": ticket.unit.name})
     return ticket
 
@@ -646,7 +653,9 @@ def category_save(*, actor: User | None, category: Category | None = None, code:
     reply_days = default_reply if reply_days is None else reply_days
     if not 1 <= sign_days <= 30 or not 1 <= reply_days <= 90:
         raise UserError("时限须为1—90个工作日（签收1—30）", "invalid", field="reply_days")
-    clash = Category.objects.filter(code=code).exclude(pk=category.pk if category else None)
+    clash = Category.objects.filter(code=code)
+    if category is not None:
+        clash = clash.exclude(pk=category.pk)
     if clash.exists():
         raise UserError(f"服务代码“{code}”已存在", "duplicate", field="code", status=409)
     fields = {"code": code, "name": _text(name, "name", "名称", max_length=100), "kind": kind,

@@ -105,8 +105,8 @@ def finding_record(*, actor: User, inspection: Inspection, task: Task, descripti
         raise UserError(f"一条发现最多上传{MAX_PHOTOS}张照片", "too_many", field="photos")
     facts = [photo_files.read(p) for p in photos]
     today = clock.today()
-    device = (lat.quantize(Decimal("0.000001")), lng.quantize(Decimal("0.000001")), accuracy) if lat is not None \
-        else None
+    device = (lat.quantize(Decimal("0.000001")), lng.quantize(Decimal("0.000001")), accuracy) \
+        if lat is not None and lng is not None else None
     site = _site(task)
     claim = _last_claim(task)
     with transaction.atomic():
@@ -233,6 +233,7 @@ def recheck_record(*, actor: User, rectification: Rectification, result: str, no
         record(actor=actor, event="inspection.recheck", obj=rectification, changes={"result": result, "note": note})
         if result == Rectification.Recheck.RELAPSED:
             original = rectification.finding
+            assert rectification.recheck is not None  # checked above
             relapse = Finding.objects.create(
                 inspection=rectification.recheck, task=original.task, unit=original.unit,
                 description=f"回头看发现反弹：{note}", recorded_by=actor, recorded_on=today)

@@ -5,6 +5,7 @@ import calendar
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import transaction
@@ -21,6 +22,8 @@ from gongjian.org.access import can_edit_for_unit, is_office, unit_id_of
 from gongjian.org.models import Person, Unit
 from gongjian.types import User
 from gongjian.workdays import days
+
+_T = TypeVar("_T", bound=Task)
 
 _text = task_services._text
 
@@ -55,7 +58,8 @@ def add_months(d: date, months: int) -> date:
 
 
 def _base(*, title: str, lead_unit: Unit | None, deadline: date, co_units: Iterable[Unit], source: str,
-          description: str = "", start: date | None = None, lead_leader: Person | None = None) -> dict:
+          description: str = "", start: date | None = None,
+          lead_leader: Person | None = None) -> tuple[dict[str, Any], list[Unit]]:
     co_units = list(co_units)
     if deadline is None:
         raise UserError("「办结时限」不能为空", "required", field="deadline")
@@ -70,7 +74,7 @@ def _base(*, title: str, lead_unit: Unit | None, deadline: date, co_units: Itera
             "description": _text(description, "description", "事项说明", max_length=5000, required=False)}, co_units
 
 
-def _save(item: Task, co_units: list[Unit], *, actor, event: str, changes: dict) -> Task:
+def _save(item: _T, co_units: Iterable[Unit], *, actor: User, event: str, changes: dict) -> _T:
     item.save()
     item.co_units.set(co_units)
     record(actor=actor, event=event, obj=item,
@@ -333,8 +337,8 @@ def handling_report(*, actor: User, item: Task, text: str) -> HandlingReport:
     unit_id = unit_id_of(actor)
     if is_office(actor):
         unit_id = item.lead_unit_id
-    involved = item.lead_unit_id == unit_id or item.co_units.filter(pk=unit_id).exists()
-    if not (involved and can_edit_for_unit(actor, unit_id)):
+    involved = unit_id is not None and (item.lead_unit_id == unit_id or item.co_units.filter(pk=unit_id).exists())
+    if unit_id is None or not (involved and can_edit_for_unit(actor, unit_id)):
         raise UserError("只有承办单位的填报员可以报送办理情况", "forbidden", status=403)
     current = Task.objects.select_for_update().get(pk=item.pk)
     if not current.is_open:
@@ -351,7 +355,7 @@ def handling_report(*, actor: User, item: Task, text: str) -> HandlingReport:
 def matter_close(*, actor: User, item: Task, on: date | None = None) -> Task:
     """办结, approved by the office once the units have reported (a sub-item by the unit that split it); open
     sub-items block it."""
-    splitter = item.parent.lead_unit_id if item.parent_id else None
+    splitter = item.parent.lead_unit_id if item.parent else None
     if not (is_office(actor) or (splitter is not None and can_edit_for_unit(actor, splitter))):
         raise UserError("办结须经督查室审核", "forbidden", status=403)
     if Proposal.objects.filter(pk=item.pk).exists():
@@ -395,6 +399,8 @@ def _roll_up(parent_id: int | None) -> None:
         mean = Task.objects.filter(parent_id=parent_id).exclude(status=Task.Status.CANCELLED) \
             .aggregate(m=Avg("progress"))["m"]
         parent = Task.objects.filter(pk=parent_id).values("parent_id", "status").first()
+        if parent is None:
+            return
         if mean is not None and parent["status"] in Task.OPEN_STATUSES:
             Task.objects.filter(pk=parent_id).update(progress=Decimal(mean).quantize(Decimal("0.01")),
                                                      version=F("version") + 1)

@@ -1,3 +1,5 @@
+from collections.abc import Sequence
+
 from django.db.models import Count, Q, QuerySet
 
 from gongjian.org.access import roles_of
@@ -54,7 +56,7 @@ def token_rows(tokens) -> list[dict]:
     return [{"token": t, "state": token_state(t, now) or "有效"} for t in tokens.order_by("-created_at", "-id")]
 
 
-def notice_chain(*, unit_id: int, also: list[Person] = (), principal_leaders: bool = False) -> list[list[Person]]:
+def notice_chain(*, unit_id: int, also: Sequence[Person] = (), principal_leaders: bool = False) -> list[list[Person]]:
     """Who a notice to a unit reaches, step by step when nobody signs: the unit's liaison (its report editors when
     it named none) → the unit head → the city leaders in charge of the unit (分管). `also` (a leader to inform) and,
     for 约谈, the principal leaders are told at the first step."""

@@ -25,7 +25,7 @@ logger = logging.getLogger("gongjian.org")
 
 LOGIN_REFUSED = "用户名或密码错误，或账户已被锁定，请稍后再试。"
 LOGIN_THROTTLED = "登录失败次数过多，请稍后再试。"
-_DUMMY_HASHES: dict[str, str] = {}
+_DUMMY_HASHES: dict[str | None, str] = {}
 RESERVED_USERNAMES = {"admin", "root", "test", "administrator", "guest", "user"}
 
 

@@ -5,6 +5,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.db.models import F, Sum
@@ -220,6 +221,7 @@ def project_create(
     )
     check_project(project)
     _check_code(project)
+    assert lead_unit is not None  # refused above without one
     with transaction.atomic():
         project.save()
         project.co_units.set(co_units)
@@ -306,8 +308,8 @@ def clean_funding(project: Project, amounts: Mapping[str, object]) -> dict[str, 
     if unknown:
         raise UserError(f"未知的资金来源：{'、'.join(sorted(unknown))}", "invalid", field="funding")
     labels = dict(ProjectFunding.Source.choices)
-    cleaned = {s: money(v, f"funding_{s}", labels[s]) for s, v in amounts.items()}
-    cleaned = {s: v for s, v in cleaned.items() if v}
+    given = {s: money(v, f"funding_{s}", labels[s]) for s, v in amounts.items()}
+    cleaned = {s: v for s, v in given.items() if v}
     total = sum(cleaned.values(), ZERO)
     if cleaned and total != project.total_investment:
         raise UserError(f"资金来源合计{wan_text(total)}万元，与总投资{wan_text(project.total_investment)}万元不一致",
@@ -373,7 +375,8 @@ def project_stats_set(*, actor: User, project: Project, status: str, basis: str 
     if status != project.stats_status and project.stats_status in STATS_ORDER and \
             STATS_ORDER.index(status) < STATS_ORDER.index(project.stats_status) and not (reason or "").strip():
         raise UserError("纳统状态回退须说明原因", "required", field="stats_reason")
-    fields = {"stats_status": status, "stats_basis": basis or project.stats_basis, "stats_reason": reason}
+    fields: dict[str, Any] = {"stats_status": status, "stats_basis": basis or project.stats_basis,
+                              "stats_reason": reason}
     if on is not None:
         fields["stats_on"] = on
     return project_update(actor=actor, project=project, **fields)
@@ -381,7 +384,7 @@ def project_stats_set(*, actor: User, project: Project, status: str, basis: str 
 
 def _clean_figures(figures: Mapping) -> dict:
     labels = {"invested": "本期完成投资", "funds_in_place": "本期到位资金", "gov_funds_paid": "本期拨付政府资金"}
-    cleaned = {name: money(figures.get(name), name, label, required=name == "invested")
+    cleaned: dict[str, Any] = {name: money(figures.get(name), name, label, required=name == "invested")
                for name, label in labels.items()}
     cleaned = {k: (v if v is not None else ZERO) for k, v in cleaned.items()}
     workers = figures.get("workers")

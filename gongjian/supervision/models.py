@@ -163,6 +163,9 @@ class Blocker(models.Model):
     resolved_on = models.DateField(null=True, blank=True)
     closed_on = models.DateField(null=True, blank=True)
     report = models.ForeignKey(ProgressReport, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # Set on a list's rows by `selectors.with_age`.
+    age: int
+    is_overdue: bool
 
     class Meta:
         ordering = ["due_on", "id"]

@@ -237,9 +237,9 @@ def export_cards(cards: QuerySet[Card]) -> bytes:
 
     def rows():
         for c in cards.iterator(chunk_size=2000):
-            yield {"date": c.date, "task": c.task.title, "focus_area": c.task.focus_area.title if c.task.focus_area_id
+            yield {"date": c.date, "task": c.task.title, "focus_area": c.task.focus_area.title if c.task.focus_area
                    else "", "lead_unit": c.task.lead_unit.name,
-                   "leader": c.task.lead_leader.display_name if c.task.lead_leader_id else "",
+                   "leader": c.task.lead_leader.display_name if c.task.lead_leader else "",
                    "deadline": c.task.deadline, "color": c.get_color_display() + ("（人工）" if c.overridden else ""),
                    "findings": _findings_text(c.findings)}
 
@@ -254,8 +254,8 @@ def export_notices(notices: QuerySet[Notice]) -> bytes:
 
     def rows():
         for n in notices.iterator(chunk_size=2000):
-            yield {"issued_on": n.issued_on, "kind": n.get_kind_display(), "task": n.task.title if n.task_id else "",
-                   "unit": n.unit.name, "leader": n.leader.display_name if n.leader_id else "",
+            yield {"issued_on": n.issued_on, "kind": n.get_kind_display(), "task": n.task.title if n.task else "",
+                   "unit": n.unit.name, "leader": n.leader.display_name if n.leader else "",
                    "rule": RULE_LABELS.get(n.rule, n.rule), "reason": n.reason, "state": n.get_state_display(),
                    "reply": n.reply}
 

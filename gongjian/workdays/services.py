@@ -106,6 +106,7 @@ def parse_schedule(*, year: int, holidays_text: str, makeup_text: str) -> tuple[
         elif any(day == d for d, _ in makeup):
             errors["makeup"].append(f"第{number}行 {day} 重复")
         else:
+            assert match is not None  # a day was read from it
             makeup.append((day, (match["note"] or "调休上班").strip()[:60]))
     found = {key: value for key, value in errors.items() if value}
     if found:
