@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 
 from gongjian.campaigns.access import tasks_visible_to
 from gongjian.campaigns.models import Campaign, Milestone
+from gongjian.campaigns.overdue import overdue_on
 from gongjian.dispatch.models import ProgressReport, ReportingPeriod
 from gongjian.org.access import sees_everything, unit_id_of
 from gongjian.org.models import Unit
@@ -351,7 +352,7 @@ def guarantee(blockers: QuerySet[Blocker], on: date) -> dict:
         units[unit_id] = unit
         levels[level] += 1
         ages[age_band(cal.between(raised, on))] += 1
-        overdue += due < on
+        overdue += overdue_on(due, None, on)  # the rows are open blockers
     categories = [(value, label) for value, label in Blocker.Category.choices if value in matrix]
     unit_totals = {u: sum(cells.get(u, 0) for cells in matrix.values()) for u in units}
     unit_list = sorted(units.items(), key=lambda item: (-unit_totals[item[0]], item[1]))
