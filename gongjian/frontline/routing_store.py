@@ -13,7 +13,7 @@ from django.db import transaction
 
 from gongjian.audit.services import record
 from gongjian.frontline.models import Assignment, RoutingModelRecord, Ticket
-from gongjian.frontline.services import DISPATCHABLE_KINDS
+from gongjian.frontline.services import ASSIGNABLE_KINDS
 from gongjian.org.models import Unit
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ class UnitSuggestion:
 
 
 def duty_lists() -> dict[int, str]:
-    units = Unit.objects.filter(is_active=True, kind__in=DISPATCHABLE_KINDS).exclude(duty_list="")
+    units = Unit.objects.filter(is_active=True, kind__in=ASSIGNABLE_KINDS).exclude(duty_list="")
     return dict(units.values_list("id", "duty_list"))
 
 
@@ -50,7 +50,7 @@ def training_examples(limit: int = MAX_EXAMPLES) -> list[Example]:
     from gongjian.frontline.routing import Example
 
     rows = (Assignment.objects.filter(signed_at__isnull=False, unit__is_active=True)
-            .order_by("-dispatched_at", "-id").values_list("ticket__text", "unit_id", "ticket__town_id")[:limit])
+            .order_by("-assigned_at", "-id").values_list("ticket__text", "unit_id", "ticket__town_id")[:limit])
     return [Example(text=text, unit=unit, town=town) for text, unit, town in rows]
 
 

@@ -90,12 +90,12 @@ def ticket_rates(unit_ids: Iterable[int], month: date) -> dict[int, dict]:
 
     response: dispatches to the unit that month, signed within the sign deadline (a return the dispatcher approved
     does not count against it); resolution and satisfaction: closing visits that month of tickets the unit handled.
-    Each unit maps to {"dispatched", "signed_on_time", "response_rate", "visited", "resolved", "resolution_rate",
+    Each unit maps to {"assigned", "signed_on_time", "response_rate", "visited", "resolved", "resolution_rate",
     "satisfied", "satisfaction_rate"}; a rate is a fraction in [0, 1], or None when nothing was counted."""
     unit_ids = list(unit_ids)
     first = month.replace(day=1)
     last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-    counted = (Assignment.objects.filter(unit_id__in=unit_ids, dispatched_on__range=(first, last))
+    counted = (Assignment.objects.filter(unit_id__in=unit_ids, assigned_on__range=(first, last))
                .exclude(outcome=Assignment.Outcome.RETURNED)
                .values("unit_id").annotate(n=Count("id"), on_time=Count("id", filter=Q(signed_on_time=True))))
     visits = (Visit.objects.filter(unit_id__in=unit_ids, on__range=(first, last),
@@ -104,14 +104,14 @@ def ticket_rates(unit_ids: Iterable[int], month: date) -> dict[int, dict]:
                   n=Count("id"), resolved=Count("id", filter=Q(resolved=True)),
                   satisfied=Count("id", filter=Q(satisfaction__in=(Ticket.Satisfaction.SATISFIED,
                                                                    Ticket.Satisfaction.BASIC)))))
-    rates: dict[int, dict[str, Any]] = {u: {"dispatched": 0, "signed_on_time": 0, "visited": 0, "resolved": 0, "satisfied": 0}
+    rates: dict[int, dict[str, Any]] = {u: {"assigned": 0, "signed_on_time": 0, "visited": 0, "resolved": 0, "satisfied": 0}
              for u in unit_ids}
     for row in counted:
-        rates[row["unit_id"]].update(dispatched=row["n"], signed_on_time=row["on_time"])
+        rates[row["unit_id"]].update(assigned=row["n"], signed_on_time=row["on_time"])
     for row in visits:
         rates[row["unit_id"]].update(visited=row["n"], resolved=row["resolved"], satisfied=row["satisfied"])
     for item in rates.values():
-        item["response_rate"] = _rate(item["signed_on_time"], item["dispatched"])
+        item["response_rate"] = _rate(item["signed_on_time"], item["assigned"])
         item["resolution_rate"] = _rate(item["resolved"], item["visited"])
         item["satisfaction_rate"] = _rate(item["satisfied"], item["visited"])
     return rates

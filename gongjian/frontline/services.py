@@ -1,7 +1,7 @@
 """Writes on tickets, categories, duty lists and Open311 keys. Keyword-only, atomic, audited.
 
-Ticket states (docs/architecture.md): received → dispatched → signed → in_progress → replied → visited → closed;
-dispatched → returned (the unit asks with a reason within 2 working days, the dispatcher approves) → dispatched
+Ticket states (docs/architecture.md): received → assigned (派单) → signed → in_progress → replied → visited → closed;
+assigned → returned (the unit asks with a reason within 2 working days, the dispatcher approves) → assigned
 (reassigned); replied → visited (unsatisfied) → in_progress (redo); a held ticket may be extended once, by the
 dispatcher's approval. Every step writes a timeline event and an audit event in one transaction.
 """
@@ -53,7 +53,7 @@ MAX_REPLY = 2000
 _PHONE = re.compile(r"^\+?[\d\- ]{5,20}$")
 _PHOTO_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
-DISPATCHABLE_KINDS = (Unit.Kind.TOWN, Unit.Kind.STREET, Unit.Kind.ZONE, Unit.Kind.DEPARTMENT, Unit.Kind.TASK_FORCE)
+ASSIGNABLE_KINDS = (Unit.Kind.TOWN, Unit.Kind.STREET, Unit.Kind.ZONE, Unit.Kind.DEPARTMENT, Unit.Kind.TASK_FORCE)
 
 
 # ---------------------------------------------------------------- validation helpers
@@ -189,7 +189,7 @@ def _pending(ticket: Ticket) -> TicketRequest | None:
 
 
 def _active_assignment(ticket: Ticket) -> Assignment | None:
-    return ticket.assignments.filter(outcome=Assignment.Outcome.ACTIVE).order_by("-dispatched_at", "-id").first()
+    return ticket.assignments.filter(outcome=Assignment.Outcome.ACTIVE).order_by("-assigned_at", "-id").first()
 
 
 def _unique_code(model, field: str = "code") -> str:
@@ -293,15 +293,15 @@ def ticket_assign(*, actor: User, ticket: Ticket, unit: Unit, urgent: bool | Non
                   category: Category | None = None, note: str = "") -> Ticket:
     """Assign (派单) a received or returned ticket to a unit, or reassign (改派) one not yet signed. Named apart
     from the monthly reporting app (dispatch, 每月调度)."""
-    if unit is None or not unit.is_active or unit.kind not in DISPATCHABLE_KINDS:
+    if unit is None or not unit.is_active or unit.kind not in ASSIGNABLE_KINDS:
         raise UserError("请选择有效的承办单位", "invalid", field="unit")
     if category is not None and not category.is_active:
         raise UserError("请选择有效的诉求类别", "invalid", field="category")
     note = _text(note, "note", "派单意见", max_length=1000, required=False)
     with transaction.atomic():
         ticket = _lock(ticket)
-        _require_state(ticket, State.RECEIVED, State.RETURNED, State.DISPATCHED, action="派单")
-        reassign = ticket.state == State.DISPATCHED
+        _require_state(ticket, State.RECEIVED, State.RETURNED, State.ASSIGNED, action="派单")
+        reassign = ticket.state == State.ASSIGNED
         if reassign and ticket.unit_id == unit.pk:
             raise UserError(f"工单已派给{unit.name}", "same_unit", field="unit", status=409)
         if reassign and _pending(ticket) is not None:
@@ -316,15 +316,15 @@ def ticket_assign(*, actor: User, ticket: Ticket, unit: Unit, urgent: bool | Non
         if urgent is not None:
             ticket.urgent = urgent
         now, today = clock.now(), clock.today()
-        due = sla.deadlines(dispatched_on=today, sign_days=ticket.category.sign_days,
+        due = sla.deadlines(assigned_on=today, sign_days=ticket.category.sign_days,
                             reply_days=ticket.category.reply_days, urgent=ticket.urgent, cal=days.calendar(),
                             params=selectors.sla_params())
-        Assignment.objects.create(ticket=ticket, unit=unit, dispatched_by=_user(actor), dispatched_at=now,
-                                  dispatched_on=today, sign_due=due.sign_due)
-        ticket.unit, ticket.state, ticket.dispatched_at = unit, State.DISPATCHED, now
+        Assignment.objects.create(ticket=ticket, unit=unit, assigned_by=_user(actor), assigned_at=now,
+                                  assigned_on=today, sign_due=due.sign_due)
+        ticket.unit, ticket.state, ticket.assigned_at = unit, State.ASSIGNED, now
         ticket.sign_due, ticket.reply_due, ticket.extension_days, ticket.signed_at = due.sign_due, due.reply_due, 0, None
         ticket.sla_color, ticket.sla_rule = "green", sla.RULE_ON_TIME
-        ticket = _save(ticket, ["category", "urgent", "unit", "state", "dispatched_at", "sign_due", "reply_due",
+        ticket = _save(ticket, ["category", "urgent", "unit", "state", "assigned_at", "sign_due", "reply_due",
                                 "extension_days", "signed_at", "sla_color", "sla_rule"])
         kind = "dispatch" if ticket.assignments.count() == 1 else "reassign"
         _event(ticket, kind, actor, note=f"派至{unit.name}办理，答复时限{due.reply_due:%Y-%m-%d}" +
@@ -349,7 +349,7 @@ def request_decide(*, actor: User, request: TicketRequest, approve: bool, note: 
         request.save(update_fields=["status", "decided_by", "decided_at", "note"])
         outcome = "approve" if approve else "reject"
         if request.kind == TicketRequest.Kind.RETURN:
-            _require_state(ticket, State.DISPATCHED, action="审批退单")
+            _require_state(ticket, State.ASSIGNED, action="审批退单")
             if approve:
                 ticket.assignments.filter(outcome=Assignment.Outcome.ACTIVE).update(
                     outcome=Assignment.Outcome.RETURNED)
@@ -404,7 +404,7 @@ def ticket_redo(*, actor: User, ticket: Ticket, reason: str) -> Ticket:
         _require_state(ticket, State.VISITED, action="重办")
         if ticket.resolved and ticket.satisfaction != Ticket.Satisfaction.UNSATISFIED:
             raise UserError("回访结果为已解决且满意，无需重办", "not_unsatisfied", status=409)
-        due = sla.deadlines(dispatched_on=clock.today(), sign_days=ticket.category.sign_days,
+        due = sla.deadlines(assigned_on=clock.today(), sign_days=ticket.category.sign_days,
                             reply_days=ticket.category.reply_days, urgent=ticket.urgent, cal=days.calendar(),
                             params=selectors.sla_params())
         ticket.state, ticket.reply_due, ticket.redo_count = State.IN_PROGRESS, due.reply_due, ticket.redo_count + 1
@@ -442,7 +442,7 @@ def ticket_merge(*, actor: User, ticket: Ticket, into: Ticket, note: str = "") -
     with transaction.atomic():
         ticket = _lock(ticket)
         into = _lock(into)
-        _require_state(ticket, State.RECEIVED, State.DISPATCHED, State.RETURNED, action="合并")
+        _require_state(ticket, State.RECEIVED, State.ASSIGNED, State.RETURNED, action="合并")
         if not into.is_open:
             raise UserError(f"工单{into.code}已{into.get_state_display()}，不能并入", "target_closed", field="into",
                             status=409)
@@ -534,12 +534,12 @@ def ticket_promote(*, actor: User, tickets: list[Ticket], campaign: Campaign, ti
 def ticket_sign(*, actor: User, ticket: Ticket) -> Ticket:
     with transaction.atomic():
         ticket = _lock(ticket)
-        _require_state(ticket, State.DISPATCHED, action="签收")
+        _require_state(ticket, State.ASSIGNED, action="签收")
         if _pending(ticket) is not None:
             raise UserError("已申请退单，待督查室审批，不能签收", "pending_request", status=409)
         now = clock.now()
         assignment = _active_assignment(ticket)
-        assert ticket.sign_due is not None  # set when it was dispatched
+        assert ticket.sign_due is not None  # set when it was assigned
         on_time = clock.today() <= ticket.sign_due
         if assignment is not None:
             assignment.signed_at, assignment.signed_on_time = now, on_time
@@ -557,11 +557,11 @@ def ticket_return_request(*, actor: User, ticket: Ticket, reason: str) -> Ticket
     reason = _text(reason, "reason", "退单理由", max_length=1000)
     with transaction.atomic():
         ticket = _lock(ticket)
-        _require_state(ticket, State.DISPATCHED, action="退单")
+        _require_state(ticket, State.ASSIGNED, action="退单")
         assignment = _active_assignment(ticket)
-        dispatched_on = assignment.dispatched_on if assignment else timezone.localdate(ticket.dispatched_at)
+        assigned_on = assignment.assigned_on if assignment else timezone.localdate(ticket.assigned_at)
         limits = selectors.sla_params()
-        last_day = sla.return_deadline(dispatched_on, days.calendar(), limits)
+        last_day = sla.return_deadline(assigned_on, days.calendar(), limits)
         if clock.today() > last_day:
             raise UserError(f"退单须在派单后{limits['return_days']}个工作日内（{last_day:%Y-%m-%d}前）提出",
                             "late_return", status=409)
@@ -626,7 +626,7 @@ def ticket_reply(*, actor: User, ticket: Ticket, reply: str) -> Ticket:
         _require_state(ticket, State.SIGNED, State.IN_PROGRESS, action="答复")
         if _pending(ticket) is not None:
             raise UserError("延期申请待审批，审批后再答复", "pending_request", status=409)
-        assert ticket.reply_due is not None  # set when it was dispatched
+        assert ticket.reply_due is not None  # set when it was assigned
         on_time = clock.today() <= ticket.reply_due
         ticket.state, ticket.replied_at, ticket.public_reply = State.REPLIED, clock.now(), reply
         ticket.sla_color, ticket.sla_rule = "", ""
