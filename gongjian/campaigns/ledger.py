@@ -11,6 +11,7 @@ from gongjian.audit.services import record
 from gongjian.bulk import insert_rows
 from gongjian.campaigns.models import Campaign, FocusArea, Milestone, Task
 from gongjian.org.models import Person, Unit
+from gongjian.types import User
 from gongjian.xlsx import CellError, Column, SheetSpec, read_table, write_table
 
 SOURCE_BY_LABEL = {label: value for value, label in Task.Source.choices}
@@ -148,7 +149,7 @@ def _letter(columns: list[Column], key: str) -> str:
     return get_column_letter([c.key for c in columns].index(key) + 1)
 
 
-def import_tasks(*, actor, campaign: Campaign, data: bytes, commit: bool) -> ImportResult:
+def import_tasks(*, actor: User | None, campaign: Campaign, data: bytes, commit: bool) -> ImportResult:
     """Validate every row; write nothing unless every row is good and `commit` is set. Imported tasks are drafts."""
     lookups = Lookups.for_campaign(campaign)
     columns = lookups.columns()

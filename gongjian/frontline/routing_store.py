@@ -15,6 +15,7 @@ from gongjian.audit.services import record
 from gongjian.frontline.models import Assignment, RoutingModelRecord, Ticket
 from gongjian.frontline.services import ASSIGNABLE_KINDS
 from gongjian.org.models import Unit
+from gongjian.types import User
 
 if TYPE_CHECKING:
     from gongjian.frontline.routing import Example, RoutingModel
@@ -54,7 +55,7 @@ def training_examples(limit: int = MAX_EXAMPLES) -> list[Example]:
     return [Example(text=text, unit=unit, town=town) for text, unit, town in rows]
 
 
-def routing_train(*, actor=None) -> RoutingModelRecord:
+def routing_train(*, actor: User | None = None) -> RoutingModelRecord:
     from gongjian.frontline.routing import RoutingModel
 
     examples = training_examples()

@@ -19,6 +19,7 @@ from gongjian.org.models import Unit
 from gongjian.projects import services
 from gongjian.projects.calc import TEN_THOUSAND
 from gongjian.projects.models import Project, ProjectApproval, ProjectFunding, ProjectPlan
+from gongjian.types import User
 from gongjian.xlsx import CellError, Column, SheetSpec, read_table, write_table
 
 SHEET = "重点项目台账"
@@ -279,7 +280,7 @@ def _build(row: dict, campaign: Campaign, lookups: Lookups) -> _Planned:
     return _Planned(row["_row"], project, co_units, plan, funding, approvals)
 
 
-def import_projects(*, actor, campaign: Campaign, data: bytes, commit: bool) -> ImportResult:
+def import_projects(*, actor: User, campaign: Campaign, data: bytes, commit: bool) -> ImportResult:
     """Validate every row; write nothing unless every row is good and `commit` is set. Imported projects are drafts
     with the campaign's year as their plan year."""
     lookups = Lookups.for_campaign(campaign)
