@@ -21,7 +21,7 @@ logger = logging.getLogger(__name__)
 SECRET_KEYS = {"password", "password1", "password2", "old_password", "new_password", "token", "session_key", "id_number"}
 
 
-def _jsonable(value):
+def _jsonable(value: object) -> object:
     if isinstance(value, dict):
         return {str(k): ("***" if str(k) in SECRET_KEYS else _jsonable(v)) for k, v in value.items()}
     if isinstance(value, list | tuple | set):
@@ -35,7 +35,7 @@ def _jsonable(value):
     return value
 
 
-def _actor_fields(actor) -> dict:
+def _actor_fields(actor: User | AnonymousUser | None) -> dict:
     if actor is None or not getattr(actor, "is_authenticated", False):
         return {"actor": None, "actor_name": "", "actor_unit": ""}
     person = getattr(actor, "person", None)

@@ -47,7 +47,7 @@ def issue_number(*, doc_type: str, year: int, actor: User | None = None) -> int:
         return counter.last
 
 
-def _fields(*, title, body, recipient, cc) -> dict:
+def _fields(*, title: str, body: str, recipient: str, cc: str) -> dict:
     return {"title": _text(title, "title", "标题", max_length=200),
             "body": _text(body, "body", "正文", max_length=50000),
             "recipient": _text(recipient, "recipient", "主送机关", max_length=300, required=False),

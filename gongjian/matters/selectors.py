@@ -51,7 +51,7 @@ def chain(task: Task) -> list[tuple[int, Task]]:
     return rows
 
 
-def stage_of(item) -> str:
+def stage_of(item: Task) -> str:
     """The step the item has reached, in words."""
     if isinstance(item, Instruction):
         if item.status == Task.Status.DRAFT:

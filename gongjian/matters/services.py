@@ -273,7 +273,7 @@ def proposal_create(*, actor: User, kind: str, code: str, title: str, proposers:
     return Proposal.objects.get(pk=item.pk)
 
 
-def _lead_editor(actor, item: Task) -> None:
+def _lead_editor(actor: User, item: Task) -> None:
     if not can_edit_for_unit(actor, item.lead_unit_id):
         raise UserError("只有主办单位的填报员或督查室可以办理", "forbidden", status=403)
 

@@ -3,7 +3,7 @@ pending deliveries. Sending happens outside any transaction; every state change 
 delivery row, so two workers, a retry or a restarted worker never send one delivery twice."""
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -216,7 +216,7 @@ def _claim(delivery: Delivery, now: datetime) -> datetime | None:
     return lease if claimed else None
 
 
-def _finish(delivery: Delivery, lease: datetime, **fields) -> bool:
+def _finish(delivery: Delivery, lease: datetime, **fields: object) -> bool:
     return bool(Delivery.objects.filter(pk=delivery.pk, state=Delivery.State.SENDING, lease_until=lease)
                 .update(**fields))
 
@@ -227,7 +227,8 @@ def _message(delivery: Delivery) -> Message:
                    recipient=CHANNELS[delivery.channel].address(delivery.person))
 
 
-def _outcome(delivery: Delivery, lease: datetime, now: datetime, outcome: str, *, send=None, **fields) -> str:
+def _outcome(delivery: Delivery, lease: datetime, now: datetime, outcome: str, *,
+             send: Callable[[], str] | None = None, **fields: object) -> str:
     """Record what happened to one attempt, with its audit row, in one transaction (for the inbox, the send
     itself is in it too); a failure falls back to the person's next channel."""
     state = {"sent": Delivery.State.SENT, "failed": Delivery.State.FAILED, "retrying": Delivery.State.RETRYING}

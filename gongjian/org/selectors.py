@@ -1,9 +1,11 @@
 from collections.abc import Sequence
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
 
 from gongjian.org.access import roles_of
 from gongjian.org.models import Person, Role, Unit, UnitDuty
+from gongjian.types import User
 
 
 def units_with_counts() -> QuerySet[Unit]:
@@ -38,7 +40,7 @@ def people_with_roles() -> list[dict]:
     ]
 
 
-def workbench_for(user) -> dict:
+def workbench_for(user: User | AnonymousUser) -> dict:
     person = getattr(user, "person", None)
     return {
         "person": person,
@@ -46,7 +48,7 @@ def workbench_for(user) -> dict:
     }
 
 
-def token_rows(tokens) -> list[dict]:
+def token_rows(tokens: QuerySet) -> list[dict]:
     """Each token with its state in words (live, revoked, expired), newest first."""
     from django.utils import timezone
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
@@ -26,6 +27,7 @@ from gongjian.projects.models import (
 )
 from gongjian.projects.rules import due_month, year_numbers
 from gongjian.supervision.models import Blocker, Card
+from gongjian.types import User
 from gongjian.workdays import days
 
 APPROVED = ProgressReport.State.APPROVED
@@ -274,7 +276,8 @@ def _year_counts(projects: QuerySet[Project], group: str, year: int) -> dict[int
     return {row[group]: row for row in rows}
 
 
-def _year_money(model, projects: QuerySet[Project], group: str, field: str, year: int, **extra) -> dict:
+def _year_money(model: type[ProjectPlan] | type[ProjectFigures], projects: QuerySet[Project], group: str, field: str,
+                year: int, **extra: object) -> dict:
     rows = (model.objects.filter(project__in=projects, year=year, **extra).values(f"project__{group}")
             .annotate(total=Sum(field)).order_by())
     return {row[f"project__{group}"]: row["total"] for row in rows}
@@ -322,7 +325,7 @@ def deployment(campaign: Campaign, projects: QuerySet[Project], year: int) -> di
 AGE_BANDS = ((10, "10个工作日内"), (20, "11—20个工作日"), (None, "超过20个工作日"))
 
 
-def blockers_visible_to(user) -> QuerySet[Blocker]:
+def blockers_visible_to(user: User | AnonymousUser) -> QuerySet[Blocker]:
     """Blockers on the tasks the user sees, and those the user's unit must clear wherever they are."""
     blockers = Blocker.objects.all()
     if sees_everything(user):

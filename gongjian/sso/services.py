@@ -3,6 +3,7 @@ platform still decides whether they may come in (active, not locked) and records
 
 from django.contrib.auth import login
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from gongjian.audit.services import record
@@ -36,7 +37,7 @@ def refuse(*, provider: str, subject: str) -> UserError:
     return UserError(REFUSED, "sso_unknown", status=403)
 
 
-def start_session(*, request, person: Person, provider: str) -> None:
+def start_session(*, request: HttpRequest, person: Person, provider: str) -> None:
     """The same session a password login makes (timeouts, the list of a user's sessions), and its audit row."""
     now = timezone.now()
     with transaction.atomic():

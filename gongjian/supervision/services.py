@@ -8,6 +8,7 @@ from django.db import transaction
 from gongjian import clock
 from gongjian.audit.services import record
 from gongjian.campaigns.models import Campaign, Task
+from gongjian.dispatch.models import ProgressReport
 from gongjian.dispatch.periods import month_bounds
 from gongjian.errors import UserError
 from gongjian.messaging.services import mark_signed
@@ -45,7 +46,7 @@ def card_override_set(*, actor: User, task: Task, color: str, reason: str) -> Ca
 
 
 def blocker_raise(*, actor: User, task: Task, category: str, description: str, responsible_unit: Unit | None = None,
-                  due_on: date | None = None, report=None) -> Blocker:
+                  due_on: date | None = None, report: ProgressReport | None = None) -> Blocker:
     if category not in Blocker.Category.values:
         raise UserError(f"未知的问题类别：{category}", "invalid", field="category")
     description = _text(description, "description", "问题描述", 1000)
@@ -174,7 +175,7 @@ def rule_set(*, actor: User, code: str, campaign: Campaign | None, params: dict,
     return rule
 
 
-def blockers_from_report(*, report, actor: User) -> list[Blocker]:
+def blockers_from_report(*, report: ProgressReport, actor: User) -> list[Blocker]:
     """Each problem in an approved report becomes a blocker with a responsible unit and a due date."""
     return [blocker_raise(actor=actor, task=report.task, category=p["category"], description=p["description"],
                           report=report) for p in report.problems]
