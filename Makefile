@@ -47,6 +47,7 @@ test: install browser
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(PY) -m mypy
 
 SCALE ?= county
 bench: install

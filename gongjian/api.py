@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from gongjian.errors import UserError
+from gongjian.validate import INT_MAX
 
 
 def exception_handler(exc, context):
@@ -24,7 +25,6 @@ def exception_handler(exc, context):
 
 
 MAX_PAGE_SIZE = 500
-INT_MAX = 2**63 - 1
 # Offsets beyond this cannot address a real row and overflow the database's integer types.
 MAX_OFFSET = 2**31 - 1
 

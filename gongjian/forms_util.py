@@ -6,12 +6,21 @@ from django.http import Http404, JsonResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from gongjian.errors import UserError
+from gongjian.validate import INT_MAX
 
 
 def add_user_error(form: forms.Form, exc: UserError) -> None:
     """Show a service's refusal beside the field it names, or above the form when it names none."""
     field = exc.field if exc.field in form.fields else None
     form.add_error(field, exc.message)
+
+
+def first_error(form: forms.BaseForm) -> str:
+    """The form's first error as one line, naming its field's label (for a refusal shown as a message)."""
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        return f"「{label}」{errors[0]}" if label else errors[0]
+    return "输入有误"
 
 
 def style_fields(form: forms.BaseForm) -> None:
@@ -41,9 +50,6 @@ def safe_next(request, default: str) -> str:
 
 class BadParameter(BadRequest):
     pass
-
-
-INT_MAX = 2**63 - 1
 
 
 def int_param(request, name: str, *, minimum: int = 0, maximum: int = INT_MAX) -> int | None:

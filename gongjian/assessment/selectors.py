@@ -96,14 +96,14 @@ def _reverse(name: str, pk) -> str | None:
         return None
 
 
-def source_urls(items: list[ScoreItem], viewer=None) -> dict[tuple[str, int], str | None]:
+def source_urls(items: list[ScoreItem], viewer=None) -> dict[tuple[str, int | None], str | None]:
     """Where each line's source lives: the task, the report, the blocker (its task's page until blockers have their
     own), or any model's get_absolute_url. Given a viewer, a source the viewer cannot open gets no link."""
     wanted: dict[str, set[int]] = defaultdict(set)
     for item in items:
         if item.source_id is not None and item.source_type:
             wanted[item.source_type].add(item.source_id)
-    urls: dict[tuple[str, int], str | None] = {}
+    urls: dict[tuple[str, int | None], str | None] = {}
     if viewer is not None:
         wanted = _reachable(wanted, viewer)
     for kind, ids in wanted.items():

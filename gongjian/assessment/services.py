@@ -16,6 +16,8 @@ from gongjian.audit.services import record
 from gongjian.campaigns.models import Campaign
 from gongjian.errors import Conflict, UserError
 from gongjian.org.models import Unit
+from gongjian.types import User
+from gongjian.validate import clean_text as _text
 
 MAX_POINTS = Decimal("100")
 MAX_WEIGHT = Decimal("10")
@@ -23,15 +25,6 @@ MAX_WEIGHT = Decimal("10")
 
 def _system(actor) -> str:
     return "system" if actor is None else ""
-
-
-def _text(value: str, field: str, label: str, limit: int) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise UserError(f"「{label}」不能为空", "required", field=field)
-    if len(value) > limit:
-        raise UserError(f"「{label}」不能超过{limit}字", "too_long", field=field)
-    return value
 
 
 def _number(value, field: str, label: str, *, low: Decimal, high: Decimal) -> Decimal:
@@ -56,7 +49,7 @@ def _indicator_rows(scheme: Scheme, existing: set[str]) -> list[Indicator]:
             for spec in registry.specs().values() if spec.code not in existing]
 
 
-def scheme_create(*, actor, campaign: Campaign, period_type: str, name: str = "",
+def scheme_create(*, actor: User | None, campaign: Campaign, period_type: str, name: str = "",
                   base: Decimal | int = Decimal("100")) -> Scheme:
     """A scheme with every registered indicator at its default points (docs/rules.md §5) and weight 1."""
     if period_type not in Scheme.PeriodType.values:
@@ -75,7 +68,7 @@ def scheme_create(*, actor, campaign: Campaign, period_type: str, name: str = ""
     return scheme
 
 
-def scheme_for(*, actor, campaign: Campaign, period_type: str) -> Scheme:
+def scheme_for(*, actor: User | None, campaign: Campaign, period_type: str) -> Scheme:
     scheme = Scheme.objects.filter(campaign=campaign, period_type=period_type).first()
     if scheme is not None:
         return scheme
@@ -99,7 +92,7 @@ def _clean_params(indicator: Indicator, params) -> dict:
     return cleaned
 
 
-def indicator_update(*, actor, indicator: Indicator, weight=None, enabled: bool | None = None,
+def indicator_update(*, actor: User, indicator: Indicator, weight=None, enabled: bool | None = None,
                      params: dict | None = None) -> Indicator:
     """Change an indicator's weight, switch it on or off, or change its points. Published rankings keep the lines
     they were computed with."""
@@ -140,7 +133,7 @@ def _refuse_if_published(ranking: Ranking | None) -> None:
         raise Conflict(f"{ranking.title}考核结果已发布，不能重新计算或修改；如需更正请录入更正分", "published")
 
 
-def ranking_compute(*, actor, scheme: Scheme, label: str) -> Ranking:
+def ranking_compute(*, actor: User | None, scheme: Scheme, label: str) -> Ranking:
     """Score every town, street, zone and department for the period from the events, in a handful of bulk queries,
     and rank each category. Recomputing replaces an unpublished result; a published one is refused (409)."""
     period = _period(scheme, label)
@@ -222,7 +215,7 @@ def _rerank(ranking: Ranking) -> None:
     Score.objects.bulk_update(changed, ["rank"], batch_size=1000)
 
 
-def ranking_publish(*, actor, ranking: Ranking) -> Ranking:
+def ranking_publish(*, actor: User | None, ranking: Ranking) -> Ranking:
     """Irreversible: afterwards the results change only by adjustments."""
     with transaction.atomic():
         ranking = Ranking.objects.select_for_update().get(pk=ranking.pk)
@@ -259,7 +252,7 @@ def _add_line(score: Score, line: scoring.Line) -> None:
     score.save(update_fields=["total"])
 
 
-def evaluation_add(*, actor, ranking: Ranking, unit: Unit, indicator: Indicator, reason: str,
+def evaluation_add(*, actor: User, ranking: Ranking, unit: Unit, indicator: Indicator, reason: str,
                    points=None) -> ManualEvaluation:
     """A manual indicator's points for a unit (a leader's evaluation, an untrue report) before publication."""
     if indicator.scheme_id != ranking.scheme_id or not indicator.is_manual:
@@ -290,7 +283,7 @@ def evaluation_add(*, actor, ranking: Ranking, unit: Unit, indicator: Indicator,
     return evaluation
 
 
-def adjustment_add(*, actor, ranking: Ranking, unit: Unit, points, reason: str) -> Adjustment:
+def adjustment_add(*, actor: User, ranking: Ranking, unit: Unit, points, reason: str) -> Adjustment:
     """更正: the one change a published result accepts. The score and ranks move; the line shows in the breakdown."""
     points = _number(points, "points", "分值", low=-MAX_POINTS, high=MAX_POINTS)
     if not points:

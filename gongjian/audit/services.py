@@ -8,18 +8,20 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import models, transaction
 
 from gongjian import clock
 from gongjian.audit.context import current_ip
 from gongjian.audit.models import AuditEvent, AuditHead
+from gongjian.types import User
 
 GENESIS = "0" * 64
 logger = logging.getLogger(__name__)
 SECRET_KEYS = {"password", "password1", "password2", "old_password", "new_password", "token", "session_key", "id_number"}
 
 
-def _jsonable(value):
+def _jsonable(value: object) -> object:
     if isinstance(value, dict):
         return {str(k): ("***" if str(k) in SECRET_KEYS else _jsonable(v)) for k, v in value.items()}
     if isinstance(value, list | tuple | set):
@@ -33,7 +35,7 @@ def _jsonable(value):
     return value
 
 
-def _actor_fields(actor) -> dict:
+def _actor_fields(actor: User | AnonymousUser | None) -> dict:
     if actor is None or not getattr(actor, "is_authenticated", False):
         return {"actor": None, "actor_name": "", "actor_unit": ""}
     person = getattr(actor, "person", None)
@@ -43,7 +45,7 @@ def _actor_fields(actor) -> dict:
 
 def record(
     *,
-    actor,
+    actor: User | AnonymousUser | None,
     event: str,
     obj: models.Model | None = None,
     object_type: str = "",

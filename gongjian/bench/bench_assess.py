@@ -121,8 +121,8 @@ def _blocker_points(unit_id: int, campaign_id: int, period) -> Decimal:
 def _ticket_points(unit_id: int, period) -> Decimal:
     """The 三率 of one unit, counted row by row; the score curve is frontline's."""
     specs = registry.specs()
-    assignments = list(Assignment.objects.filter(unit_id=unit_id, dispatched_on__gte=period.start,
-                                                 dispatched_on__lte=period.as_of)
+    assignments = list(Assignment.objects.filter(unit_id=unit_id, assigned_on__gte=period.start,
+                                                 assigned_on__lte=period.as_of)
                        .exclude(outcome=Assignment.Outcome.RETURNED).values_list("signed_on_time", flat=True))
     visits = list(Visit.objects.filter(unit_id=unit_id, on__gte=period.start, on__lte=period.as_of,
                                        kind__in=(Visit.Kind.CLOSING, Visit.Kind.GRID))

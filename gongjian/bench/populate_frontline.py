@@ -34,9 +34,9 @@ SHANGHAI_OFFSET_HOURS = 8
 FIRST_HOUR, LAST_HOUR = 8, 22  # local; minus the offset stays within the same UTC day
 State = Ticket.State
 TICKET_COLUMNS = ["id", "code", "category_id", "text", "source", "state", "urgent", "town_id", "address", "unit_id",
-                  "received_at", "dispatched_at", "sign_due", "reply_due", "signed_at", "replied_at", "public_reply",
+                  "received_at", "assigned_at", "sign_due", "reply_due", "signed_at", "replied_at", "public_reply",
                   "visited_at", "resolved", "satisfaction", "closed_at"]
-ASSIGNMENT_COLUMNS = ["id", "ticket_id", "unit_id", "dispatched_at", "dispatched_on", "sign_due", "signed_at",
+ASSIGNMENT_COLUMNS = ["id", "ticket_id", "unit_id", "assigned_at", "assigned_on", "sign_due", "signed_at",
                       "signed_on_time", "outcome"]
 VISIT_COLUMNS = ["ticket_id", "kind", "unit_id", "on", "by_id", "resolved", "satisfaction"]
 SOURCES = ["phone", "phone", "phone", "web", "web", "grid", "open311"]
@@ -146,7 +146,7 @@ class _Plan:
         key = (on, category.reply_days, urgent)
         found = self._due.get(key)
         if found is None:
-            found = self._due[key] = sla.deadlines(dispatched_on=on, sign_days=category.sign_days,
+            found = self._due[key] = sla.deadlines(assigned_on=on, sign_days=category.sign_days,
                                                    reply_days=category.reply_days, urgent=urgent, cal=self.cal)
         return found
 
@@ -183,7 +183,7 @@ class _Plan:
         category = self.categories[row["category"]]
         received_day = self.days[int(rng.random() * len(self.days))]
         received_minutes = self.minutes()
-        # unit_id, then dispatched_at … closed_at, in TICKET_COLUMNS order (received_at goes between them)
+        # unit_id, then assigned_at … closed_at, in TICKET_COLUMNS order (received_at goes between them)
         state, values = State.RECEIVED, [None] * 11
         values[6], values[9] = "", ""
         dispatch_day = self.add(received_day, 0)
@@ -207,7 +207,7 @@ class _Plan:
         if sign_day > today:
             assignments.append((assignment_id, pk, unit, dispatched, fmt.day(day), fmt.day(due.sign_due), None, None,
                                 Assignment.Outcome.ACTIVE))
-            return State.DISPATCHED
+            return State.ASSIGNED
         signed_minutes = max(self.minutes(), dispatched_minutes if sign_day == day else 0)
         signed = fmt.moment(sign_day, signed_minutes)
         assignments.append((assignment_id, pk, unit, dispatched, fmt.day(day), fmt.day(due.sign_due), signed,

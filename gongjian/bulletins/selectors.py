@@ -6,7 +6,7 @@ completions count by their completion date, so building the same month again giv
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -15,11 +15,11 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from gongjian.assessment import selectors as assessment_selectors
 from gongjian.assessment.models import Category, Ranking, Scheme
 from gongjian.bulletins.models import AnnualReport
-from gongjian.campaigns.models import Campaign, Task
+from gongjian.campaigns.models import Campaign, Task, task_overdue_q
 from gongjian.dispatch.models import ProgressReport
 from gongjian.errors import UserError
 from gongjian.org.models import Unit
-from gongjian.projects.calc import HUNDRED, ZERO, time_progress_phrase, wan
+from gongjian.projects.calc import HUNDRED, ZERO, Position, position, time_progress_phrase, wan
 from gongjian.projects.models import STATS_THRESHOLD, Project, ProjectFigures, ProjectPlan
 from gongjian.projects.rules import PROJECT_RULES, due_month
 from gongjian.supervision.models import Blocker, Card, Color, SupervisionRun
@@ -92,7 +92,7 @@ def _task_figures(campaign: Campaign, as_of: date) -> dict:
     numbers = counted_tasks(campaign).aggregate(
         total=Count("id"), completed=Count("id", filter=completed), due=Count("id", filter=due),
         on_time=Count("id", filter=due & completed & Q(completed_on__lte=F("deadline"))),
-        overdue=Count("id", filter=Q(deadline__lt=as_of) & ~completed),
+        overdue=Count("id", filter=task_overdue_q(as_of)),
     )
     return {**numbers, "completion_rate": percent(numbers["completed"], numbers["total"]),
             "on_time_rate": percent(numbers["on_time"], numbers["due"])}
@@ -136,7 +136,7 @@ def _red_yellow(campaign: Campaign, day: date | None) -> list[dict]:
              .order_by("task__lead_unit__order", "task__lead_unit_id", "task__deadline", "task_id"))
     rows = [{"task_id": c.task_id, "title": c.task.title, "color": c.color, "color_label": COLOR_LABELS[c.color],
              "reasons": _findings_text(c.findings), "unit": c.task.lead_unit.name,
-             "leader": c.task.lead_leader.display_name if c.task.lead_leader_id else "",
+             "leader": c.task.lead_leader.display_name if c.task.lead_leader else "",
              "deadline": c.task.deadline.isoformat()} for c in cards]
     rows.sort(key=lambda r: r["color"] != Color.RED)  # stable: red first, each colour still by unit and deadline
     return rows
@@ -159,38 +159,13 @@ def _overdue_blockers(campaign: Campaign, as_of: date) -> list[dict]:
 
 
 @dataclass(frozen=True)
-class Investment:
-    """The campaign's projects against the year's plan, measured at `month` (reported, or due and so expected)."""
+class Investment(Position):
+    """The campaign's projects against the year's plan, measured at `month` (reported, or due and so expected). The
+    arithmetic (序时进度, completion, points) is `projects.calc.Position`'s; the months are kept for the cockpit's
+    curves."""
 
-    month: int
-    plan: tuple[Decimal, ...]  # January first, all twelve months
-    actual: tuple[Decimal, ...]  # approved figures, January … `month`
-
-    @property
-    def year_plan(self) -> Decimal:
-        return sum(self.plan, ZERO)
-
-    @property
-    def planned_to_date(self) -> Decimal:
-        return sum(self.plan[:self.month], ZERO)
-
-    @property
-    def year_to_date(self) -> Decimal:
-        return sum(self.actual[:self.month], ZERO)
-
-    @property
-    def completion(self) -> Decimal | None:
-        return self.year_to_date * HUNDRED / self.year_plan if self.year_plan > 0 else None
-
-    @property
-    def time_progress(self) -> Decimal | None:
-        return self.planned_to_date * HUNDRED / self.year_plan if self.year_plan > 0 else None
-
-    @property
-    def points(self) -> Decimal | None:
-        if self.completion is None or self.time_progress is None:
-            return None
-        return self.completion - self.time_progress
+    plan: tuple[Decimal, ...] = ()  # January first, all twelve months
+    actual: tuple[Decimal, ...] = ()  # approved figures, January … `month`
 
 
 def investment(projects: QuerySet[Project], year: int, last_month: int, as_of: date) -> Investment:
@@ -202,8 +177,9 @@ def investment(projects: QuerySet[Project], year: int, last_month: int, as_of: d
                   .values_list("month").annotate(s=Sum("invested")).order_by())
     expected = due_month(as_of) if as_of.year == year else (12 if as_of.year > year else 0)
     month = min(last_month, max([expected, *actual.keys()]))
-    return Investment(month, tuple(plan.get(m, ZERO) for m in range(1, 13)),
-                      tuple(actual.get(m, ZERO) if m <= month else ZERO for m in range(1, 13)))
+    plan12 = tuple(plan.get(m, ZERO) for m in range(1, 13))
+    actual12 = tuple(actual.get(m, ZERO) if m <= month else ZERO for m in range(1, 13))
+    return Investment(**asdict(position(plan12, actual12, month)), plan=plan12, actual=actual12)
 
 
 def counted_projects(campaign: Campaign) -> QuerySet[Project]:
@@ -260,8 +236,8 @@ def _lagging(campaign: Campaign, day: date | None) -> list[dict]:
         project = card.task.project
         rows.append({"project_id": card.task_id, "title": card.task.title, "color": card.color,
                      "color_label": COLOR_LABELS[card.color], "reasons": reasons,
-                     "town": project.town.name if project.town_id else "", "unit": card.task.lead_unit.name,
-                     "leader": card.task.lead_leader.display_name if card.task.lead_leader_id else "",
+                     "town": project.town.name if project.town else "", "unit": card.task.lead_unit.name,
+                     "leader": card.task.lead_leader.display_name if card.task.lead_leader else "",
                      "total_investment": money(project.total_investment)})
     rows.sort(key=lambda r: r["color"] != Color.RED)
     return rows
@@ -327,7 +303,7 @@ def _signed_document(bulletin) -> dict:
 
     signed = Document.objects.filter(bulletin_id=bulletin.pk, status=Document.Status.SIGNED).first() \
         if bulletin.pk else None
-    if signed is None:
+    if signed is None or signed.issued_on is None:
         return {}
     return {"document_number": signed.number, "signer": signed.signer_name, "cc": signed.cc,
             "issued_on": signed.issued_on.isoformat()}

@@ -2,6 +2,7 @@
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -13,17 +14,14 @@ from gongjian.campaigns import services as task_services
 from gongjian.campaigns.models import Campaign, FocusArea, Task
 from gongjian.errors import Conflict, UserError
 from gongjian.org.models import Person, Unit
+from gongjian.types import User
+from gongjian.validate import clean_text
 
 TEXT_LIMIT = 20_000
 
 
-def _text(value, field: str, label: str, *, max_length: int, required: bool = False) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise UserError(f"「{label}」不能为空", "required", field=field)
-    if len(value) > max_length:
-        raise UserError(f"「{label}」不能超过{max_length}个字", "too_long", field=field)
-    return value
+# A bulletin's texts are optional unless a caller says otherwise.
+_text = partial(clean_text, required=False)
 
 
 def _check_version(obj, expected_version: int | None) -> None:
@@ -34,7 +32,7 @@ def _check_version(obj, expected_version: int | None) -> None:
 # ---------------------------------------------------------------- bulletins
 
 
-def bulletin_save(*, actor, campaign: Campaign, month: str, office_text: str, title: str = "",
+def bulletin_save(*, actor: User, campaign: Campaign, month: str, office_text: str, title: str = "",
                   expected_version: int | None = None) -> Bulletin:
     """Create the month's bulletin or change its words; a published bulletin cannot change (409)."""
     start, _ = selectors.parse_month(month)
@@ -60,7 +58,7 @@ def bulletin_save(*, actor, campaign: Campaign, month: str, office_text: str, ti
     return bulletin
 
 
-def bulletin_publish(*, actor, bulletin: Bulletin) -> Bulletin:
+def bulletin_publish(*, actor: User, bulletin: Bulletin) -> Bulletin:
     """Freeze the month's figures into the bulletin; from now on it prints what it printed today."""
     with transaction.atomic():
         bulletin = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
@@ -80,7 +78,7 @@ def bulletin_publish(*, actor, bulletin: Bulletin) -> Bulletin:
 # ---------------------------------------------------------------- annual work reports
 
 
-def annual_report_save(*, actor, unit: Unit, year: int, last_year_summary: str = "", approach: str = "",
+def annual_report_save(*, actor: User, unit: Unit, year: int, last_year_summary: str = "", approach: str = "",
                        measures: str = "", expected_version: int | None = None) -> AnnualReport:
     if not 2000 <= year <= 2100:
         raise UserError("年度超出合理范围", "invalid", field="year")
@@ -121,7 +119,7 @@ def _quantity(value) -> Decimal | None:
     return number.quantize(Decimal("0.01"))
 
 
-def annual_goal_add(*, actor, report: AnnualReport, text: str, deadline: date, quantity=None,
+def annual_goal_add(*, actor: User, report: AnnualReport, text: str, deadline: date, quantity=None,
                     unit_of_measure: str = "") -> AnnualGoal:
     text = _text(text, "text", "目标", max_length=200, required=True)
     if deadline is None:
@@ -139,7 +137,7 @@ def annual_goal_add(*, actor, report: AnnualReport, text: str, deadline: date, q
     return goal
 
 
-def annual_goal_delete(*, actor, goal: AnnualGoal) -> None:
+def annual_goal_delete(*, actor: User, goal: AnnualGoal) -> None:
     with transaction.atomic():
         goal = AnnualGoal.objects.select_for_update().get(pk=goal.pk)
         if goal.task_id is not None:
@@ -152,7 +150,7 @@ def default_campaign(year: int) -> Campaign | None:
     return Campaign.objects.filter(year=year).order_by("-id").first()
 
 
-def annual_goal_to_task(*, actor, goal: AnnualGoal, campaign: Campaign | None = None,
+def annual_goal_to_task(*, actor: User, goal: AnnualGoal, campaign: Campaign | None = None,
                         focus_area: FocusArea | None = None, lead_leader: Person | None = None) -> Task:
     """转为任务: one step from a unit's goal to a draft task led by that unit, due on the goal's deadline."""
     with transaction.atomic():

@@ -3,7 +3,7 @@ from django import forms
 from django.db.models import Q
 
 from gongjian import clock
-from gongjian.campaigns.models import Campaign, FocusArea, Task
+from gongjian.campaigns.models import Campaign, FocusArea, Task, task_overdue_q
 from gongjian.org.models import Person, Unit
 
 
@@ -45,5 +45,5 @@ class TaskFilter(django_filters.FilterSet):
         return queryset.filter(Q(title__icontains=value) | Q(description__icontains=value)) if value else queryset
 
     def filter_overdue(self, queryset, name, value):
-        overdue = Q(deadline__lt=clock.today(), status__in=Task.OPEN_STATUSES)
+        overdue = task_overdue_q(clock.today())
         return queryset.filter(overdue) if value else queryset.exclude(overdue)

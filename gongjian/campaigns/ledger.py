@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Self
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -10,6 +11,7 @@ from gongjian.audit.services import record
 from gongjian.bulk import insert_rows
 from gongjian.campaigns.models import Campaign, FocusArea, Milestone, Task
 from gongjian.org.models import Person, Unit
+from gongjian.types import User
 from gongjian.xlsx import CellError, Column, SheetSpec, read_table, write_table
 
 SOURCE_BY_LABEL = {label: value for value, label in Task.Source.choices}
@@ -45,13 +47,15 @@ def _columns(*, areas: list[str], units: list[str], leaders: list[str], task_for
 
 @dataclass
 class Lookups:
+    """The names a ledger's cells may hold, read once per import; the project ledger adds its towns."""
+
     areas: dict[str, FocusArea]
     units: dict[str, Unit]
     leaders: dict[str, Person]
     task_forces: dict[str, Unit]
 
     @classmethod
-    def for_campaign(cls, campaign: Campaign | None) -> "Lookups":
+    def for_campaign(cls, campaign: Campaign | None) -> Self:
         areas = {a.title: a for a in FocusArea.objects.filter(campaign=campaign)} if campaign else {}
         units = {u.name: u for u in Unit.objects.filter(is_active=True)}
         leaders = {p.display_name: p for p in Person.objects.filter(is_city_leader=True, user__is_active=True)}
@@ -145,7 +149,7 @@ def _letter(columns: list[Column], key: str) -> str:
     return get_column_letter([c.key for c in columns].index(key) + 1)
 
 
-def import_tasks(*, actor, campaign: Campaign, data: bytes, commit: bool) -> ImportResult:
+def import_tasks(*, actor: User | None, campaign: Campaign, data: bytes, commit: bool) -> ImportResult:
     """Validate every row; write nothing unless every row is good and `commit` is set. Imported tasks are drafts."""
     lookups = Lookups.for_campaign(campaign)
     columns = lookups.columns()

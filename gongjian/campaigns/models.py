@@ -1,8 +1,11 @@
+from datetime import date
 from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 
+from gongjian.campaigns.overdue import overdue_on
 from gongjian.org.models import Person, Unit
 
 
@@ -72,7 +75,7 @@ class Task(models.Model):
         SUSPENDED = "suspended", "已暂停"
         CANCELLED = "cancelled", "已撤销"
 
-    OPEN_STATUSES = (Status.ASSIGNED, Status.IN_PROGRESS)
+    OPEN_STATUSES: tuple[str, ...] = (Status.ASSIGNED, Status.IN_PROGRESS)
 
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="tasks")
     focus_area = models.ForeignKey(FocusArea, null=True, blank=True, on_delete=models.PROTECT, related_name="tasks")
@@ -117,6 +120,20 @@ class Task(models.Model):
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
 
+    def is_overdue(self, on: date) -> bool:
+        """Not completed by `on` and its deadline before `on` (see `task_overdue_q`)."""
+        if self.status in self.OPEN_STATUSES:
+            return overdue_on(self.deadline, None, on)
+        return self.status == self.Status.COMPLETED and self.completed_on is not None and overdue_on(
+            self.deadline, self.completed_on, on)
+
+
+def task_overdue_q(on: date) -> Q:
+    """Tasks overdue on `on` (`campaigns/overdue.py`): open with the deadline before `on`, or completed after `on`
+    although due before it (so a past day's count stays what it was). Drafts, suspended and cancelled tasks run no
+    clock."""
+    return Q(deadline__lt=on) & (Q(status__in=Task.OPEN_STATUSES) | Q(status=Task.Status.COMPLETED, completed_on__gt=on))
+
 
 class Milestone(models.Model):
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="milestones")
@@ -130,6 +147,11 @@ class Milestone(models.Model):
     total_float = models.IntegerField("总时差（工作日）", null=True, blank=True)
     is_critical = models.BooleanField("关键节点", default=False)
     order = models.PositiveIntegerField("排序", default=0)
+    # Set on the rows of a schedule proposal by `services.task_schedule_proposal`.
+    proposed_start: date
+    proposed_date: date
+    proposed_float: int
+    proposed_critical: bool
 
     class Meta:
         ordering = ["task", "order", "planned_date", "id"]
@@ -137,6 +159,9 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def is_overdue(self, on: date) -> bool:
+        return overdue_on(self.planned_date, self.done_on, on)
 
 
 class Dependency(models.Model):

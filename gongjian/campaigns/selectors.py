@@ -1,9 +1,11 @@
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
 from gongjian import clock
 from gongjian.audit.models import AuditEvent
 from gongjian.campaigns.access import tasks_visible_to
 from gongjian.campaigns.models import Campaign, Dependency, FocusArea, Task
+from gongjian.types import User
 
 
 def task_rows(queryset: QuerySet[Task]) -> QuerySet[Task]:
@@ -12,7 +14,7 @@ def task_rows(queryset: QuerySet[Task]) -> QuerySet[Task]:
 
 
 
-def campaign_overview(*, campaign: Campaign, user) -> list[dict]:
+def campaign_overview(*, campaign: Campaign, user: User | AnonymousUser) -> list[dict]:
     tasks = task_rows(tasks_visible_to(user).filter(campaign=campaign)).order_by("focus_area__order", "id")
     by_area: dict[int | None, list[Task]] = {}
     for task in tasks:
@@ -46,6 +48,6 @@ def task_detail(task: Task) -> dict:
         "adjustments": list(task.adjustments.select_related("requested_by", "decided_by")),
         "history": task_history(task)[:100],
         "today": clock.today(),
-        "overdue": task.is_open and task.deadline < clock.today(),
+        "overdue": task.is_overdue(clock.today()),
     }
 

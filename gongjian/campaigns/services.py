@@ -14,6 +14,8 @@ from gongjian.campaigns import scheduling
 from gongjian.campaigns.models import Adjustment, Campaign, Dependency, FocusArea, Milestone, Task
 from gongjian.errors import Conflict, UserError
 from gongjian.org.models import Person, Unit
+from gongjian.types import User
+from gongjian.validate import clean_text as _text
 from gongjian.workdays import days
 
 # Changing these after assignment needs the supervision office's approval (调整须审批).
@@ -22,7 +24,7 @@ EDITABLE_FIELDS = (
     "title", "description", "focus_area", "source", "source_sentence", "lead_leader", "task_force", "start",
     "is_hot", "parent", *PROTECTED_FIELDS,
 )
-TRANSITIONS = {
+TRANSITIONS: dict[str, set[str]] = {
     Task.Status.DRAFT: {Task.Status.ASSIGNED, Task.Status.CANCELLED},
     Task.Status.ASSIGNED: {Task.Status.IN_PROGRESS, Task.Status.COMPLETED, Task.Status.SUSPENDED, Task.Status.CANCELLED},
     Task.Status.IN_PROGRESS: {Task.Status.COMPLETED, Task.Status.SUSPENDED, Task.Status.CANCELLED},
@@ -30,15 +32,6 @@ TRANSITIONS = {
     Task.Status.COMPLETED: set(),
     Task.Status.CANCELLED: set(),
 }
-
-
-def _text(value, field: str, label: str, *, max_length: int, required: bool = True) -> str:
-    value = (value or "").strip() if isinstance(value, str) or value is None else str(value).strip()
-    if required and not value:
-        raise UserError(f"「{label}」不能为空", "required", field=field)
-    if len(value) > max_length:
-        raise UserError(f"「{label}」不能超过{max_length}个字", "too_long", field=field)
-    return value
 
 
 def _decimal(value, field: str, label: str) -> Decimal | None:
@@ -71,7 +64,7 @@ def _diff(before: dict, after: dict) -> dict:
 
 
 def campaign_create(
-    *, actor, name: str, year: int, start: date, end: date, description: str = "", speech: str = ""
+    *, actor: User, name: str, year: int, start: date, end: date, description: str = "", speech: str = ""
 ) -> Campaign:
     name = _text(name, "name", "名称", max_length=100)
     if start > end:
@@ -96,7 +89,7 @@ def _whole_number(value, field: str, label: str, low: int, high: int) -> int:
     return number
 
 
-def campaign_settings_update(*, actor, campaign: Campaign, report_due_workday: int | str,
+def campaign_settings_update(*, actor: User, campaign: Campaign, report_due_workday: int | str,
                              remind_days_before: int | str) -> Campaign:
     """The office's settings of one campaign. A new due day reaches only the periods not yet due today."""
     due = _whole_number(report_due_workday, "report_due_workday", "月度填报截止（次月第几个工作日）", 1, 20)
@@ -118,7 +111,7 @@ def campaign_settings_update(*, actor, campaign: Campaign, report_due_workday: i
     return campaign
 
 
-def focus_area_create(*, actor, campaign: Campaign, title: str, sentence: str = "", order: int | None = None) -> FocusArea:
+def focus_area_create(*, actor: User, campaign: Campaign, title: str, sentence: str = "", order: int | None = None) -> FocusArea:
     title = _text(title, "title", "重点方向", max_length=100)
     if campaign.focus_areas.filter(title=title).exists():
         raise UserError(f"重点方向“{title}”已存在", "duplicate", field="title", status=409)
@@ -148,7 +141,7 @@ def _check_relations(*, campaign: Campaign, focus_area, lead_unit, co_units, lea
 
 def task_create(
     *,
-    actor,
+    actor: User,
     campaign: Campaign,
     title: str,
     lead_unit: Unit | None,
@@ -173,6 +166,7 @@ def task_create(
         raise UserError(f"未知的任务来源：{source}", "invalid", field="source")
     _check_relations(campaign=campaign, focus_area=focus_area, lead_unit=lead_unit, co_units=co_units,
                      lead_leader=lead_leader, task_force=task_force)
+    assert lead_unit is not None  # refused above without one
     start = start or max(campaign.start, min(clock.today(), deadline))
     _check_dates(start, deadline)
     with transaction.atomic():
@@ -200,7 +194,7 @@ def _lock(task: Task, expected_version: int | None) -> Task:
     return current
 
 
-def task_update(*, actor, task: Task, expected_version: int | None = None, co_units=None, **fields) -> Task:
+def task_update(*, actor: User, task: Task, expected_version: int | None = None, co_units=None, **fields) -> Task:
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise UserError(f"不能修改字段：{'、'.join(sorted(unknown))}", "invalid", field=sorted(unknown)[0])
@@ -249,7 +243,7 @@ def _value_of(value):
     return value
 
 
-def task_transition(*, actor, task: Task, to: str, reason: str = "", on: date | None = None) -> Task:
+def task_transition(*, actor: User, task: Task, to: str, reason: str = "", on: date | None = None) -> Task:
     with transaction.atomic():
         task = _lock(task, None)
         if to not in TRANSITIONS.get(task.status, set()):
@@ -274,13 +268,13 @@ def task_transition(*, actor, task: Task, to: str, reason: str = "", on: date | 
     return task
 
 
-def task_assign(*, actor, task: Task) -> Task:
+def task_assign(*, actor: User, task: Task) -> Task:
     """Hand a draft to its lead unit (交办); from now on deadline, lead unit and target change only by adjustment."""
     return task_transition(actor=actor, task=task, to=Task.Status.ASSIGNED)
 
 
 def milestone_create(
-    *, actor, task: Task, title: str, planned_date: date | None = None, duration: int = 0,
+    *, actor: User, task: Task, title: str, planned_date: date | None = None, duration: int = 0,
     weight=Decimal("1"), order: int | None = None,
 ) -> Milestone:
     title = _text(title, "title", "节点名称", max_length=200)
@@ -304,7 +298,7 @@ def milestone_create(
     return milestone
 
 
-def milestone_complete(*, actor, milestone: Milestone, done_on: date, evidence: str = "") -> Milestone:
+def milestone_complete(*, actor: User, milestone: Milestone, done_on: date, evidence: str = "") -> Milestone:
     if done_on > clock.today():
         raise UserError("完成日期不能晚于今天", "invalid", field="done_on")
     with transaction.atomic():
@@ -319,7 +313,7 @@ def milestone_complete(*, actor, milestone: Milestone, done_on: date, evidence: 
     return milestone
 
 
-def dependency_create(*, actor, predecessor: Milestone, successor: Milestone, type: str = "FS", lag: int = 0) -> Dependency:
+def dependency_create(*, actor: User, predecessor: Milestone, successor: Milestone, type: str = "FS", lag: int = 0) -> Dependency:
     if predecessor.task_id != successor.task_id:
         raise UserError("依赖只能建立在同一任务的节点之间", "invalid", field="successor")
     if predecessor.pk == successor.pk:
@@ -375,7 +369,7 @@ def task_schedule_proposal(*, task: Task) -> tuple[scheduling.Schedule, list[Mil
     return _propose(task)
 
 
-def task_schedule_backward(*, actor, task: Task, expected: dict[int, str] | None = None) -> scheduling.Schedule:
+def task_schedule_backward(*, actor: User, task: Task, expected: dict[int, str] | None = None) -> scheduling.Schedule:
     """倒排工期 confirmed: store the proposal. `expected` (milestone id → proposed finish, ISO) is what the office
     saw; if the milestones changed since, nothing is stored and the office looks again."""
     with transaction.atomic():
@@ -392,7 +386,7 @@ def task_schedule_backward(*, actor, task: Task, expected: dict[int, str] | None
     return schedule
 
 
-def adjustment_request(*, actor, task: Task, changes: dict, reason: str) -> Adjustment:
+def adjustment_request(*, actor: User, task: Task, changes: dict, reason: str) -> Adjustment:
     reason = _text(reason, "reason", "调整理由", max_length=1000)
     task = Task.objects.get(pk=task.pk)
     if task.status == Task.Status.DRAFT:
@@ -428,7 +422,7 @@ def adjustment_request(*, actor, task: Task, changes: dict, reason: str) -> Adju
     return adjustment
 
 
-def adjustment_decide(*, actor, adjustment: Adjustment, approve: bool, note: str = "") -> Adjustment:
+def adjustment_decide(*, actor: User, adjustment: Adjustment, approve: bool, note: str = "") -> Adjustment:
     if not approve and not (note or "").strip():
         raise UserError("驳回调整申请须填写意见", "required", field="note")
     with transaction.atomic():
@@ -458,7 +452,7 @@ def adjustment_decide(*, actor, adjustment: Adjustment, approve: bool, note: str
     return adjustment
 
 
-def campaign_accept_draft(*, actor, campaign: Campaign, areas: list[dict], deadline: date) -> list[Task]:
+def campaign_accept_draft(*, actor: User, campaign: Campaign, areas: list[dict], deadline: date) -> list[Task]:
     """Turn an edited speech draft into focus areas and draft tasks, keeping each task's source sentence.
 
     `areas`: [{"title", "sentence", "tasks": [{"text", "sentence", "lead_unit": Unit, "lead_leader": Person|None}]}].

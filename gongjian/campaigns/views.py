@@ -14,9 +14,11 @@ from gongjian.campaigns.models import Adjustment, Campaign, Milestone, Task
 from gongjian.campaigns.speech import parse_speech
 from gongjian.errors import UserError
 from gongjian.forms_util import add_user_error
+from gongjian.forms_util import first_error as _first_error
 from gongjian.listing import SortColumn, page_of, querystring_without, sorted_queryset, xlsx_response
 from gongjian.org.access import get_or_404, is_leader, is_office, require, unit_id_of
 from gongjian.org.models import Person, Unit
+from gongjian.validate import int_or_none as _int
 
 TASK_COLUMNS = [
     SortColumn("color", "亮牌", "color_rank"),
@@ -78,7 +80,7 @@ def leader_desk(request):
     today = clock.today()
     return render(request, "campaigns/leader_desk.html", {
         "person": person, "own": mine.exists(), "tasks": tasks[:50], "total": len(tasks), "colors": colors,
-        "overdue": sum(1 for t in tasks if t.is_open and t.deadline < today),
+        "overdue": sum(1 for t in tasks if t.is_overdue(today)),
         "done": sum(1 for t in tasks if t.status == Task.Status.COMPLETED),
     })
 
@@ -133,13 +135,6 @@ def task_edit(request, pk: int):
             return redirect("task_detail", pk=task.pk)
     return render(request, "campaigns/task_form.html", {"form": form, "title": "修改任务", "task": task},
                   status=400 if form.errors else 200)
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 @require_GET
@@ -212,13 +207,6 @@ def milestone_create(request, pk: int):
     except UserError as exc:
         return _back(request, task, exc)
     return _back(request, task, ok="已添加节点。")
-
-
-def _first_error(form) -> str:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        return f"「{label}」{errors[0]}" if label else errors[0]
-    return "输入有误"
 
 
 @require_POST

@@ -14,15 +14,14 @@ from django.db.models import Count, Q
 from django.urls import reverse
 
 from gongjian.bulletins.selectors import campaign_cards, counted_projects, investment, percent, short_title
-from gongjian.campaigns.models import Campaign, Task
+from gongjian.campaigns.models import Campaign, Task, task_overdue_q
 from gongjian.org.models import Person, Unit
 from gongjian.projects.calc import ZERO, time_progress_phrase, wan
-from gongjian.supervision.models import Blocker, Card, Color, SupervisionRun
-from gongjian.supervision.selectors import overdue_q
+from gongjian.supervision.models import Blocker, Card, Color, SupervisionRun, blocker_overdue_q
 from gongjian.workdays import days
 
 COLORS = tuple(Color.values)
-COLOR_LABELS = dict(Color.choices)
+COLOR_LABELS: dict[str | None, str] = dict(Color.choices)
 COUNTED_STATUSES = (Task.Status.ASSIGNED, Task.Status.IN_PROGRESS, Task.Status.COMPLETED, Task.Status.SUSPENDED)
 TOP = 10
 
@@ -57,7 +56,7 @@ def cached_cockpit_data(user, campaign: Campaign, on: date) -> dict:
 
 def _colors(campaign: Campaign, day: date | None) -> dict:
     """Totals, by focus area and by town (towns, streets and zones), from one grouped query."""
-    card_params = [("date", day.isoformat() if day else None), ("campaign", campaign.pk)]
+    card_params: list[tuple[str, object]] = [("date", day.isoformat() if day else None), ("campaign", campaign.pk)]
     grouped = (campaign_cards(campaign, date=day).values("task__focus_area", "task__lead_unit",
                                                                             "color")
                .annotate(n=Count("id")).order_by()) if day else []
@@ -68,7 +67,7 @@ def _colors(campaign: Campaign, day: date | None) -> dict:
         totals[row["color"]] += row["n"]
         areas[row["task__focus_area"]][row["color"]] += row["n"]
         units[row["task__lead_unit"]][row["color"]] += row["n"]
-    area_rows = []
+    area_rows: list[tuple[int | None, str, dict[str, int]]] = []
     for pk, title in campaign.focus_areas.order_by("order", "id").values_list("id", "title"):
         area_rows.append((pk, short_title(title), areas.get(pk, dict.fromkeys(COLORS, 0))))
     if None in areas:
@@ -134,7 +133,7 @@ def _task_rows(tasks, colors: dict[int, str], on: date, calendar) -> list[dict]:
     return [{"id": t.pk, "title": t.title, "url": reverse("task_detail", args=[t.pk]),
              "deadline": t.deadline.isoformat(), "unit": t.lead_unit.name,
              "leader": t.lead_leader.display_name if t.lead_leader_id else "",
-             "late_workdays": calendar.between(t.deadline, on) if t.deadline < on and t.is_open else 0,
+             "late_workdays": calendar.between(t.deadline, on) if t.is_overdue(on) else 0,
              "color": colors.get(t.pk), "color_label": COLOR_LABELS.get(colors.get(t.pk), "")} for t in tasks]
 
 
@@ -145,7 +144,7 @@ def _card_colors(task_ids: list[int], day: date | None) -> dict[int, str]:
 
 
 def _overdue(campaign: Campaign, on: date, day: date | None, calendar) -> dict:
-    overdue = Task.objects.filter(campaign=campaign, status__in=Task.OPEN_STATUSES, deadline__lt=on)
+    overdue = Task.objects.filter(task_overdue_q(on), campaign=campaign)
     top = list(overdue.select_related("lead_unit", "lead_leader").order_by("deadline", "id")[:TOP])
     colors = _card_colors([t.pk for t in top], day)
     return {"count": link(overdue.count(), "task_list", [("campaign", campaign.pk), ("overdue", "true")]),
@@ -164,9 +163,10 @@ def _mine(person: Person | None, campaign: Campaign, on: date, day: date | None,
     open_tasks = list(tasks.filter(status__in=Task.OPEN_STATUSES).select_related("lead_unit", "lead_leader")
                       .order_by("deadline", "id"))
     colors = _card_colors([t.pk for t in open_tasks], day)
-    severity = {Color.RED: 0, Color.YELLOW: 1, Color.GREEN: 2}
+    severity: dict[str | None, int] = {Color.RED: 0, Color.YELLOW: 1, Color.GREEN: 2}
     open_tasks.sort(key=lambda t: (severity.get(colors.get(t.pk), 3), t.deadline, t.pk))
-    card_params = [("date", day.isoformat() if day else None), ("campaign", campaign.pk), ("leader", person.pk)]
+    card_params: list[tuple[str, object]] = [("date", day.isoformat() if day else None), ("campaign", campaign.pk),
+                                             ("leader", person.pk)]
     return {
         "leader": person.display_name,
         "tasks": link(tasks.count(), "task_list", [("campaign", campaign.pk), ("lead_leader", person.pk)]),
@@ -182,7 +182,7 @@ def _blockers(on: date) -> dict:
     """Open blockers past their due date, and those the daily run has escalated to a leader (it moves an escalated
     blocker's due date, so escalation is what stays visible)."""
     numbers = Blocker.objects.aggregate(
-        overdue=Count("id", filter=overdue_q(on)),
+        overdue=Count("id", filter=blocker_overdue_q(on)),
         leader=Count("id", filter=Q(state=Blocker.State.OPEN, level=Blocker.Level.LEADER)),
         principal=Count("id", filter=Q(state=Blocker.State.OPEN, level=Blocker.Level.PRINCIPAL)))
     return {"overdue": link(numbers["overdue"], "blocker_list", [("overdue", "true")]),

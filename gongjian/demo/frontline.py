@@ -280,12 +280,12 @@ def _dispatch(clock, writer, ticket, unit, day, *, reassign: bool) -> Assignment
     at = clock.at(day, 8, 18)
     at = max(at, ticket.received_at + timedelta(minutes=20))
     on = timezone.localtime(at).date()
-    due = sla.deadlines(dispatched_on=on, sign_days=ticket.category.sign_days, reply_days=ticket.category.reply_days,
+    due = sla.deadlines(assigned_on=on, sign_days=ticket.category.sign_days, reply_days=ticket.category.reply_days,
                         urgent=ticket.urgent, cal=clock.cal)
-    assignment = Assignment(ticket=ticket, unit=unit, dispatched_by=writer.office, dispatched_at=at, dispatched_on=on,
+    assignment = Assignment(ticket=ticket, unit=unit, assigned_by=writer.office, assigned_at=at, assigned_on=on,
                             sign_due=due.sign_due)
     writer.assignments.append(assignment)
-    ticket.unit, ticket.state, ticket.dispatched_at = unit, Ticket.State.DISPATCHED, at
+    ticket.unit, ticket.state, ticket.assigned_at = unit, Ticket.State.ASSIGNED, at
     ticket.sign_due, ticket.reply_due = due.sign_due, due.reply_due
     writer.event(ticket, "reassign" if reassign else "dispatch", at, writer.office,
                  f"派至{unit.name}办理，答复时限{due.reply_due:%Y-%m-%d}", public=True, unit=unit)
@@ -301,10 +301,10 @@ def _life(rng, clock, writer, ticket, unit, row, units, leaders) -> None:
     if rng.random() < 0.06:
         wrong = rng.choice([u for name, u in units.items() if name in DUTY_LISTS and u != unit])
         first = _dispatch(clock, writer, ticket, wrong, day, reassign=False)
-        asked = clock.later(first.dispatched_on, rng.randint(0, 1))
+        asked = clock.later(first.assigned_on, rng.randint(0, 1))
         if asked > DEMO_DAY:
             return
-        asked_at = max(clock.at(asked, 9, 17), first.dispatched_at + timedelta(minutes=30))
+        asked_at = max(clock.at(asked, 9, 17), first.assigned_at + timedelta(minutes=30))
         decided_at = asked_at + timedelta(hours=rng.randint(1, 3))
         if decided_at.date() > DEMO_DAY:
             return
@@ -326,14 +326,14 @@ def _handle(rng, clock, writer, ticket, assignment, row, leaders) -> None:
     if ticket.category.is_dispute:
         _grade(rng, writer, ticket, leaders)
     late_sign = rng.random() < 0.08
-    sign_day = clock.later(assignment.dispatched_on, rng.randint(2, 3) if late_sign else rng.randint(0, 1))
+    sign_day = clock.later(assignment.assigned_on, rng.randint(2, 3) if late_sign else rng.randint(0, 1))
     if sign_day > DEMO_DAY:
         return
-    signed_at = max(clock.at(sign_day, 8, 18), assignment.dispatched_at + timedelta(minutes=10))
+    signed_at = max(clock.at(sign_day, 8, 18), assignment.assigned_at + timedelta(minutes=10))
     assignment.signed_at, assignment.signed_on_time = signed_at, signed_at.date() <= assignment.sign_due
     ticket.state, ticket.signed_at = Ticket.State.SIGNED, signed_at
     writer.event(ticket, "sign", signed_at, editor, f"{unit.name}已签收", public=True, unit=unit)
-    budget = clock.cal.between(assignment.dispatched_on, ticket.reply_due)
+    budget = clock.cal.between(assignment.assigned_on, ticket.reply_due)
     stalled = rng.random() < 0.015
     late = rng.random() < 0.07
     if rng.random() < 0.03 and budget > 3:
@@ -346,7 +346,7 @@ def _handle(rng, clock, writer, ticket, assignment, row, leaders) -> None:
     if stalled:
         return
     offset = budget + rng.randint(1, 4) if late else rng.randint(max(1, budget // 4), max(1, budget))
-    reply_day = clock.later(assignment.dispatched_on, offset)
+    reply_day = clock.later(assignment.assigned_on, offset)
     if reply_day > DEMO_DAY:
         return
     _reply(rng, clock, writer, ticket, unit, editor, reply_day, row)
@@ -371,7 +371,7 @@ def _extend(rng, clock, writer, ticket, unit, editor, signed_at) -> None:
 
 
 def _reply(rng, clock, writer, ticket, unit, editor, reply_day, row) -> None:
-    replied_at = max(clock.at(reply_day, 9, 19), (ticket.signed_at or ticket.dispatched_at) + timedelta(hours=1))
+    replied_at = max(clock.at(reply_day, 9, 19), (ticket.signed_at or ticket.assigned_at) + timedelta(hours=1))
     ticket.state, ticket.replied_at = Ticket.State.REPLIED, replied_at
     ticket.public_reply = REPLIES[row["category"]]
     writer.event(ticket, "reply", replied_at, editor, ticket.public_reply, public=True, unit=unit)
@@ -398,7 +398,7 @@ def _visit_and_close(rng, clock, writer, ticket, unit, editor, reply_day, row) -
         redo_day = clock.later(visit_day, 1)
         if redo_day > DEMO_DAY:
             return
-        due = sla.deadlines(dispatched_on=redo_day, sign_days=1, reply_days=ticket.category.reply_days,
+        due = sla.deadlines(assigned_on=redo_day, sign_days=1, reply_days=ticket.category.reply_days,
                             urgent=ticket.urgent, cal=clock.cal)
         ticket.state, ticket.redo_count, ticket.reply_due = Ticket.State.IN_PROGRESS, 1, due.reply_due
         ticket.replied_at = ticket.visited_at = ticket.resolved = None
@@ -426,7 +426,7 @@ def _grade(rng, writer, ticket, leaders: dict[str, Person]) -> None:
     serious = ticket.risk_level in (Ticket.Risk.RED, Ticket.Risk.ORANGE)
     names = ["市委常委、政法委书记"] if serious else ["市委副书记", "分管社会事业的副市长"]
     ticket.responsible_leader = leaders.get(rng.choice(names))
-    at = ticket.dispatched_at + timedelta(hours=1)
+    at = ticket.assigned_at + timedelta(hours=1)
     writer.event(ticket, "dispute", at, writer.office,
                  f"风险等级：{Ticket.Risk(ticket.risk_level).label}；包案领导："
                  f"{ticket.responsible_leader.display_name if ticket.responsible_leader else '未指定'}")

@@ -58,7 +58,8 @@ def review_queue(period: ReportingPeriod, tasks: QuerySet[Task]) -> list[QueueRo
     if previous_period is not None:
         previous = dict(ProgressReport.objects.filter(period=previous_period, state=State.APPROVED)
                         .values_list("task_id", "percent"))
-    rows, due_by_campaign = [], {}
+    rows: list[QueueRow] = []
+    due_by_campaign: dict[int, date] = {}
     for task in due_tasks:
         report = reports.get(task.id)
         status = "missing" if report is None else report.state

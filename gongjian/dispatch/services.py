@@ -14,9 +14,10 @@ from gongjian.dispatch import evidence as evidence_files
 from gongjian.dispatch.models import Contribution, Evidence, ProgressReport, ReportingPeriod
 from gongjian.dispatch.signals import report_approved
 from gongjian.errors import Conflict, UserError
+from gongjian.types import User
 
 State = ProgressReport.State
-ACTION_NAMES = {State.SUBMITTED: "提交", State.RETURNED: "退回", State.APPROVED: "审核通过"}
+ACTION_NAMES: dict[str, str] = {State.SUBMITTED: "提交", State.RETURNED: "退回", State.APPROVED: "审核通过"}
 EDITABLE = ("work_done", "next_steps", "percent", "indicator_actual", "problems", "support_needed", "milestones_done")
 PROBLEM_CATEGORIES = {
     "land": "土地", "planning": "规划", "environment": "环评", "approval": "审批", "bidding": "招投标",
@@ -128,7 +129,7 @@ def _apply_percent(task: Task, report: ProgressReport, typed: Decimal | None) ->
     report.percent = derived
 
 
-def report_save(*, actor, task: Task, period: ReportingPeriod, expected_version: int | None = None,
+def report_save(*, actor: User, task: Task, period: ReportingPeriod, expected_version: int | None = None,
                 **fields) -> ProgressReport:
     """Create or update the lead unit's draft (or returned) report for a task and period."""
     if not task.is_open:
@@ -148,7 +149,7 @@ def report_save(*, actor, task: Task, period: ReportingPeriod, expected_version:
         return _write_draft(actor, report, data, expected_version)
 
 
-def report_update(*, actor, report: ProgressReport, expected_version: int | None = None, **fields) -> ProgressReport:
+def report_update(*, actor: User, report: ProgressReport, expected_version: int | None = None, **fields) -> ProgressReport:
     """Update a draft or returned report, an original or a correction."""
     data = _clean(report.task, report.period, fields)
     with transaction.atomic():
@@ -189,7 +190,7 @@ def _transition(report: ProgressReport, allowed: tuple[str, ...], to: str) -> Pr
     return locked
 
 
-def report_submit(*, actor, report: ProgressReport) -> ProgressReport:
+def report_submit(*, actor: User, report: ProgressReport) -> ProgressReport:
     with transaction.atomic():
         report = _transition(report, (State.DRAFT, State.RETURNED), State.SUBMITTED)
         if not report.work_done:
@@ -208,7 +209,7 @@ def report_submit(*, actor, report: ProgressReport) -> ProgressReport:
     return report
 
 
-def report_return(*, actor, report: ProgressReport, reason: str) -> ProgressReport:
+def report_return(*, actor: User, report: ProgressReport, reason: str) -> ProgressReport:
     reason = (reason or "").strip()
     if not reason:
         raise UserError("退回须填写理由", "required", field="reason")
@@ -229,7 +230,7 @@ def report_return(*, actor, report: ProgressReport, reason: str) -> ProgressRepo
     return report
 
 
-def report_approve(*, actor, report: ProgressReport) -> ProgressReport:
+def report_approve(*, actor: User, report: ProgressReport) -> ProgressReport:
     """Approve and lock; the task takes the report's progress and completed milestones."""
     with transaction.atomic():
         report = _transition(report, (State.SUBMITTED,), State.APPROVED)
@@ -266,7 +267,7 @@ class BulkResult:
     skipped: list[str]
 
 
-def report_approve_bulk(*, actor, reports) -> BulkResult:
+def report_approve_bulk(*, actor: User, reports) -> BulkResult:
     """Approve each submitted report; the ones not submitted are named and left alone."""
     approved, skipped = 0, []
     for report in reports:
@@ -278,7 +279,7 @@ def report_approve_bulk(*, actor, reports) -> BulkResult:
     return BulkResult(approved, skipped)
 
 
-def report_correct(*, actor, report: ProgressReport, reason: str, **fields) -> ProgressReport:
+def report_correct(*, actor: User, report: ProgressReport, reason: str, **fields) -> ProgressReport:
     """An approved report never changes; a correction is a new report that supersedes it once approved."""
     reason = (reason or "").strip()
     if not reason:
@@ -300,7 +301,7 @@ def report_correct(*, actor, report: ProgressReport, reason: str, **fields) -> P
     return correction
 
 
-def contribution_save(*, actor, report: ProgressReport, unit, text: str) -> Contribution:
+def contribution_save(*, actor: User, report: ProgressReport, unit, text: str) -> Contribution:
     text = (text or "").strip()
     if not text:
         raise UserError("「配合情况」不能为空", "required", field="text")
@@ -318,7 +319,7 @@ def contribution_save(*, actor, report: ProgressReport, unit, text: str) -> Cont
     return contribution
 
 
-def evidence_add(*, actor, report: ProgressReport, upload, milestone: Milestone | None = None) -> Evidence:
+def evidence_add(*, actor: User, report: ProgressReport, upload, milestone: Milestone | None = None) -> Evidence:
     if report.is_locked:
         raise UserError("该填报已审核，不能再上传材料", "locked", status=409)
     if milestone is not None and milestone.task_id != report.task_id:

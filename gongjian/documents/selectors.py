@@ -2,6 +2,8 @@
 
 from collections.abc import Callable
 
+from django.http import HttpResponse
+
 from gongjian.documents import builder
 from gongjian.documents.models import Document
 from gongjian.documents.services import letterhead
@@ -38,10 +40,8 @@ def file_name(document: Document, suffix: str) -> str:
     return f"{document.number or document.get_doc_type_display() + '（草稿）'}-{document.title[:30]}.{suffix}"
 
 
-def file_response(content: bytes, document: Document, suffix: str, content_type: str):
+def file_response(content: bytes, document: Document, suffix: str, content_type: str) -> HttpResponse:
     from urllib.parse import quote
-
-    from django.http import HttpResponse
 
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = (f"attachment; filename=\"document.{suffix}\"; "

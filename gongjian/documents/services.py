@@ -9,18 +9,11 @@ from gongjian.campaigns.models import Task
 from gongjian.documents.models import DocType, Document, Letterhead, NumberCounter
 from gongjian.errors import Conflict, UserError
 from gongjian.org.access import is_leader, is_office
+from gongjian.types import User
+from gongjian.validate import clean_text as _text
 
 MAX_SEAL_BYTES = 1024 * 1024
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-def _text(value, field: str, label: str, *, max_length: int, required: bool = True) -> str:
-    value = (value or "").strip() if isinstance(value, str) or value is None else str(value).strip()
-    if required and not value:
-        raise UserError(f"「{label}」不能为空", "required", field=field)
-    if len(value) > max_length:
-        raise UserError(f"「{label}」不能超过{max_length}个字", "too_long", field=field)
-    return value
 
 
 def letterhead() -> Letterhead:
@@ -33,7 +26,7 @@ def number_text(doc_type: str, year: int, serial: int, head: Letterhead | None =
     return f"{(head or letterhead()).code_for(doc_type)}〔{year}〕{serial}号"
 
 
-def issue_number(*, doc_type: str, year: int, actor=None) -> int:
+def issue_number(*, doc_type: str, year: int, actor: User | None = None) -> int:
     """Take the next serial for (type, year). The counter row is locked until the caller's transaction ends, so a
     second issuer waits; a rolled-back transaction gives its number back, so no gaps."""
     if doc_type not in DocType.values:
@@ -54,7 +47,7 @@ def issue_number(*, doc_type: str, year: int, actor=None) -> int:
         return counter.last
 
 
-def _fields(*, title, body, recipient, cc) -> dict:
+def _fields(*, title: str, body: str, recipient: str, cc: str) -> dict:
     return {"title": _text(title, "title", "标题", max_length=200),
             "body": _text(body, "body", "正文", max_length=50000),
             "recipient": _text(recipient, "recipient", "主送机关", max_length=300, required=False),
@@ -62,7 +55,7 @@ def _fields(*, title, body, recipient, cc) -> dict:
 
 
 @transaction.atomic
-def document_create(*, actor, doc_type: str, title: str, body: str, recipient: str = "", cc: str = "",
+def document_create(*, actor: User, doc_type: str, title: str, body: str, recipient: str = "", cc: str = "",
                     task: Task | None = None, bulletin=None) -> Document:
     if doc_type not in DocType.values:
         raise UserError("请选择文种", "invalid", field="doc_type")
@@ -81,7 +74,7 @@ def _lock(document: Document, *expected: str) -> Document:
 
 
 @transaction.atomic
-def document_update(*, actor, document: Document, title: str, body: str, recipient: str = "",
+def document_update(*, actor: User, document: Document, title: str, body: str, recipient: str = "",
                     cc: str = "") -> Document:
     document = _lock(document, Document.Status.DRAFT)
     before = {f: getattr(document, f) for f in ("title", "body", "recipient", "cc")}
@@ -94,7 +87,7 @@ def document_update(*, actor, document: Document, title: str, body: str, recipie
 
 
 @transaction.atomic
-def document_submit(*, actor, document: Document) -> Document:
+def document_submit(*, actor: User, document: Document) -> Document:
     """拟稿 → 审核."""
     document = _lock(document, Document.Status.DRAFT)
     document.status = Document.Status.REVIEW
@@ -104,7 +97,7 @@ def document_submit(*, actor, document: Document) -> Document:
 
 
 @transaction.atomic
-def document_review(*, actor, document: Document, approve: bool, note: str = "") -> Document:
+def document_review(*, actor: User, document: Document, approve: bool, note: str = "") -> Document:
     """审核: approved goes to signing; returned goes back to the drafter with the reason."""
     document = _lock(document, Document.Status.REVIEW)
     note = _text(note, "note", "审核意见", max_length=1000, required=not approve)
@@ -118,7 +111,7 @@ def document_review(*, actor, document: Document, approve: bool, note: str = "")
 
 
 @transaction.atomic
-def document_sign(*, actor, document: Document) -> Document:
+def document_sign(*, actor: User, document: Document) -> Document:
     """签发: the signer takes responsibility and the document gets its number and date; nothing leaves before."""
     if not (is_office(actor) or is_leader(actor)):
         raise UserError("只有督查室或市级领导可以签发", "forbidden", status=403)
@@ -139,7 +132,7 @@ def document_sign(*, actor, document: Document) -> Document:
 
 
 @transaction.atomic
-def letterhead_update(*, actor, authority: str, signature: str, abbreviation: str = "", printer: str = "",
+def letterhead_update(*, actor: User, authority: str, signature: str, abbreviation: str = "", printer: str = "",
                       seal: bytes | None = None, clear_seal: bool = False) -> Letterhead:
     head = Letterhead.objects.select_for_update().get(pk=letterhead().pk)
     head.authority = _text(authority, "authority", "发文机关标志", max_length=40)

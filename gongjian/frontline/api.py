@@ -47,7 +47,7 @@ class TicketSerializer(serializers.ModelSerializer):
         model = Ticket
         fields = ["id", "code", "category", "text", "attributes", "source", "state", "urgent", "town", "grid",
                   "address", "lat", "lng", "contact_name", "contact_phone", "contact_email", "unit", "received_at",
-                  "dispatched_at", "sign_due", "reply_due", "signed_at", "replied_at", "public_reply",
+                  "assigned_at", "sign_due", "reply_due", "signed_at", "replied_at", "public_reply",
                   "extension_days", "redo_count", "visited_at", "resolved", "satisfaction", "closed_at",
                   "merged_into", "task", "risk_level", "responsible_leader", "card_color", "version"]
         read_only_fields = fields
@@ -332,7 +332,7 @@ class TicketRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
 
 class TicketRatesSerializer(serializers.Serializer):
     unit = serializers.IntegerField()
-    dispatched = serializers.IntegerField()
+    assigned = serializers.IntegerField()
     signed_on_time = serializers.IntegerField()
     response_rate = serializers.FloatField(allow_null=True)
     visited = serializers.IntegerField()

@@ -39,7 +39,7 @@ def _items(period, units, params, *, part: str, whole: str, label: str, counted:
 
 
 def response_rate(period, units, params):
-    yield from _items(period, units, params, part="signed_on_time", whole="dispatched", label="工单响应率",
+    yield from _items(period, units, params, part="signed_on_time", whole="assigned", label="工单响应率",
                       counted="按时签收/派单")
 
 

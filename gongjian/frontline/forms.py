@@ -5,7 +5,7 @@ from django import forms
 from gongjian.campaigns.models import Campaign
 from gongjian.forms_util import style_fields
 from gongjian.frontline.models import Category, CategoryAttribute, Idea, Ticket
-from gongjian.frontline.services import DISPATCHABLE_KINDS
+from gongjian.frontline.services import ASSIGNABLE_KINDS
 from gongjian.org.models import Grid, Person, Unit
 
 ATTRIBUTE_PREFIX = "attr_"
@@ -83,7 +83,7 @@ class DispatchForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.filter(is_active=True, kind__in=DISPATCHABLE_KINDS)
+        self.fields["unit"].queryset = Unit.objects.filter(is_active=True, kind__in=ASSIGNABLE_KINDS)
         style_fields(self)
 
 

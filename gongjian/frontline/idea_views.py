@@ -15,6 +15,7 @@ from gongjian.frontline.models import PointsEntry
 from gongjian.frontline.text import mask_name, mask_phone
 from gongjian.listing import SortColumn, page_of, querystring_without, sorted_queryset, xlsx_response
 from gongjian.org.access import is_office, require
+from gongjian.validate import int_or_none as _int
 from gongjian.xlsx import Column, SheetSpec, write_table
 
 IDEA_COLUMNS = [
@@ -125,13 +126,6 @@ def _accept(request, idea):
         "proposer": {"name": mask_name(idea.proposer_name), "phone": mask_phone(idea.proposer_phone)},
         "similar": [],
     }, status=400)
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 @require_GET

@@ -74,7 +74,7 @@ class CategoryAttribute(models.Model):
 class Ticket(models.Model):
     class State(models.TextChoices):
         RECEIVED = "received", "待派单"
-        DISPATCHED = "dispatched", "已派单"
+        ASSIGNED = "assigned", "已派单"
         RETURNED = "returned", "已退单"
         SIGNED = "signed", "已签收"
         IN_PROGRESS = "in_progress", "办理中"
@@ -84,7 +84,7 @@ class Ticket(models.Model):
         MERGED = "merged", "已合并"
 
     # The SLA clock runs in these states (the unit holds the ticket and has not replied yet).
-    CLOCK_STATES = (State.DISPATCHED, State.SIGNED, State.IN_PROGRESS)
+    CLOCK_STATES = (State.ASSIGNED, State.SIGNED, State.IN_PROGRESS)
     DONE_STATES = (State.CLOSED, State.MERGED)
 
     class Source(models.TextChoices):
@@ -137,7 +137,7 @@ class Ticket(models.Model):
     unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="tickets",
                              verbose_name="承办单位")
     received_at = models.DateTimeField("受理时间", db_index=True)
-    dispatched_at = models.DateTimeField("派单时间", null=True, blank=True)
+    assigned_at = models.DateTimeField("派单时间", null=True, blank=True)
     sign_due = models.DateField("签收时限", null=True, blank=True)
     reply_due = models.DateField("答复时限", null=True, blank=True, db_index=True)
     signed_at = models.DateTimeField("签收时间", null=True, blank=True)
@@ -187,7 +187,7 @@ class Ticket(models.Model):
 
     @property
     def last_activity(self):
-        stamps = (self.closed_at, self.visited_at, self.replied_at, self.signed_at, self.dispatched_at,
+        stamps = (self.closed_at, self.visited_at, self.replied_at, self.signed_at, self.assigned_at,
                   self.received_at)
         return max(s for s in stamps if s is not None)
 
@@ -206,17 +206,17 @@ class Assignment(models.Model):
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="assignments")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="ticket_assignments")
-    dispatched_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
-    dispatched_at = models.DateTimeField()
-    dispatched_on = models.DateField(db_index=True)
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    assigned_at = models.DateTimeField()
+    assigned_on = models.DateField(db_index=True)
     sign_due = models.DateField()
     signed_at = models.DateTimeField(null=True, blank=True)
     signed_on_time = models.BooleanField(null=True)
     outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.ACTIVE)
 
     class Meta:
-        ordering = ["ticket", "dispatched_at", "id"]
-        indexes = [models.Index(fields=["unit", "dispatched_on"])]
+        ordering = ["ticket", "assigned_at", "id"]
+        indexes = [models.Index(fields=["unit", "assigned_on"])]
 
 
 class TicketRequest(models.Model):

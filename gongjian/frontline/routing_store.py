@@ -13,8 +13,9 @@ from django.db import transaction
 
 from gongjian.audit.services import record
 from gongjian.frontline.models import Assignment, RoutingModelRecord, Ticket
-from gongjian.frontline.services import DISPATCHABLE_KINDS
+from gongjian.frontline.services import ASSIGNABLE_KINDS
 from gongjian.org.models import Unit
+from gongjian.types import User
 
 if TYPE_CHECKING:
     from gongjian.frontline.routing import Example, RoutingModel
@@ -37,7 +38,7 @@ class UnitSuggestion:
 
 
 def duty_lists() -> dict[int, str]:
-    units = Unit.objects.filter(is_active=True, kind__in=DISPATCHABLE_KINDS).exclude(duty_list="")
+    units = Unit.objects.filter(is_active=True, kind__in=ASSIGNABLE_KINDS).exclude(duty_list="")
     return dict(units.values_list("id", "duty_list"))
 
 
@@ -50,11 +51,11 @@ def training_examples(limit: int = MAX_EXAMPLES) -> list[Example]:
     from gongjian.frontline.routing import Example
 
     rows = (Assignment.objects.filter(signed_at__isnull=False, unit__is_active=True)
-            .order_by("-dispatched_at", "-id").values_list("ticket__text", "unit_id", "ticket__town_id")[:limit])
+            .order_by("-assigned_at", "-id").values_list("ticket__text", "unit_id", "ticket__town_id")[:limit])
     return [Example(text=text, unit=unit, town=town) for text, unit, town in rows]
 
 
-def routing_train(*, actor=None) -> RoutingModelRecord:
+def routing_train(*, actor: User | None = None) -> RoutingModelRecord:
     from gongjian.frontline.routing import RoutingModel
 
     examples = training_examples()

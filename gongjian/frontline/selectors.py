@@ -6,6 +6,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 
@@ -59,7 +60,7 @@ def duplicate_candidates(ticket: Ticket, *, limit: int = 5) -> list[Duplicate]:
     found = []
     for other in candidates[:500]:
         metres = None
-        if ticket.lat is not None and other.lat is not None:
+        if ticket.lat is not None and ticket.lng is not None and other.lat is not None and other.lng is not None:
             metres = haversine_m(ticket.lat, ticket.lng, other.lat, other.lng)
         same_place = (metres is not None and metres <= DUPLICATE_RADIUS_M) or (
             address and normalize_address(other.address) == address)
@@ -91,12 +92,12 @@ def ticket_rates(unit_ids: Iterable[int], month: date, last: date | None = None)
     response: dispatches to the unit in the time, signed within the sign deadline (a return the dispatcher approved
     does not count against it); resolution: closing visits in the time of tickets the unit handled; satisfaction:
     those of them where the citizen gave a rating (an unreachable citizen's visit is not rated and not counted).
-    Each unit maps to {"dispatched", "signed_on_time", "response_rate", "visited", "resolved", "resolution_rate",
+    Each unit maps to {"assigned", "signed_on_time", "response_rate", "visited", "resolved", "resolution_rate",
     "rated", "satisfied", "satisfaction_rate"}; a rate is a fraction in [0, 1], or None when nothing was counted."""
     unit_ids = list(unit_ids)
     first = month.replace(day=1) if last is None else month
     last = last or (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-    counted = (Assignment.objects.filter(unit_id__in=unit_ids, dispatched_on__range=(first, last))
+    counted = (Assignment.objects.filter(unit_id__in=unit_ids, assigned_on__range=(first, last))
                .exclude(outcome=Assignment.Outcome.RETURNED)
                .values("unit_id").annotate(n=Count("id"), on_time=Count("id", filter=Q(signed_on_time=True))))
     visits = (Visit.objects.filter(unit_id__in=unit_ids, on__range=(first, last),
@@ -105,15 +106,16 @@ def ticket_rates(unit_ids: Iterable[int], month: date, last: date | None = None)
                   n=Count("id"), resolved=Count("id", filter=Q(resolved=True)), rated=Count("id", filter=~Q(satisfaction="")),
                   satisfied=Count("id", filter=Q(satisfaction__in=(Ticket.Satisfaction.SATISFIED,
                                                                    Ticket.Satisfaction.BASIC)))))
-    rates = {u: {"dispatched": 0, "signed_on_time": 0, "visited": 0, "resolved": 0, "rated": 0, "satisfied": 0}
+    rates: dict[int, dict[str, Any]] = {u: {"assigned": 0, "signed_on_time": 0, "visited": 0, "resolved": 0, "rated": 0,
+                                            "satisfied": 0}
              for u in unit_ids}
     for row in counted:
-        rates[row["unit_id"]].update(dispatched=row["n"], signed_on_time=row["on_time"])
+        rates[row["unit_id"]].update(assigned=row["n"], signed_on_time=row["on_time"])
     for row in visits:
         rates[row["unit_id"]].update(visited=row["n"], resolved=row["resolved"], rated=row["rated"],
                                      satisfied=row["satisfied"])
     for item in rates.values():
-        item["response_rate"] = _rate(item["signed_on_time"], item["dispatched"])
+        item["response_rate"] = _rate(item["signed_on_time"], item["assigned"])
         item["resolution_rate"] = _rate(item["resolved"], item["visited"])
         item["satisfaction_rate"] = _rate(item["satisfied"], item["rated"])
     return rates

@@ -1,7 +1,7 @@
 """Writes on tickets, categories, duty lists and Open311 keys. Keyword-only, atomic, audited.
 
-Ticket states (docs/architecture.md): received → dispatched → signed → in_progress → replied → visited → closed;
-dispatched → returned (the unit asks with a reason within 2 working days, the dispatcher approves) → dispatched
+Ticket states (docs/architecture.md): received → assigned (派单) → signed → in_progress → replied → visited → closed;
+assigned → returned (the unit asks with a reason within 2 working days, the dispatcher approves) → assigned
 (reassigned); replied → visited (unsatisfied) → in_progress (redo); a held ticket may be extended once, by the
 dispatcher's approval. Every step writes a timeline event and an audit event in one transaction.
 """
@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
@@ -42,6 +43,8 @@ from gongjian.frontline.models import (
 from gongjian.frontline.text import new_code
 from gongjian.org.models import Grid, Person, Unit
 from gongjian.org.notify import notify_unit
+from gongjian.types import User
+from gongjian.validate import clean_text as _text
 from gongjian.workdays import days
 
 State = Ticket.State
@@ -50,19 +53,10 @@ MAX_REPLY = 2000
 _PHONE = re.compile(r"^\+?[\d\- ]{5,20}$")
 _PHOTO_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
-DISPATCHABLE_KINDS = (Unit.Kind.TOWN, Unit.Kind.STREET, Unit.Kind.ZONE, Unit.Kind.DEPARTMENT, Unit.Kind.TASK_FORCE)
+ASSIGNABLE_KINDS = (Unit.Kind.TOWN, Unit.Kind.STREET, Unit.Kind.ZONE, Unit.Kind.DEPARTMENT, Unit.Kind.TASK_FORCE)
 
 
 # ---------------------------------------------------------------- validation helpers
-
-
-def _text(value, field: str, label: str, *, max_length: int, required: bool = True) -> str:
-    value = value.strip() if isinstance(value, str) else ("" if value is None else str(value).strip())
-    if required and not value:
-        raise UserError(f"「{label}」不能为空", "required", field=field)
-    if len(value) > max_length:
-        raise UserError(f"「{label}」不能超过{max_length}个字", "too_long", field=field)
-    return value
 
 
 def _phone(value: str, field: str = "contact_phone") -> str:
@@ -195,7 +189,7 @@ def _pending(ticket: Ticket) -> TicketRequest | None:
 
 
 def _active_assignment(ticket: Ticket) -> Assignment | None:
-    return ticket.assignments.filter(outcome=Assignment.Outcome.ACTIVE).order_by("-dispatched_at", "-id").first()
+    return ticket.assignments.filter(outcome=Assignment.Outcome.ACTIVE).order_by("-assigned_at", "-id").first()
 
 
 def _unique_code(model, field: str = "code") -> str:
@@ -211,7 +205,7 @@ def _unique_code(model, field: str = "code") -> str:
 
 def ticket_create(
     *,
-    actor,
+    actor: User | AnonymousUser | None,
     category: Category,
     text: str,
     source: str,
@@ -295,19 +289,19 @@ def _insert_ticket(actor, category, text, source, town, grid, lat, lng, photo, w
 # ---------------------------------------------------------------- dispatcher
 
 
-def ticket_assign(*, actor, ticket: Ticket, unit: Unit, urgent: bool | None = None,
+def ticket_assign(*, actor: User, ticket: Ticket, unit: Unit, urgent: bool | None = None,
                   category: Category | None = None, note: str = "") -> Ticket:
     """Assign (派单) a received or returned ticket to a unit, or reassign (改派) one not yet signed. Named apart
     from the monthly reporting app (dispatch, 每月调度)."""
-    if unit is None or not unit.is_active or unit.kind not in DISPATCHABLE_KINDS:
+    if unit is None or not unit.is_active or unit.kind not in ASSIGNABLE_KINDS:
         raise UserError("请选择有效的承办单位", "invalid", field="unit")
     if category is not None and not category.is_active:
         raise UserError("请选择有效的诉求类别", "invalid", field="category")
     note = _text(note, "note", "派单意见", max_length=1000, required=False)
     with transaction.atomic():
         ticket = _lock(ticket)
-        _require_state(ticket, State.RECEIVED, State.RETURNED, State.DISPATCHED, action="派单")
-        reassign = ticket.state == State.DISPATCHED
+        _require_state(ticket, State.RECEIVED, State.RETURNED, State.ASSIGNED, action="派单")
+        reassign = ticket.state == State.ASSIGNED
         if reassign and ticket.unit_id == unit.pk:
             raise UserError(f"工单已派给{unit.name}", "same_unit", field="unit", status=409)
         if reassign and _pending(ticket) is not None:
@@ -322,15 +316,15 @@ def ticket_assign(*, actor, ticket: Ticket, unit: Unit, urgent: bool | None = No
         if urgent is not None:
             ticket.urgent = urgent
         now, today = clock.now(), clock.today()
-        due = sla.deadlines(dispatched_on=today, sign_days=ticket.category.sign_days,
+        due = sla.deadlines(assigned_on=today, sign_days=ticket.category.sign_days,
                             reply_days=ticket.category.reply_days, urgent=ticket.urgent, cal=days.calendar(),
                             params=selectors.sla_params())
-        Assignment.objects.create(ticket=ticket, unit=unit, dispatched_by=_user(actor), dispatched_at=now,
-                                  dispatched_on=today, sign_due=due.sign_due)
-        ticket.unit, ticket.state, ticket.dispatched_at = unit, State.DISPATCHED, now
+        Assignment.objects.create(ticket=ticket, unit=unit, assigned_by=_user(actor), assigned_at=now,
+                                  assigned_on=today, sign_due=due.sign_due)
+        ticket.unit, ticket.state, ticket.assigned_at = unit, State.ASSIGNED, now
         ticket.sign_due, ticket.reply_due, ticket.extension_days, ticket.signed_at = due.sign_due, due.reply_due, 0, None
         ticket.sla_color, ticket.sla_rule = "green", sla.RULE_ON_TIME
-        ticket = _save(ticket, ["category", "urgent", "unit", "state", "dispatched_at", "sign_due", "reply_due",
+        ticket = _save(ticket, ["category", "urgent", "unit", "state", "assigned_at", "sign_due", "reply_due",
                                 "extension_days", "signed_at", "sla_color", "sla_rule"])
         kind = "dispatch" if ticket.assignments.count() == 1 else "reassign"
         _event(ticket, kind, actor, note=f"派至{unit.name}办理，答复时限{due.reply_due:%Y-%m-%d}" +
@@ -342,7 +336,7 @@ def ticket_assign(*, actor, ticket: Ticket, unit: Unit, urgent: bool | None = No
     return ticket
 
 
-def request_decide(*, actor, request: TicketRequest, approve: bool, note: str = "") -> TicketRequest:
+def request_decide(*, actor: User, request: TicketRequest, approve: bool, note: str = "") -> TicketRequest:
     """The dispatcher approves or refuses a unit's return or extension request (a refusal needs a reason)."""
     note = _text(note, "note", "审批意见", max_length=1000, required=not approve)
     with transaction.atomic():
@@ -355,7 +349,7 @@ def request_decide(*, actor, request: TicketRequest, approve: bool, note: str = 
         request.save(update_fields=["status", "decided_by", "decided_at", "note"])
         outcome = "approve" if approve else "reject"
         if request.kind == TicketRequest.Kind.RETURN:
-            _require_state(ticket, State.DISPATCHED, action="审批退单")
+            _require_state(ticket, State.ASSIGNED, action="审批退单")
             if approve:
                 ticket.assignments.filter(outcome=Assignment.Outcome.ACTIVE).update(
                     outcome=Assignment.Outcome.RETURNED)
@@ -366,6 +360,7 @@ def request_decide(*, actor, request: TicketRequest, approve: bool, note: str = 
         else:
             _require_state(ticket, State.SIGNED, State.IN_PROGRESS, action="审批延期")
             if approve:
+                assert ticket.reply_due is not None  # a signed ticket has its reply deadline
                 ticket.reply_due = sla.extended(ticket.reply_due, request.days, days.calendar())
                 ticket.extension_days = request.days
                 ticket = _save(ticket, ["reply_due", "extension_days"])
@@ -376,7 +371,7 @@ def request_decide(*, actor, request: TicketRequest, approve: bool, note: str = 
     return request
 
 
-def ticket_visit(*, actor, ticket: Ticket, resolved: bool, satisfaction: str, note: str = "",
+def ticket_visit(*, actor: User, ticket: Ticket, resolved: bool, satisfaction: str, note: str = "",
                  kind: str = Visit.Kind.CLOSING) -> Visit:
     """The follow-up visit (回访) after the reply: was it resolved, and is the citizen satisfied?"""
     if satisfaction not in Ticket.Satisfaction.values:
@@ -401,7 +396,7 @@ def ticket_visit(*, actor, ticket: Ticket, resolved: bool, satisfaction: str, no
     return visit
 
 
-def ticket_redo(*, actor, ticket: Ticket, reason: str) -> Ticket:
+def ticket_redo(*, actor: User, ticket: Ticket, reason: str) -> Ticket:
     """Unsatisfied or unresolved at the visit: back to the unit (重办) with a fresh reply deadline."""
     reason = _text(reason, "reason", "重办理由", max_length=1000)
     with transaction.atomic():
@@ -409,7 +404,7 @@ def ticket_redo(*, actor, ticket: Ticket, reason: str) -> Ticket:
         _require_state(ticket, State.VISITED, action="重办")
         if ticket.resolved and ticket.satisfaction != Ticket.Satisfaction.UNSATISFIED:
             raise UserError("回访结果为已解决且满意，无需重办", "not_unsatisfied", status=409)
-        due = sla.deadlines(dispatched_on=clock.today(), sign_days=ticket.category.sign_days,
+        due = sla.deadlines(assigned_on=clock.today(), sign_days=ticket.category.sign_days,
                             reply_days=ticket.category.reply_days, urgent=ticket.urgent, cal=days.calendar(),
                             params=selectors.sla_params())
         ticket.state, ticket.reply_due, ticket.redo_count = State.IN_PROGRESS, due.reply_due, ticket.redo_count + 1
@@ -421,11 +416,12 @@ def ticket_redo(*, actor, ticket: Ticket, reason: str) -> Ticket:
                unit=ticket.unit)
         record(actor=actor, event="ticket.redo", obj=ticket,
                changes={"reason": reason, "reply_due": due.reply_due, "redo_count": ticket.redo_count})
+        assert ticket.unit is not None  # a visited ticket was handled by a unit
         notify_unit(unit=ticket.unit, title=f"工单重办 {ticket.code}", body=reason, link=f"/tickets/{ticket.pk}/")
     return ticket
 
 
-def ticket_close(*, actor, ticket: Ticket, note: str = "") -> Ticket:
+def ticket_close(*, actor: User, ticket: Ticket, note: str = "") -> Ticket:
     """Close after the visit; closing despite an unresolved or unsatisfied visit needs a reason."""
     with transaction.atomic():
         ticket = _lock(ticket)
@@ -439,14 +435,14 @@ def ticket_close(*, actor, ticket: Ticket, note: str = "") -> Ticket:
     return ticket
 
 
-def ticket_merge(*, actor, ticket: Ticket, into: Ticket, note: str = "") -> Ticket:
+def ticket_merge(*, actor: User, ticket: Ticket, into: Ticket, note: str = "") -> Ticket:
     """A duplicate (疑似重复) joins the ticket it repeats; the merged one ends, the other carries on."""
     if into.pk == ticket.pk:
         raise UserError("不能与自身合并", "invalid", field="into")
     with transaction.atomic():
         ticket = _lock(ticket)
         into = _lock(into)
-        _require_state(ticket, State.RECEIVED, State.DISPATCHED, State.RETURNED, action="合并")
+        _require_state(ticket, State.RECEIVED, State.ASSIGNED, State.RETURNED, action="合并")
         if not into.is_open:
             raise UserError(f"工单{into.code}已{into.get_state_display()}，不能并入", "target_closed", field="into",
                             status=409)
@@ -463,7 +459,7 @@ def ticket_merge(*, actor, ticket: Ticket, into: Ticket, note: str = "") -> Tick
     return ticket
 
 
-def ticket_set_dispute(*, actor, ticket: Ticket, risk_level: str, responsible_leader: Person | None) -> Ticket:
+def ticket_set_dispute(*, actor: User, ticket: Ticket, risk_level: str, responsible_leader: Person | None) -> Ticket:
     """Grade a dispute (矛盾纠纷) by its own risk scale and name the leader responsible for it (包案领导)."""
     if not ticket.category.is_dispute:
         raise UserError("只有矛盾纠纷类工单需要分级", "not_dispute", status=409)
@@ -485,7 +481,7 @@ def ticket_set_dispute(*, actor, ticket: Ticket, risk_level: str, responsible_le
     return ticket
 
 
-def ticket_follow_up(*, actor, ticket: Ticket, note: str, resolved: bool | None = None) -> Visit:
+def ticket_follow_up(*, actor: User, ticket: Ticket, note: str, resolved: bool | None = None) -> Visit:
     """A dispute's follow-up visit (跟进回访), any time while it is open."""
     note = _text(note, "note", "回访情况", max_length=1000)
     with transaction.atomic():
@@ -501,7 +497,7 @@ def ticket_follow_up(*, actor, ticket: Ticket, note: str, resolved: bool | None 
     return visit
 
 
-def ticket_contact(*, actor, ticket: Ticket) -> dict:
+def ticket_contact(*, actor: User, ticket: Ticket) -> dict:
     """The citizen's full contact details, for the dispatcher only; every look is audited (PIPL)."""
     with transaction.atomic():
         record(actor=actor, event="ticket.contact_view", obj=ticket, changes={"code": ticket.code})
@@ -509,7 +505,7 @@ def ticket_contact(*, actor, ticket: Ticket) -> dict:
             "contact_email": ticket.contact_email}
 
 
-def ticket_promote(*, actor, tickets: list[Ticket], campaign: Campaign, title: str, lead_unit: Unit,
+def ticket_promote(*, actor: User, tickets: list[Ticket], campaign: Campaign, title: str, lead_unit: Unit,
                    deadline: date, description: str = "") -> Task:
     """A systemic problem behind one or several similar tickets becomes a supervised task (source "ticket")."""
     if not tickets:
@@ -535,35 +531,37 @@ def ticket_promote(*, actor, tickets: list[Ticket], campaign: Campaign, title: s
 # ---------------------------------------------------------------- the handling unit
 
 
-def ticket_sign(*, actor, ticket: Ticket) -> Ticket:
+def ticket_sign(*, actor: User, ticket: Ticket) -> Ticket:
     with transaction.atomic():
         ticket = _lock(ticket)
-        _require_state(ticket, State.DISPATCHED, action="签收")
+        _require_state(ticket, State.ASSIGNED, action="签收")
         if _pending(ticket) is not None:
             raise UserError("已申请退单，待督查室审批，不能签收", "pending_request", status=409)
         now = clock.now()
         assignment = _active_assignment(ticket)
+        assert ticket.sign_due is not None  # set when it was assigned
         on_time = clock.today() <= ticket.sign_due
         if assignment is not None:
             assignment.signed_at, assignment.signed_on_time = now, on_time
             assignment.save(update_fields=["signed_at", "signed_on_time"])
         ticket.state, ticket.signed_at = State.SIGNED, now
         ticket = _save(ticket, ["state", "signed_at"])
+        assert ticket.unit is not None
         _event(ticket, "sign", actor, note=f"{ticket.unit.name}已签收", public=True, unit=ticket.unit)
         record(actor=actor, event="ticket.sign", obj=ticket, changes={"unit": ticket.unit.name, "on_time": on_time})
     return ticket
 
 
-def ticket_return_request(*, actor, ticket: Ticket, reason: str) -> TicketRequest:
+def ticket_return_request(*, actor: User, ticket: Ticket, reason: str) -> TicketRequest:
     """退单: not this unit's business; within 2 working days of dispatch, with a reason, for the dispatcher."""
     reason = _text(reason, "reason", "退单理由", max_length=1000)
     with transaction.atomic():
         ticket = _lock(ticket)
-        _require_state(ticket, State.DISPATCHED, action="退单")
+        _require_state(ticket, State.ASSIGNED, action="退单")
         assignment = _active_assignment(ticket)
-        dispatched_on = assignment.dispatched_on if assignment else timezone.localdate(ticket.dispatched_at)
+        assigned_on = assignment.assigned_on if assignment else timezone.localdate(ticket.assigned_at)
         limits = selectors.sla_params()
-        last_day = sla.return_deadline(dispatched_on, days.calendar(), limits)
+        last_day = sla.return_deadline(assigned_on, days.calendar(), limits)
         if clock.today() > last_day:
             raise UserError(f"退单须在派单后{limits['return_days']}个工作日内（{last_day:%Y-%m-%d}前）提出",
                             "late_return", status=409)
@@ -574,7 +572,7 @@ def ticket_return_request(*, actor, ticket: Ticket, reason: str) -> TicketReques
     return request
 
 
-def ticket_extension_request(*, actor, ticket: Ticket, days_requested: int, reason: str) -> TicketRequest:
+def ticket_extension_request(*, actor: User, ticket: Ticket, days_requested: int, reason: str) -> TicketRequest:
     """延期: once per ticket, up to 10 working days, approved by the dispatcher."""
     reason = _text(reason, "reason", "延期理由", max_length=1000)
     longest = selectors.sla_params()["max_extension_days"]
@@ -596,6 +594,7 @@ def ticket_extension_request(*, actor, ticket: Ticket, days_requested: int, reas
 def _new_request(ticket: Ticket, actor, kind: str, reason: str, days_requested: int = 0) -> TicketRequest:
     if _pending(ticket) is not None:
         raise UserError("已有待审批的申请", "pending_request", status=409)
+    assert ticket.unit is not None  # only the unit holding a ticket asks to return or extend it
     try:
         with transaction.atomic():
             return TicketRequest.objects.create(ticket=ticket, unit=ticket.unit, kind=kind, reason=reason,
@@ -604,7 +603,7 @@ def _new_request(ticket: Ticket, actor, kind: str, reason: str, days_requested: 
         raise Conflict("已有待审批的申请", "pending_request") from None
 
 
-def ticket_progress(*, actor, ticket: Ticket, note: str) -> Ticket:
+def ticket_progress(*, actor: User, ticket: Ticket, note: str) -> Ticket:
     """A progress note; the first one after signing puts the ticket in progress (办理中)."""
     note = _text(note, "note", "办理进展", max_length=1000)
     with transaction.atomic():
@@ -619,7 +618,7 @@ def ticket_progress(*, actor, ticket: Ticket, note: str) -> Ticket:
     return ticket
 
 
-def ticket_reply(*, actor, ticket: Ticket, reply: str) -> Ticket:
+def ticket_reply(*, actor: User, ticket: Ticket, reply: str) -> Ticket:
     """The unit's answer to the citizen (public), which stops the SLA clock."""
     reply = _text(reply, "reply", "答复内容", max_length=MAX_REPLY)
     with transaction.atomic():
@@ -627,11 +626,13 @@ def ticket_reply(*, actor, ticket: Ticket, reply: str) -> Ticket:
         _require_state(ticket, State.SIGNED, State.IN_PROGRESS, action="答复")
         if _pending(ticket) is not None:
             raise UserError("延期申请待审批，审批后再答复", "pending_request", status=409)
+        assert ticket.reply_due is not None  # set when it was assigned
         on_time = clock.today() <= ticket.reply_due
         ticket.state, ticket.replied_at, ticket.public_reply = State.REPLIED, clock.now(), reply
         ticket.sla_color, ticket.sla_rule = "", ""
         ticket = _save(ticket, ["state", "replied_at", "public_reply", "sla_color", "sla_rule"])
         _event(ticket, "reply", actor, note=reply, public=True, unit=ticket.unit)
+        assert ticket.unit is not None
         record(actor=actor, event="ticket.reply", obj=ticket, changes={"on_time": on_time, "unit": ticket.unit.name})
     return ticket
 
@@ -639,7 +640,7 @@ def ticket_reply(*, actor, ticket: Ticket, reply: str) -> Ticket:
 # ---------------------------------------------------------------- configuration
 
 
-def category_save(*, actor, category: Category | None = None, code: str, name: str, kind: str,
+def category_save(*, actor: User | None, category: Category | None = None, code: str, name: str, kind: str,
                   description: str = "", group: str = "", keywords: str = "", sign_days: int | None = None,
                   reply_days: int | None = None, is_active: bool = True, order: int = 0) -> Category:
     code = _text(code, "code", "服务代码", max_length=50)
@@ -652,7 +653,9 @@ def category_save(*, actor, category: Category | None = None, code: str, name: s
     reply_days = default_reply if reply_days is None else reply_days
     if not 1 <= sign_days <= 30 or not 1 <= reply_days <= 90:
         raise UserError("时限须为1—90个工作日（签收1—30）", "invalid", field="reply_days")
-    clash = Category.objects.filter(code=code).exclude(pk=category.pk if category else None)
+    clash = Category.objects.filter(code=code)
+    if category is not None:
+        clash = clash.exclude(pk=category.pk)
     if clash.exists():
         raise UserError(f"服务代码“{code}”已存在", "duplicate", field="code", status=409)
     fields = {"code": code, "name": _text(name, "name", "名称", max_length=100), "kind": kind,
@@ -675,7 +678,7 @@ def category_save(*, actor, category: Category | None = None, code: str, name: s
     return category
 
 
-def attribute_save(*, actor, category: Category, code: str, description: str, datatype: str,
+def attribute_save(*, actor: User, category: Category, code: str, description: str, datatype: str,
                    required: bool = False, values: list[dict] | None = None, order: int = 0,
                    datatype_description: str = "") -> CategoryAttribute:
     code = _text(code, "code", "代码", max_length=50)
@@ -699,7 +702,7 @@ def attribute_save(*, actor, category: Category, code: str, description: str, da
     return attribute
 
 
-def duty_list_update(*, actor, unit: Unit, duty_list: str) -> Unit:
+def duty_list_update(*, actor: User, unit: Unit, duty_list: str) -> Unit:
     """A unit's duty list (权责清单) seeds routing; editing it takes effect at the next training."""
     duty_list = _text(duty_list, "duty_list", "权责清单", max_length=5000, required=False)
     with transaction.atomic():
@@ -721,7 +724,7 @@ def key_hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def open311_key_create(*, actor, name: str) -> tuple[Open311Key, str]:
+def open311_key_create(*, actor: User | None, name: str) -> tuple[Open311Key, str]:
     """Returns the key record and the raw key, which is shown once and never stored."""
     name = _text(name, "name", "使用方", max_length=100)
     raw = secrets.token_hex(20)
@@ -731,7 +734,7 @@ def open311_key_create(*, actor, name: str) -> tuple[Open311Key, str]:
     return key, raw
 
 
-def open311_key_revoke(*, actor, key: Open311Key) -> Open311Key:
+def open311_key_revoke(*, actor: User | None, key: Open311Key) -> Open311Key:
     with transaction.atomic():
         key = Open311Key.objects.select_for_update().get(pk=key.pk)
         if key.revoked_at is not None:
@@ -757,7 +760,7 @@ def proposer_key_for(*, user=None, phone: str = "") -> str:
     return f"phone:{hashlib.sha256(digits.encode()).hexdigest()[:40]}" if digits else ""
 
 
-def idea_submit(*, actor, title: str, text: str, category: str, town: Unit | None = None,
+def idea_submit(*, actor: User | AnonymousUser | None, title: str, text: str, category: str, town: Unit | None = None,
                 proposer_name: str = "", proposer_phone: str = "", confirm_duplicate: bool = False) -> Idea:
     """Submit an idea (public or staff). A similar existing idea is pointed out first; the proposer may confirm."""
     title = _text(title, "title", "标题", max_length=100)
@@ -794,7 +797,7 @@ def _require_idea_state(idea: Idea, *states: str, action: str) -> None:
         raise UserError(f"金点子当前状态为“{idea.get_state_display()}”，不能{action}", "bad_transition", status=409)
 
 
-def idea_evaluate(*, actor, idea: Idea) -> Idea:
+def idea_evaluate(*, actor: User, idea: Idea) -> Idea:
     with transaction.atomic():
         idea = _lock_idea(idea)
         _require_idea_state(idea, Idea.State.SUBMITTED, action="开始评估")
@@ -804,7 +807,7 @@ def idea_evaluate(*, actor, idea: Idea) -> Idea:
     return idea
 
 
-def idea_reject(*, actor, idea: Idea, answer: str) -> Idea:
+def idea_reject(*, actor: User, idea: Idea, answer: str) -> Idea:
     answer = _text(answer, "answer", "公开答复", max_length=MAX_REPLY)
     with transaction.atomic():
         idea = _lock_idea(idea)
@@ -816,7 +819,7 @@ def idea_reject(*, actor, idea: Idea, answer: str) -> Idea:
     return idea
 
 
-def idea_accept(*, actor, idea: Idea, answer: str, campaign: Campaign, lead_unit: Unit, deadline: date,
+def idea_accept(*, actor: User, idea: Idea, answer: str, campaign: Campaign, lead_unit: Unit, deadline: date,
                 milestones: list[tuple[str, date]], task_title: str = "", points: int = ACCEPT_POINTS) -> Idea:
     """Adopt an idea: a public answer, an assigned task (source "idea") with milestones, and reward points."""
     answer = _text(answer, "answer", "公开答复", max_length=MAX_REPLY)
@@ -843,7 +846,7 @@ def idea_accept(*, actor, idea: Idea, answer: str, campaign: Campaign, lead_unit
     return idea
 
 
-def idea_points_award(*, actor, idea: Idea, points: int, reason: str) -> PointsEntry:
+def idea_points_award(*, actor: User, idea: Idea, points: int, reason: str) -> PointsEntry:
     """Points for an idea beyond adoption (a judging round) or a correction (negative)."""
     reason = _text(reason, "reason", "事由", max_length=200)
     if not isinstance(points, int) or points == 0 or abs(points) > MAX_POINTS:

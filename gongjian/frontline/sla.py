@@ -57,22 +57,22 @@ class Deadlines:
     reply_due: date
 
 
-def deadlines(*, dispatched_on: date, sign_days: int, reply_days: int, urgent: bool, cal: Calendar,
+def deadlines(*, assigned_on: date, sign_days: int, reply_days: int, urgent: bool, cal: Calendar,
               params: dict | None = None) -> Deadlines:
     params = params or DEFAULTS
     if urgent:
         sign_days = min(sign_days, params["urgent_sign_days"])
         reply_days = min(reply_days, params["urgent_reply_days"])
-    return Deadlines(sign_due=cal.add(dispatched_on, max(sign_days, 1)),
-                     reply_due=cal.add(dispatched_on, max(reply_days, 1)))
+    return Deadlines(sign_due=cal.add(assigned_on, max(sign_days, 1)),
+                     reply_due=cal.add(assigned_on, max(reply_days, 1)))
 
 
 def extended(reply_due: date, days: int, cal: Calendar) -> date:
     return cal.add(reply_due, days)
 
 
-def return_deadline(dispatched_on: date, cal: Calendar, params: dict | None = None) -> date:
-    return cal.add(dispatched_on, (params or DEFAULTS)["return_days"])
+def return_deadline(assigned_on: date, cal: Calendar, params: dict | None = None) -> date:
+    return cal.add(assigned_on, (params or DEFAULTS)["return_days"])
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ class Facts:
     sign_due: date | None
     reply_due: date | None
     signed: bool
-    clock_running: bool  # dispatched, signed or in progress: the unit holds it and has not replied
+    clock_running: bool  # assigned, signed or in progress: the unit holds it and has not replied
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,7 @@ class Card:
 
 
 def evaluate(facts: Facts, on: date, cal: Calendar, params: dict | None = None) -> Card | None:
-    """The ticket's colour on `on`; None when no clock runs (not dispatched yet, or already replied)."""
+    """The ticket's colour on `on`; None when no clock runs (not assigned yet, or already replied)."""
     if not facts.clock_running or facts.reply_due is None:
         return None
     due = facts.reply_due

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from gongjian import clock
 from gongjian.errors import UserError
 from gongjian.forms_util import add_user_error, safe_next
+from gongjian.forms_util import first_error as _first_error
 from gongjian.frontline import routing_store, selectors, services
 from gongjian.frontline.access import can_write_ticket, ticket_for, tickets_visible_to
 from gongjian.frontline.filters import TicketFilter
@@ -24,6 +25,7 @@ from gongjian.frontline.text import mask_email, mask_name, mask_phone, scrub
 from gongjian.listing import SortColumn, page_of, querystring_without, sorted_queryset, xlsx_response
 from gongjian.org.access import get_or_404, has_role, is_office, require
 from gongjian.org.models import Role, Unit
+from gongjian.validate import int_or_none as _int
 from gongjian.xlsx import Column, SheetSpec, write_table
 
 TICKET_COLUMNS = [
@@ -165,7 +167,7 @@ def ticket_detail(request, pk: int):
     }
     if office and ticket.is_open:
         context["dispatch_form"] = DispatchForm(initial={"urgent": ticket.urgent})
-        if ticket.state in (Ticket.State.RECEIVED, Ticket.State.RETURNED, Ticket.State.DISPATCHED):
+        if ticket.state in (Ticket.State.RECEIVED, Ticket.State.RETURNED, Ticket.State.ASSIGNED):
             context["suggestions"] = routing_store.suggest(ticket)
             context["duplicates"] = selectors.duplicate_candidates(ticket)
         context["similar"] = selectors.similar_tickets(ticket, limit=10) if ticket.task_id is None else []
@@ -280,22 +282,8 @@ def _perform(request, ticket: Ticket, action: str, post) -> str:
     return "已记录跟进回访。"
 
 
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def _bool(value) -> bool | None:
     return {"yes": True, "true": True, "1": True, "no": False, "false": False, "0": False}.get(str(value).lower())
-
-
-def _first_error(form) -> str:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        return f"「{label}」{errors[0]}" if label else errors[0]
-    return "输入有误"
 
 
 @require_POST
@@ -344,11 +332,11 @@ def _month(request) -> date:
         return today.replace(day=1)
 
 
-RATE_SORT_LABELS = [("unit", "单位"), ("dispatched", "派单"), ("response_rate", "响应率"), ("visited", "回访"),
+RATE_SORT_LABELS = [("unit", "单位"), ("assigned", "派单"), ("response_rate", "响应率"), ("visited", "回访"),
                     ("resolution_rate", "解决率"), ("satisfaction_rate", "满意率")]
 RATE_SORTS = [key for key, _ in RATE_SORT_LABELS]
 RATE_COLUMNS = [
-    Column("unit", "单位", "text"), Column("dispatched", "派单数", "int"), Column("signed_on_time", "按时签收", "int"),
+    Column("unit", "单位", "text"), Column("assigned", "派单数", "int"), Column("signed_on_time", "按时签收", "int"),
     Column("response_rate", "响应率%", "decimal"), Column("visited", "回访数", "int"), Column("resolved", "已解决", "int"),
     Column("resolution_rate", "解决率%", "decimal"), Column("satisfied", "满意", "int"),
     Column("satisfaction_rate", "满意率%", "decimal"),
@@ -369,7 +357,7 @@ def ticket_rates_view(request):
         units = units.exclude(kind__in=Unit.AREA_KINDS)
     units = list(units)
     rates = selectors.ticket_rates([u.pk for u in units], month)
-    rows = [{"unit": u, **rates[u.pk]} for u in units if rates[u.pk]["dispatched"] or rates[u.pk]["visited"]]
+    rows = [{"unit": u, **rates[u.pk]} for u in units if rates[u.pk]["assigned"] or rates[u.pk]["visited"]]
     sort = request.GET.get("sort", "unit")
     key = sort.lstrip("-")
     if key in RATE_SORTS:
@@ -429,7 +417,7 @@ def category_edit(request, pk: int | None = None):
 def duty_lists(request):
     """Units' duty lists (权责清单), which seed routing, and the routing model's state."""
     require(is_office(request.user))
-    units = Unit.objects.filter(is_active=True, kind__in=services.DISPATCHABLE_KINDS)
+    units = Unit.objects.filter(is_active=True, kind__in=services.ASSIGNABLE_KINDS)
     if request.method == "POST":
         unit = get_or_404(units, request.POST.get("unit"))
         try:

@@ -1,13 +1,14 @@
 """Reads for the inspection pages and the 督查专报."""
 
 from collections import Counter
+from decimal import Decimal
 
 from django.db.models import Count, Prefetch, QuerySet
 
 from gongjian.inspections.models import Finding, Inspection, Photo
 
 
-def percent_text(value) -> str:
+def percent_text(value: Decimal) -> str:
     """60.00 → "60", 45.37 → "45.37": progress as people write it."""
     return format(value.normalize(), "f")
 

@@ -6,7 +6,6 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.contrib.auth.models import User
 from django.db import transaction
 
 from gongjian import clock
@@ -21,20 +20,13 @@ from gongjian.errors import UserError
 from gongjian.inspections import photos as photo_files
 from gongjian.inspections import selectors
 from gongjian.inspections.models import Finding, Inspection, Photo, Rectification
+from gongjian.types import User
+from gongjian.validate import clean_text as _text
 from gongjian.workdays import days
 
 MAX_PHOTOS = 9
 # Working days a unit gets to rectify a relapse found by 回头看 when the office names no deadline.
 RELAPSE_DAYS = 10
-
-
-def _text(value, field: str, label: str, limit: int, *, required: bool = True) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise UserError(f"「{label}」不能为空", "required", field=field)
-    if len(value) > limit:
-        raise UserError(f"「{label}」不能超过{limit}字", "too_long", field=field)
-    return value
 
 
 def _number(value, field: str, label: str, *, low: float, high: float) -> Decimal | None:
@@ -113,8 +105,8 @@ def finding_record(*, actor: User, inspection: Inspection, task: Task, descripti
         raise UserError(f"一条发现最多上传{MAX_PHOTOS}张照片", "too_many", field="photos")
     facts = [photo_files.read(p) for p in photos]
     today = clock.today()
-    device = (lat.quantize(Decimal("0.000001")), lng.quantize(Decimal("0.000001")), accuracy) if lat is not None \
-        else None
+    device = (lat.quantize(Decimal("0.000001")), lng.quantize(Decimal("0.000001")), accuracy) \
+        if lat is not None and lng is not None else None
     site = _site(task)
     claim = _last_claim(task)
     with transaction.atomic():
@@ -241,6 +233,7 @@ def recheck_record(*, actor: User, rectification: Rectification, result: str, no
         record(actor=actor, event="inspection.recheck", obj=rectification, changes={"result": result, "note": note})
         if result == Rectification.Recheck.RELAPSED:
             original = rectification.finding
+            assert rectification.recheck is not None  # checked above
             relapse = Finding.objects.create(
                 inspection=rectification.recheck, task=original.task, unit=original.unit,
                 description=f"回头看发现反弹：{note}", recorded_by=actor, recorded_on=today)

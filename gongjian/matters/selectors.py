@@ -9,7 +9,7 @@ from gongjian.matters.models import Assignment, Instruction, MeetingItem, Propos
 @dataclass(frozen=True)
 class Kind:
     slug: str
-    model: type
+    model: type[Task]
     label: str
 
 
@@ -37,7 +37,8 @@ def chain(task: Task) -> list[tuple[int, Task]]:
     while frontier:
         found = list(Task.objects.filter(parent_id__in=frontier).select_related("lead_unit").order_by("deadline", "id"))
         for child in found:
-            children.setdefault(child.parent_id, []).append(child)
+            if child.parent_id is not None:
+                children.setdefault(child.parent_id, []).append(child)
         frontier = [c.pk for c in found if c.pk not in level]
         level.update({c.pk: 0 for c in found})
 
@@ -50,7 +51,7 @@ def chain(task: Task) -> list[tuple[int, Task]]:
     return rows
 
 
-def stage_of(item) -> str:
+def stage_of(item: Task) -> str:
     """The step the item has reached, in words."""
     if isinstance(item, Instruction):
         if item.status == Task.Status.DRAFT:

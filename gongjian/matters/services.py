@@ -5,6 +5,7 @@ import calendar
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import transaction
@@ -19,7 +20,10 @@ from gongjian.errors import Conflict, UserError
 from gongjian.matters.models import Assignment, HandlingReport, Instruction, Meeting, MeetingItem, Proposal
 from gongjian.org.access import can_edit_for_unit, is_office, unit_id_of
 from gongjian.org.models import Person, Unit
+from gongjian.types import User
 from gongjian.workdays import days
+
+_T = TypeVar("_T", bound=Task)
 
 _text = task_services._text
 
@@ -54,7 +58,8 @@ def add_months(d: date, months: int) -> date:
 
 
 def _base(*, title: str, lead_unit: Unit | None, deadline: date, co_units: Iterable[Unit], source: str,
-          description: str = "", start: date | None = None, lead_leader: Person | None = None) -> dict:
+          description: str = "", start: date | None = None,
+          lead_leader: Person | None = None) -> tuple[dict[str, Any], list[Unit]]:
     co_units = list(co_units)
     if deadline is None:
         raise UserError("「办结时限」不能为空", "required", field="deadline")
@@ -69,7 +74,7 @@ def _base(*, title: str, lead_unit: Unit | None, deadline: date, co_units: Itera
             "description": _text(description, "description", "事项说明", max_length=5000, required=False)}, co_units
 
 
-def _save(item: Task, co_units: list[Unit], *, actor, event: str, changes: dict) -> Task:
+def _save(item: _T, co_units: Iterable[Unit], *, actor: User, event: str, changes: dict) -> _T:
     item.save()
     item.co_units.set(co_units)
     record(actor=actor, event=event, obj=item,
@@ -100,7 +105,7 @@ def _scan(scan: bytes | None) -> bytes | None:
 
 
 @transaction.atomic
-def instruction_register(*, actor, leader: Person, instruction_text: str, received_on: date, title: str,
+def instruction_register(*, actor: User, leader: Person, instruction_text: str, received_on: date, title: str,
                          lead_unit: Unit, co_units: Iterable[Unit] = (), deadline: date | None = None,
                          report_title: str = "", proposed_handling: str = "", needs_signoff: bool = True,
                          scan: bytes | None = None, scan_name: str = "", description: str = "") -> Instruction:
@@ -126,7 +131,7 @@ def instruction_register(*, actor, leader: Person, instruction_text: str, receiv
 
 
 @transaction.atomic
-def instruction_approve_handling(*, actor, instruction: Instruction, proposed_handling: str = "") -> Instruction:
+def instruction_approve_handling(*, actor: User, instruction: Instruction, proposed_handling: str = "") -> Instruction:
     """The office head approves the 拟办意见; the item is then handed to its units (交办)."""
     item = Instruction.objects.select_for_update().get(pk=instruction.pk)
     if item.status != Task.Status.DRAFT:
@@ -140,7 +145,7 @@ def instruction_approve_handling(*, actor, instruction: Instruction, proposed_ha
 
 
 @transaction.atomic
-def instruction_sign_off(*, actor, instruction: Instruction) -> Instruction:
+def instruction_sign_off(*, actor: User, instruction: Instruction) -> Instruction:
     """销号 by the leader who wrote the instruction, after the office has closed it."""
     item = Instruction.objects.select_for_update().get(pk=instruction.pk)
     person = getattr(actor, "person", None)
@@ -168,7 +173,7 @@ def draft_meeting_items(minutes: str) -> dict:
 
 
 @transaction.atomic
-def meeting_create(*, actor, title: str, held_on: date, chair: str, minutes: str = "") -> Meeting:
+def meeting_create(*, actor: User, title: str, held_on: date, chair: str, minutes: str = "") -> Meeting:
     _day(held_on, "held_on", "会议日期")
     meeting = Meeting.objects.create(
         title=_text(title, "title", "会议名称", max_length=200), held_on=held_on,
@@ -179,7 +184,7 @@ def meeting_create(*, actor, title: str, held_on: date, chair: str, minutes: str
 
 
 @transaction.atomic
-def meeting_item_create(*, actor, meeting: Meeting, title: str, lead_unit: Unit, deadline: date,
+def meeting_item_create(*, actor: User, meeting: Meeting, title: str, lead_unit: Unit, deadline: date,
                         co_units: Iterable[Unit] = (), description: str = "", assign: bool = True) -> MeetingItem:
     _day(deadline, "deadline", "办结时限")
     if deadline < meeting.held_on:
@@ -198,7 +203,7 @@ def meeting_item_create(*, actor, meeting: Meeting, title: str, lead_unit: Unit,
 
 
 @transaction.atomic
-def assignment_create(*, actor, upstream_body: str, upstream_deadline: date, title: str, lead_unit: Unit,
+def assignment_create(*, actor: User, upstream_body: str, upstream_deadline: date, title: str, lead_unit: Unit,
                       co_units: Iterable[Unit] = (), upstream_number: str = "", lead_workdays: int | None = None,
                       description: str = "", assign: bool = True) -> Assignment:
     _day(upstream_deadline, "upstream_deadline", "上级时限")
@@ -223,7 +228,7 @@ def assignment_create(*, actor, upstream_body: str, upstream_deadline: date, tit
 
 
 @transaction.atomic
-def assignment_reply(*, actor, assignment: Assignment, reply_text: str, replied_on: date | None = None) -> Assignment:
+def assignment_reply(*, actor: User, assignment: Assignment, reply_text: str, replied_on: date | None = None) -> Assignment:
     """Record what the city reported upstream."""
     item = Assignment.objects.select_for_update().get(pk=assignment.pk)
     if item.status in (Task.Status.DRAFT, Task.Status.CANCELLED):
@@ -244,7 +249,7 @@ def proposal_deadline(assigned_on: date) -> date:
 
 
 @transaction.atomic
-def proposal_create(*, actor, kind: str, code: str, title: str, proposers: str, lead_unit: Unit,
+def proposal_create(*, actor: User, kind: str, code: str, title: str, proposers: str, lead_unit: Unit,
                     co_units: Iterable[Unit] = (), joint_units: Iterable[Unit] = (), assigned_on: date | None = None,
                     description: str = "", assign: bool = True) -> Proposal:
     if kind not in Proposal.Kind.values:
@@ -268,13 +273,13 @@ def proposal_create(*, actor, kind: str, code: str, title: str, proposers: str, 
     return Proposal.objects.get(pk=item.pk)
 
 
-def _lead_editor(actor, item: Task) -> None:
+def _lead_editor(actor: User, item: Task) -> None:
     if not can_edit_for_unit(actor, item.lead_unit_id):
         raise UserError("只有主办单位的填报员或督查室可以办理", "forbidden", status=403)
 
 
 @transaction.atomic
-def proposal_meet(*, actor, proposal: Proposal, met_on: date, note: str) -> Proposal:
+def proposal_meet(*, actor: User, proposal: Proposal, met_on: date, note: str) -> Proposal:
     """面商: the lead unit met the proposer before answering."""
     item = Proposal.objects.select_for_update().get(pk=proposal.pk)
     _lead_editor(actor, item)
@@ -290,7 +295,7 @@ def proposal_meet(*, actor, proposal: Proposal, met_on: date, note: str) -> Prop
 
 
 @transaction.atomic
-def proposal_answer(*, actor, proposal: Proposal, answer_text: str, answer_class: str) -> Proposal:
+def proposal_answer(*, actor: User, proposal: Proposal, answer_text: str, answer_class: str) -> Proposal:
     """办复: the written answer with its A/B/C class; answering closes the item (办结)."""
     item = Proposal.objects.select_for_update().get(pk=proposal.pk)
     _lead_editor(actor, item)
@@ -309,7 +314,7 @@ def proposal_answer(*, actor, proposal: Proposal, answer_text: str, answer_class
 
 
 @transaction.atomic
-def proposal_feedback(*, actor, proposal: Proposal, satisfaction: str) -> Proposal:
+def proposal_feedback(*, actor: User, proposal: Proposal, satisfaction: str) -> Proposal:
     """The office records the proposer's opinion of the answer (征询意见)."""
     item = Proposal.objects.select_for_update().get(pk=proposal.pk)
     if not is_office(actor):
@@ -327,13 +332,13 @@ def proposal_feedback(*, actor, proposal: Proposal, satisfaction: str) -> Propos
 
 
 @transaction.atomic
-def handling_report(*, actor, item: Task, text: str) -> HandlingReport:
+def handling_report(*, actor: User, item: Task, text: str) -> HandlingReport:
     """A lead or co-unit reports how it handled the item; the first report starts it (推进中)."""
     unit_id = unit_id_of(actor)
     if is_office(actor):
         unit_id = item.lead_unit_id
-    involved = item.lead_unit_id == unit_id or item.co_units.filter(pk=unit_id).exists()
-    if not (involved and can_edit_for_unit(actor, unit_id)):
+    involved = unit_id is not None and (item.lead_unit_id == unit_id or item.co_units.filter(pk=unit_id).exists())
+    if unit_id is None or not (involved and can_edit_for_unit(actor, unit_id)):
         raise UserError("只有承办单位的填报员可以报送办理情况", "forbidden", status=403)
     current = Task.objects.select_for_update().get(pk=item.pk)
     if not current.is_open:
@@ -347,10 +352,10 @@ def handling_report(*, actor, item: Task, text: str) -> HandlingReport:
 
 
 @transaction.atomic
-def matter_close(*, actor, item: Task, on: date | None = None) -> Task:
+def matter_close(*, actor: User, item: Task, on: date | None = None) -> Task:
     """办结, approved by the office once the units have reported (a sub-item by the unit that split it); open
     sub-items block it."""
-    splitter = item.parent.lead_unit_id if item.parent_id else None
+    splitter = item.parent.lead_unit_id if item.parent else None
     if not (is_office(actor) or (splitter is not None and can_edit_for_unit(actor, splitter))):
         raise UserError("办结须经督查室审核", "forbidden", status=403)
     if Proposal.objects.filter(pk=item.pk).exists():
@@ -369,7 +374,7 @@ def matter_close(*, actor, item: Task, on: date | None = None) -> Task:
 
 
 @transaction.atomic
-def matter_split(*, actor, item: Task, title: str, lead_unit: Unit, deadline: date) -> Task:
+def matter_split(*, actor: User, item: Task, title: str, lead_unit: Unit, deadline: date) -> Task:
     """A town or department breaks an item assigned to it into sub-items for its own offices (or itself, naming the
     village in the title); each sub-item is due no later than the item."""
     if not can_edit_for_unit(actor, item.lead_unit_id):
@@ -394,6 +399,8 @@ def _roll_up(parent_id: int | None) -> None:
         mean = Task.objects.filter(parent_id=parent_id).exclude(status=Task.Status.CANCELLED) \
             .aggregate(m=Avg("progress"))["m"]
         parent = Task.objects.filter(pk=parent_id).values("parent_id", "status").first()
+        if parent is None:
+            return
         if mean is not None and parent["status"] in Task.OPEN_STATUSES:
             Task.objects.filter(pk=parent_id).update(progress=Decimal(mean).quantize(Decimal("0.01")),
                                                      version=F("version") + 1)

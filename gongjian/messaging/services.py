@@ -3,6 +3,7 @@ pending deliveries. Sending happens outside any transaction; every state change 
 delivery row, so two workers, a retry or a restarted worker never send one delivery twice."""
 
 import logging
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -36,7 +37,7 @@ def _enqueue_run() -> None:
     transaction.on_commit(jobs.deliver_soon)
 
 
-def _event(thread: Thread, at: datetime, text: str, people: list[Person] = ()) -> None:
+def _event(thread: Thread, at: datetime, text: str, people: Sequence[Person] = ()) -> None:
     thread.events = [*thread.events, {"at": at.isoformat(), "step": thread.step, "text": text,
                                       "people": [p.display_name for p in people]}]
 
@@ -103,8 +104,8 @@ def sign_url(delivery: Delivery) -> str:
 def delivery_from_token(token: str, *, now: datetime | None = None) -> Delivery:
     """The delivery a link was sent in; UserError if the link was altered or has expired."""
     try:
-        pk, expires = signing.Signer(salt=SALT).unsign(token).split(".")
-        pk, expires = int(pk), int(expires)
+        pk_text, expires_text = signing.Signer(salt=SALT).unsign(token).split(".")
+        pk, expires = int(pk_text), int(expires_text)
     except (signing.BadSignature, ValueError):
         raise UserError("链接无效，请登录后查看", "invalid", status=404) from None
     delivery = Delivery.objects.select_related("thread", "person__user").filter(pk=pk).first()
@@ -215,7 +216,7 @@ def _claim(delivery: Delivery, now: datetime) -> datetime | None:
     return lease if claimed else None
 
 
-def _finish(delivery: Delivery, lease: datetime, **fields) -> bool:
+def _finish(delivery: Delivery, lease: datetime, **fields: object) -> bool:
     return bool(Delivery.objects.filter(pk=delivery.pk, state=Delivery.State.SENDING, lease_until=lease)
                 .update(**fields))
 
@@ -226,7 +227,8 @@ def _message(delivery: Delivery) -> Message:
                    recipient=CHANNELS[delivery.channel].address(delivery.person))
 
 
-def _outcome(delivery: Delivery, lease: datetime, now: datetime, outcome: str, *, send=None, **fields) -> str:
+def _outcome(delivery: Delivery, lease: datetime, now: datetime, outcome: str, *,
+             send: Callable[[], str] | None = None, **fields: object) -> str:
     """Record what happened to one attempt, with its audit row, in one transaction (for the inbox, the send
     itself is in it too); a failure falls back to the person's next channel."""
     state = {"sent": Delivery.State.SENT, "failed": Delivery.State.FAILED, "retrying": Delivery.State.RETRYING}

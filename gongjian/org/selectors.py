@@ -1,7 +1,11 @@
+from collections.abc import Sequence
+
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
 
 from gongjian.org.access import roles_of
 from gongjian.org.models import Person, Role, Unit, UnitDuty
+from gongjian.types import User
 
 
 def units_with_counts() -> QuerySet[Unit]:
@@ -36,7 +40,7 @@ def people_with_roles() -> list[dict]:
     ]
 
 
-def workbench_for(user) -> dict:
+def workbench_for(user: User | AnonymousUser) -> dict:
     person = getattr(user, "person", None)
     return {
         "person": person,
@@ -44,7 +48,7 @@ def workbench_for(user) -> dict:
     }
 
 
-def token_rows(tokens) -> list[dict]:
+def token_rows(tokens: QuerySet) -> list[dict]:
     """Each token with its state in words (live, revoked, expired), newest first."""
     from django.utils import timezone
 
@@ -54,7 +58,7 @@ def token_rows(tokens) -> list[dict]:
     return [{"token": t, "state": token_state(t, now) or "有效"} for t in tokens.order_by("-created_at", "-id")]
 
 
-def notice_chain(*, unit_id: int, also: list[Person] = (), principal_leaders: bool = False) -> list[list[Person]]:
+def notice_chain(*, unit_id: int, also: Sequence[Person] = (), principal_leaders: bool = False) -> list[list[Person]]:
     """Who a notice to a unit reaches, step by step when nobody signs: the unit's liaison (its report editors when
     it named none) → the unit head → the city leaders in charge of the unit (分管). `also` (a leader to inform) and,
     for 约谈, the principal leaders are told at the first step."""

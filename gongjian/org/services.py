@@ -6,7 +6,7 @@ import string
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model, login, logout, password_validation
+from django.contrib.auth import login, logout, password_validation
 from django.contrib.auth.hashers import check_password, get_hasher, identify_hasher, make_password
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
@@ -19,13 +19,13 @@ from gongjian.audit.context import current_ip
 from gongjian.audit.services import record
 from gongjian.errors import UserError
 from gongjian.org.models import ADMIN_ROLES, ApiToken, PasswordHistory, Person, Role, RoleGrant, Unit, UserSession
+from gongjian.types import User
 
-User = get_user_model()
 logger = logging.getLogger("gongjian.org")
 
 LOGIN_REFUSED = "用户名或密码错误，或账户已被锁定，请稍后再试。"
 LOGIN_THROTTLED = "登录失败次数过多，请稍后再试。"
-_DUMMY_HASHES: dict[str, str] = {}
+_DUMMY_HASHES: dict[str | None, str] = {}
 RESERVED_USERNAMES = {"admin", "root", "test", "administrator", "guest", "user"}
 
 
@@ -172,7 +172,7 @@ def _revoke_tokens(user, reason: str) -> int:
                                                                              revoked_reason=reason)
 
 
-def token_create(*, actor, user, name: str) -> tuple[ApiToken, str]:
+def token_create(*, actor: User | None, user, name: str) -> tuple[ApiToken, str]:
     """A new API token for the user; the secret is returned here once and never stored."""
     from gongjian.org.tokens import PREFIX, digest_of
 
@@ -193,7 +193,7 @@ def token_create(*, actor, user, name: str) -> tuple[ApiToken, str]:
     return token, secret
 
 
-def token_revoke(*, actor, token: ApiToken) -> None:
+def token_revoke(*, actor: User, token: ApiToken) -> None:
     with transaction.atomic():
         updated = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
             revoked_at=timezone.now(), revoked_reason="owner" if actor == token.user else "security_admin")
@@ -201,7 +201,7 @@ def token_revoke(*, actor, token: ApiToken) -> None:
             record(actor=actor, event="api_token.revoke", obj=token, changes={"user": token.user_id})
 
 
-def password_change(*, actor, user, old_password: str | None, new_password: str) -> None:
+def password_change(*, actor: User, user, old_password: str | None, new_password: str) -> None:
     """Change a password; the user must give the old one unless a security administrator resets it."""
     resetting = actor != user
     if resetting and Role.SECURITY_ADMIN not in set(RoleGrant.objects.filter(user=actor).values_list("role", flat=True)):
@@ -218,7 +218,7 @@ def password_change(*, actor, user, old_password: str | None, new_password: str)
 
 def user_create(
     *,
-    actor,
+    actor: User | None,
     username: str,
     password: str,
     display_name: str,
@@ -272,7 +272,7 @@ def _check_admin_roles(roles: set[str]) -> None:
         raise UserError(f"三员分立：同一账户不能同时担任{names}", "separation_of_duties", field="roles")
 
 
-def role_grant(*, actor, user, role: str) -> RoleGrant:
+def role_grant(*, actor: User, user, role: str) -> RoleGrant:
     if role not in Role.values:
         raise UserError(f"未知角色：{role}", "invalid", field="role")
     current = set(RoleGrant.objects.filter(user=user).values_list("role", flat=True))
@@ -284,14 +284,14 @@ def role_grant(*, actor, user, role: str) -> RoleGrant:
     return grant
 
 
-def role_revoke(*, actor, user, role: str) -> None:
+def role_revoke(*, actor: User, user, role: str) -> None:
     with transaction.atomic():
         deleted, _ = RoleGrant.objects.filter(user=user, role=role).delete()
         if deleted:
             record(actor=actor, event="role.revoke", obj=user, changes={"role": [role, None]})
 
 
-def user_disable(*, actor, user) -> None:
+def user_disable(*, actor: User, user) -> None:
     with transaction.atomic():
         user.is_active = False
         user.save(update_fields=["is_active"])
@@ -322,7 +322,7 @@ def one_time_password() -> str:
             return password
 
 
-def password_reset_one_time(*, actor, user) -> str:
+def password_reset_one_time(*, actor: User, user) -> str:
     """A security administrator hands a new password over; its holder must change it at the next login."""
     require_security_admin(actor)
     _check_not_self(actor, user)
@@ -336,7 +336,7 @@ def password_reset_one_time(*, actor, user) -> str:
     return password
 
 
-def require_security_admin(actor) -> None:
+def require_security_admin(actor: User) -> None:
     if actor is None or Role.SECURITY_ADMIN not in set(RoleGrant.objects.filter(user=actor).values_list("role", flat=True)):
         raise UserError("只有安全管理员可以管理账户", "forbidden", status=403)
 
@@ -346,7 +346,7 @@ def _check_not_self(actor, user) -> None:
         raise UserError("不能对自己的账户执行此操作，请由另一位安全管理员办理", "self", status=403)
 
 
-def user_enable(*, actor, user) -> None:
+def user_enable(*, actor: User, user) -> None:
     require_security_admin(actor)
     with transaction.atomic():
         user.is_active = True
@@ -354,7 +354,7 @@ def user_enable(*, actor, user) -> None:
         record(actor=actor, event="user.enable", obj=user, changes={"is_active": [False, True]})
 
 
-def user_unlock(*, actor, user) -> None:
+def user_unlock(*, actor: User, user) -> None:
     require_security_admin(actor)
     with transaction.atomic():
         person = Person.objects.select_for_update().get(user=user)
@@ -366,7 +366,7 @@ def user_unlock(*, actor, user) -> None:
         record(actor=actor, event="user.unlock", obj=user, changes={"locked_until": [was, None]})
 
 
-def user_roles_set(*, actor, user, roles: set[str]) -> None:
+def user_roles_set(*, actor: User, user, roles: set[str]) -> None:
     """Replace a user's roles, within the 三员 rules: one administrator role per account, none beside business
     roles (administrators see no business data), and nobody changes their own roles."""
     require_security_admin(actor)
@@ -391,7 +391,7 @@ def user_roles_set(*, actor, user, roles: set[str]) -> None:
 
 def account_create(
     *,
-    actor,
+    actor: User,
     username: str,
     display_name: str,
     unit: Unit | None,

@@ -1,22 +1,25 @@
 """The project ledger (重点项目台账): an .xlsx template, an all-or-nothing import with a dry run, and exports — the task
 ledger's pattern (campaigns/ledger.py). Money is in 万元 (exact: yuan ÷ 10,000), the plan is the campaign's year."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
+from typing import Self
 
 from django.db import transaction
 from django.db.models import QuerySet
 from openpyxl.utils import get_column_letter
 
 from gongjian.audit.services import record
-from gongjian.campaigns.models import Campaign, FocusArea, Task
+from gongjian.campaigns.ledger import Lookups as TaskLookups
+from gongjian.campaigns.models import Campaign, Task
 from gongjian.campaigns.services import _check_dates, _check_relations
 from gongjian.errors import UserError
-from gongjian.org.models import Person, Unit
+from gongjian.org.models import Unit
 from gongjian.projects import services
 from gongjian.projects.calc import TEN_THOUSAND
 from gongjian.projects.models import Project, ProjectApproval, ProjectFunding, ProjectPlan
+from gongjian.types import User
 from gongjian.xlsx import CellError, Column, SheetSpec, read_table, write_table
 
 SHEET = "重点项目台账"
@@ -94,20 +97,15 @@ def _columns(*, areas=(), units=(), leaders=(), task_forces=(), towns=()) -> lis
 
 
 @dataclass
-class Lookups:
-    areas: dict[str, FocusArea]
-    units: dict[str, Unit]
-    leaders: dict[str, Person]
-    task_forces: dict[str, Unit]
-    towns: dict[str, Unit]
+class Lookups(TaskLookups):
+    """The task ledger's names, and the towns a project may sit in."""
+
+    towns: dict[str, Unit] = field(default_factory=dict)
 
     @classmethod
-    def for_campaign(cls, campaign: Campaign | None) -> "Lookups":
-        areas = {a.title: a for a in FocusArea.objects.filter(campaign=campaign)} if campaign else {}
-        units = {u.name: u for u in Unit.objects.filter(is_active=True)}
-        leaders = {p.display_name: p for p in Person.objects.filter(is_city_leader=True, user__is_active=True)}
-        return cls(areas, units, leaders, {n: u for n, u in units.items() if u.kind == Unit.Kind.TASK_FORCE},
-                   {n: u for n, u in units.items() if u.is_area})
+    def for_campaign(cls, campaign: Campaign | None) -> Self:
+        lookups = super().for_campaign(campaign)
+        return replace(lookups, towns={n: u for n, u in lookups.units.items() if u.is_area})
 
     def columns(self) -> list[Column]:
         return _columns(areas=self.areas, units=self.units, leaders=self.leaders, task_forces=self.task_forces,
@@ -282,7 +280,7 @@ def _build(row: dict, campaign: Campaign, lookups: Lookups) -> _Planned:
     return _Planned(row["_row"], project, co_units, plan, funding, approvals)
 
 
-def import_projects(*, actor, campaign: Campaign, data: bytes, commit: bool) -> ImportResult:
+def import_projects(*, actor: User, campaign: Campaign, data: bytes, commit: bool) -> ImportResult:
     """Validate every row; write nothing unless every row is good and `commit` is set. Imported projects are drafts
     with the campaign's year as their plan year."""
     lookups = Lookups.for_campaign(campaign)

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db.models import Sum
 
 from gongjian.campaigns.models import Campaign, Task
+from gongjian.campaigns.overdue import overdue_on
 from gongjian.dispatch import periods
 from gongjian.dispatch.models import ProgressReport
 from gongjian.projects.calc import HUNDRED, TEN_THOUSAND, ZERO, one_decimal, position, twelve, wan_text
@@ -135,7 +136,7 @@ def _funds_lag(p: ProjectFacts, rules, on, cal):
 def _blocker_overdue(p: ProjectFacts, rules, on, cal):
     for b in p.blockers:
         # The run lifts an overdue blocker a level and gives it a new due date; it stays overdue until cleared.
-        late = b.due_on < on
+        late = overdue_on(b.due_on, None, on)  # the facts are of open blockers only
         if not late and b.level <= Blocker.Level.TASK_FORCE:
             continue
         level = Blocker.Level(b.level).label if b.level in Blocker.Level.values else ""

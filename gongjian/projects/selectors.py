@@ -6,11 +6,13 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from gongjian.campaigns.access import tasks_visible_to
 from gongjian.campaigns.models import Campaign, Milestone
+from gongjian.campaigns.overdue import overdue_on
 from gongjian.dispatch.models import ProgressReport, ReportingPeriod
 from gongjian.org.access import sees_everything, unit_id_of
 from gongjian.org.models import Unit
@@ -25,6 +27,7 @@ from gongjian.projects.models import (
 )
 from gongjian.projects.rules import due_month, year_numbers
 from gongjian.supervision.models import Blocker, Card
+from gongjian.types import User
 from gongjian.workdays import days
 
 APPROVED = ProgressReport.State.APPROVED
@@ -273,7 +276,8 @@ def _year_counts(projects: QuerySet[Project], group: str, year: int) -> dict[int
     return {row[group]: row for row in rows}
 
 
-def _year_money(model, projects: QuerySet[Project], group: str, field: str, year: int, **extra) -> dict:
+def _year_money(model: type[ProjectPlan] | type[ProjectFigures], projects: QuerySet[Project], group: str, field: str,
+                year: int, **extra: object) -> dict:
     rows = (model.objects.filter(project__in=projects, year=year, **extra).values(f"project__{group}")
             .annotate(total=Sum(field)).order_by())
     return {row[f"project__{group}"]: row["total"] for row in rows}
@@ -321,7 +325,7 @@ def deployment(campaign: Campaign, projects: QuerySet[Project], year: int) -> di
 AGE_BANDS = ((10, "10个工作日内"), (20, "11—20个工作日"), (None, "超过20个工作日"))
 
 
-def blockers_visible_to(user) -> QuerySet[Blocker]:
+def blockers_visible_to(user: User | AnonymousUser) -> QuerySet[Blocker]:
     """Blockers on the tasks the user sees, and those the user's unit must clear wherever they are."""
     blockers = Blocker.objects.all()
     if sees_everything(user):
@@ -351,7 +355,7 @@ def guarantee(blockers: QuerySet[Blocker], on: date) -> dict:
         units[unit_id] = unit
         levels[level] += 1
         ages[age_band(cal.between(raised, on))] += 1
-        overdue += due < on
+        overdue += overdue_on(due, None, on)  # the rows are open blockers
     categories = [(value, label) for value, label in Blocker.Category.choices if value in matrix]
     unit_totals = {u: sum(cells.get(u, 0) for cells in matrix.values()) for u in units}
     unit_list = sorted(units.items(), key=lambda item: (-unit_totals[item[0]], item[1]))
@@ -367,6 +371,6 @@ def guarantee(blockers: QuerySet[Blocker], on: date) -> dict:
 
 def blocker_rows(blockers: QuerySet[Blocker], on: date) -> list[dict]:
     cal = days.calendar()
-    return [{"blocker": b, "age": cal.between(b.raised_on, on), "overdue": b.due_on < on,
+    return [{"blocker": b, "age": cal.between(b.raised_on, on), "overdue": b.is_overdue_on(on),
              "is_project": hasattr(b.task, "project")}
             for b in blockers.select_related("task", "task__project", "responsible_unit").order_by("raised_on", "id")]

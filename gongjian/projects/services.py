@@ -5,6 +5,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.db.models import F, Sum
@@ -34,6 +35,7 @@ from gongjian.projects.models import (
     ProjectFunding,
     ProjectPlan,
 )
+from gongjian.types import User
 
 CODE_RE = re.compile(r"[0-9A-Za-z][0-9A-Za-z-]{0,39}")
 PHONE_RE = re.compile(r"[0-9+\- ]{5,20}")
@@ -181,7 +183,7 @@ def _snapshot(project: Project) -> dict:
 
 def project_create(
     *,
-    actor,
+    actor: User,
     campaign: Campaign,
     title: str,
     lead_unit: Unit | None,
@@ -219,6 +221,7 @@ def project_create(
     )
     check_project(project)
     _check_code(project)
+    assert lead_unit is not None  # refused above without one
     with transaction.atomic():
         project.save()
         project.co_units.set(co_units)
@@ -229,7 +232,7 @@ def project_create(
     return project
 
 
-def project_update(*, actor, project: Project, expected_version: int | None = None, co_units=None,
+def project_update(*, actor: User, project: Project, expected_version: int | None = None, co_units=None,
                    **fields) -> Project:
     """Task fields (title, lead unit, planned start/completion as start/deadline …) go through task_update, so
     after assignment a new completion date needs an approved adjustment; project fields are checked here."""
@@ -282,7 +285,7 @@ def clean_plan(project: Project, investment: Sequence, gov_funds: Sequence | Non
     return invest, gov
 
 
-def project_plan_set(*, actor, project: Project, year: int, investment: Sequence, gov_funds: Sequence | None = None
+def project_plan_set(*, actor: User, project: Project, year: int, investment: Sequence, gov_funds: Sequence | None = None
                      ) -> list[ProjectPlan]:
     """Replace the year's monthly plan: planned investment and government funds to be paid, January to December."""
     if not 2000 <= int(year) <= 2100:
@@ -305,8 +308,8 @@ def clean_funding(project: Project, amounts: Mapping[str, object]) -> dict[str, 
     if unknown:
         raise UserError(f"未知的资金来源：{'、'.join(sorted(unknown))}", "invalid", field="funding")
     labels = dict(ProjectFunding.Source.choices)
-    cleaned = {s: money(v, f"funding_{s}", labels[s]) for s, v in amounts.items()}
-    cleaned = {s: v for s, v in cleaned.items() if v}
+    given = {s: money(v, f"funding_{s}", labels[s]) for s, v in amounts.items()}
+    cleaned = {s: v for s, v in given.items() if v}
     total = sum(cleaned.values(), ZERO)
     if cleaned and total != project.total_investment:
         raise UserError(f"资金来源合计{wan_text(total)}万元，与总投资{wan_text(project.total_investment)}万元不一致",
@@ -314,7 +317,7 @@ def clean_funding(project: Project, amounts: Mapping[str, object]) -> dict[str, 
     return cleaned
 
 
-def project_funding_set(*, actor, project: Project, amounts: Mapping[str, object]) -> list[ProjectFunding]:
+def project_funding_set(*, actor: User, project: Project, amounts: Mapping[str, object]) -> list[ProjectFunding]:
     cleaned = clean_funding(project, amounts)
     with transaction.atomic():
         project.funding.all().delete()
@@ -345,7 +348,7 @@ def clean_approvals(items: Mapping[str, Mapping]) -> dict[str, dict]:
     return cleaned
 
 
-def project_approvals_set(*, actor, project: Project, items: Mapping[str, Mapping]) -> list[ProjectApproval]:
+def project_approvals_set(*, actor: User, project: Project, items: Mapping[str, Mapping]) -> list[ProjectApproval]:
     """Set the pre-work approvals (前期手续): {kind: {"status", "planned_on", "done_on"}}."""
     cleaned = clean_approvals(items)
     with transaction.atomic():
@@ -364,7 +367,7 @@ def project_approvals_set(*, actor, project: Project, items: Mapping[str, Mappin
     return list(project.approvals.all())
 
 
-def project_stats_set(*, actor, project: Project, status: str, basis: str = "", on: date | None = None,
+def project_stats_set(*, actor: User, project: Project, status: str, basis: str = "", on: date | None = None,
                       reason: str = "") -> Project:
     """纳统: pending → submitted → reviewed → in statistics; a step back needs a reason (退回、核减)."""
     if status not in Project.StatsStatus.values:
@@ -372,7 +375,8 @@ def project_stats_set(*, actor, project: Project, status: str, basis: str = "", 
     if status != project.stats_status and project.stats_status in STATS_ORDER and \
             STATS_ORDER.index(status) < STATS_ORDER.index(project.stats_status) and not (reason or "").strip():
         raise UserError("纳统状态回退须说明原因", "required", field="stats_reason")
-    fields = {"stats_status": status, "stats_basis": basis or project.stats_basis, "stats_reason": reason}
+    fields: dict[str, Any] = {"stats_status": status, "stats_basis": basis or project.stats_basis,
+                              "stats_reason": reason}
     if on is not None:
         fields["stats_on"] = on
     return project_update(actor=actor, project=project, **fields)
@@ -380,7 +384,7 @@ def project_stats_set(*, actor, project: Project, status: str, basis: str = "", 
 
 def _clean_figures(figures: Mapping) -> dict:
     labels = {"invested": "本期完成投资", "funds_in_place": "本期到位资金", "gov_funds_paid": "本期拨付政府资金"}
-    cleaned = {name: money(figures.get(name), name, label, required=name == "invested")
+    cleaned: dict[str, Any] = {name: money(figures.get(name), name, label, required=name == "invested")
                for name, label in labels.items()}
     cleaned = {k: (v if v is not None else ZERO) for k, v in cleaned.items()}
     workers = figures.get("workers")
@@ -406,7 +410,7 @@ def _live_draft(project: Project, period: ReportingPeriod) -> ProgressReport | N
     return live.first()
 
 
-def project_dispatch_save(*, actor, project: Project, period: ReportingPeriod, report_fields: Mapping,
+def project_dispatch_save(*, actor: User, project: Project, period: ReportingPeriod, report_fields: Mapping,
                           figures: Mapping, uploads: Sequence = (), submit: bool = False,
                           expected_version: int | None = None) -> ProgressReport:
     """The monthly project dispatch: the progress report (through dispatch's services) and its investment figures
@@ -440,7 +444,7 @@ def project_dispatch_save(*, actor, project: Project, period: ReportingPeriod, r
     return report
 
 
-def on_report_approved(*, report: ProgressReport, actor) -> None:
+def on_report_approved(*, report: ProgressReport, actor: User) -> None:
     """An approved project report carries its figures (a correction takes the original's when it has none of its
     own) and the project takes the report's head count."""
     figures = ProjectFigures.objects.filter(report=report).first()
@@ -456,7 +460,7 @@ def on_report_approved(*, report: ProgressReport, actor) -> None:
         Project.objects.filter(pk=figures.project_id).update(workers_on_site=figures.workers)
 
 
-def battle_target_set(*, actor, campaign: Campaign, focus_area: FocusArea | None = None, town: Unit | None = None,
+def battle_target_set(*, actor: User, campaign: Campaign, focus_area: FocusArea | None = None, town: Unit | None = None,
                       attract: int = 0, start: int = 0, produce: int = 0, investment=None,
                       leader: Person | None = None, unit: Unit | None = None) -> BattleTarget:
     if (focus_area is None) == (town is None):

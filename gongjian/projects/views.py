@@ -16,7 +16,7 @@ from gongjian.dispatch import selectors as dispatch_selectors
 from gongjian.dispatch.models import ProgressReport, ReportingPeriod
 from gongjian.dispatch.services import PROBLEM_CATEGORIES
 from gongjian.errors import UserError
-from gongjian.forms_util import INT_MAX, add_user_error, int_param
+from gongjian.forms_util import add_user_error, int_param
 from gongjian.listing import SortColumn, page_of, querystring_without, sorted_queryset, xlsx_response
 from gongjian.org.access import get_or_404, is_office, require
 from gongjian.org.models import Unit
@@ -33,8 +33,9 @@ from gongjian.projects.forms import (
     TargetSheet,
 )
 from gongjian.projects.models import Project, ProjectFigures
-from gongjian.supervision.models import Blocker
+from gongjian.supervision.models import Blocker, blocker_overdue_q
 from gongjian.supervision.services import RESPONSIBLE_BY_CATEGORY
+from gongjian.validate import int_or_none as _int
 from gongjian.workdays import days
 
 PROJECT_COLUMNS = [
@@ -61,14 +62,6 @@ def _form_error(form, exc: UserError) -> None:
     if exc.field in _TASK_FIELD_NAMES:
         exc.field = _TASK_FIELD_NAMES[exc.field]
     add_user_error(form, exc)
-
-
-def _int(value) -> int | None:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if -INT_MAX <= number <= INT_MAX else None
 
 
 @require_GET
@@ -429,7 +422,7 @@ def battle_guarantee(request):
     if level in Blocker.Level.values:
         listed = listed.filter(level=level)
     if request.GET.get("overdue") == "1":
-        listed = listed.filter(due_on__lt=today)
+        listed = listed.filter(blocker_overdue_q(today))
     band = int_param(request, "age")
     if band is not None:
         cal = days.calendar()

@@ -8,7 +8,6 @@ the sheet may grant business roles only, never a 三员 role, and never touches 
 import re
 from dataclasses import dataclass, field
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -20,9 +19,8 @@ from gongjian.campaigns.models import Campaign, FocusArea
 from gongjian.errors import UserError
 from gongjian.org.models import ADMIN_ROLES, Person, Role, RoleGrant, Unit, UnitDuty
 from gongjian.org.services import RESERVED_USERNAMES
+from gongjian.types import User
 from gongjian.xlsx import CellError, Column, SheetSpec, read_table, write_table
-
-User = get_user_model()
 
 UNITS_SHEET = "单位"
 PEOPLE_SHEET = "人员"
@@ -171,7 +169,7 @@ def _read(data: bytes, columns: list[Column], sheet: str, result: OrgImportResul
     return parsed.rows
 
 
-def import_org(*, actor, data: bytes, commit: bool) -> OrgImportResult:
+def import_org(*, actor: User, data: bytes, commit: bool) -> OrgImportResult:
     """Validate both sheets completely; write nothing unless every row is good and `commit` is set."""
     result = OrgImportResult()
     unit_rows = _read(data, UNIT_COLUMNS, UNITS_SHEET, result)

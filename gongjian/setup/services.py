@@ -1,17 +1,16 @@
 """`gongjian init`: the three administrators (三员) and the top unit of an empty database."""
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from gongjian.audit.services import record
 from gongjian.errors import UserError
 from gongjian.org.models import Person, Role, Unit
 from gongjian.org.services import _validate_password, one_time_password, user_create
-
-User = get_user_model()
+from gongjian.types import User
 
 
 @dataclass(frozen=True)
@@ -29,10 +28,10 @@ ADMINS = (
 )
 
 
-def initialize(*, unit_name: str, environ: dict | None = None) -> dict:
+def initialize(*, unit_name: str, environ: Mapping[str, str] | None = None) -> dict:
     """Create the top unit and the 三员 accounts with one-time passwords (changed at first login). Refuses a
     database that already has accounts or units, so it runs once."""
-    environ = os.environ if environ is None else environ
+    env = os.environ if environ is None else environ
     unit_name = (unit_name or "").strip()
     if not unit_name:
         raise UserError("请用 --unit 给出本级政府的名称，例如“某某县人民政府”", "required", field="unit")
@@ -43,7 +42,7 @@ def initialize(*, unit_name: str, environ: dict | None = None) -> dict:
                         "新账户请由安全管理员在“用户与角色”页面创建。", "already_initialized", status=409)
     passwords = {}
     for admin in ADMINS:
-        given = environ.get(admin.env, "")
+        given = env.get(admin.env, "")
         if given:
             _validate_password(given, User(username=admin.username))
         passwords[admin.username] = given or one_time_password()

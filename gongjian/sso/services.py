@@ -3,12 +3,14 @@ platform still decides whether they may come in (active, not locked) and records
 
 from django.contrib.auth import login
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from gongjian.audit.services import record
 from gongjian.errors import UserError
 from gongjian.org.models import Person, UserSession
 from gongjian.sso.models import Identity
+from gongjian.types import User
 
 REFUSED = "该账号未在本平台登记或已停用，请联系管理员。"
 PROVIDERS = {"oidc": "统一身份认证", "wecom": "政务微信", "dingtalk": "钉钉"}
@@ -35,7 +37,7 @@ def refuse(*, provider: str, subject: str) -> UserError:
     return UserError(REFUSED, "sso_unknown", status=403)
 
 
-def start_session(*, request, person: Person, provider: str) -> None:
+def start_session(*, request: HttpRequest, person: Person, provider: str) -> None:
     """The same session a password login makes (timeouts, the list of a user's sessions), and its audit row."""
     now = timezone.now()
     with transaction.atomic():
@@ -53,7 +55,7 @@ def start_session(*, request, person: Person, provider: str) -> None:
 
 
 @transaction.atomic
-def identity_link(*, actor, person: Person, issuer: str, subject: str) -> Identity:
+def identity_link(*, actor: User | None, person: Person, issuer: str, subject: str) -> Identity:
     subject = (subject or "").strip()
     if not subject or len(subject) > 255:
         raise UserError("「平台账号标识」不能为空且不超过255字", "invalid", field="subject")

@@ -81,7 +81,7 @@ class BlockerSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_overdue(self, obj) -> bool:
-        return obj.state == Blocker.State.OPEN and obj.due_on < clock.today()
+        return obj.is_overdue_on(clock.today())
 
 
 class BlockerCreateSerializer(serializers.Serializer):

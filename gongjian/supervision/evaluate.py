@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from gongjian.campaigns.overdue import overdue_on
 from gongjian.supervision import registry
 
 RED, YELLOW, GREEN = "red", "yellow", "green"
@@ -109,7 +110,7 @@ def evaluate(task: TaskFacts, rules: Mapping[str, dict], on: date, calendar) -> 
 
 
 def _overdue(task, rules, on, cal):
-    if on > task.deadline:
+    if overdue_on(task.deadline, None, on):  # the run's facts are of open tasks only
         late = cal.between(task.deadline, on)
         yield Finding("overdue", RED, f"已超过办结时限（{_md(task.deadline)}）{late}个工作日，尚未办结",
                       {"deadline": task.deadline.isoformat(), "late_workdays": late})
@@ -127,7 +128,7 @@ def _deadline_near(task, rules, on, cal):
 def _milestone_overdue(task, rules, on, cal):
     red_after = rules["milestone_overdue"]["red_after_days"]
     late = [(cal.between(m.planned, on), m) for m in task.milestones
-            if m.planned is not None and m.planned < on and (m.done is None or m.done > on)]
+            if overdue_on(m.planned, m.done, on)]
     if late:
         days_late, milestone = max(late, key=lambda pair: pair[0])
         color = RED if days_late > red_after else YELLOW

@@ -8,8 +8,7 @@ from gongjian import clock
 from gongjian.campaigns.models import Campaign, FocusArea
 from gongjian.org.models import Person, Unit
 from gongjian.supervision import registry
-from gongjian.supervision.models import Blocker, Card, Color, Notice
-from gongjian.supervision.selectors import overdue_q
+from gongjian.supervision.models import Blocker, Card, Color, Notice, blocker_overdue_q
 
 ALL = "全部"
 PARAM_LABELS = {
@@ -99,7 +98,8 @@ class BlockerFilter(StyledFilterSet):
         fields = ["category", "unit", "state", "level", "overdue", "task"]
 
     def filter_overdue(self, queryset, name, value):
-        return queryset.filter(overdue_q()) if value else queryset.exclude(overdue_q())
+        overdue = blocker_overdue_q(clock.today())
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
 
 class StyledForm(forms.Form):

@@ -34,6 +34,7 @@ from gongjian.supervision.models import (
     SupervisionRun,
 )
 from gongjian.supervision.rules import effective_rules
+from gongjian.types import User
 from gongjian.workdays import days
 
 REPORTED = (ProgressReport.State.SUBMITTED, ProgressReport.State.APPROVED, ProgressReport.State.SUPERSEDED)
@@ -217,7 +218,7 @@ def _escalate_blockers(on: date, params: dict | None = None) -> list[Notice]:
     return notices
 
 
-def supervise(*, on: date, actor=None) -> dict:
+def supervise(*, on: date, actor: User | None = None) -> dict:
     started = time.perf_counter()
     calendar = days.calendar()
     rules = rules_by_campaign(set(open_tasks(on).order_by().values_list("campaign_id", flat=True).distinct()))

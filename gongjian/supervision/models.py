@@ -1,7 +1,11 @@
+from datetime import date
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from gongjian.campaigns.models import Campaign, Task
+from gongjian.campaigns.overdue import overdue_on
 from gongjian.dispatch.models import ProgressReport
 from gongjian.org.models import Person, Unit
 
@@ -159,6 +163,9 @@ class Blocker(models.Model):
     resolved_on = models.DateField(null=True, blank=True)
     closed_on = models.DateField(null=True, blank=True)
     report = models.ForeignKey(ProgressReport, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # Set on a list's rows by `selectors.with_age`.
+    age: int
+    is_overdue: bool
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -166,6 +173,16 @@ class Blocker(models.Model):
 
     def __str__(self) -> str:
         return f"[{self.get_category_display()}] {self.description[:30]}"
+
+    def is_overdue_on(self, on: date) -> bool:
+        """Past its due date and still with the responsible unit (see `blocker_overdue_q`)."""
+        return self.state == self.State.OPEN and overdue_on(self.due_on, None, on)
+
+
+def blocker_overdue_q(on: date) -> Q:
+    """Blockers overdue on `on`: past their due date and still with the responsible unit — the same test the daily
+    run escalates by. A resolved blocker waiting for sign-off is not overdue; one sent back is again."""
+    return Q(state=Blocker.State.OPEN, due_on__lt=on)
 
 
 class SupervisionRun(models.Model):

@@ -12,7 +12,16 @@ from gongjian import clock
 from gongjian.campaigns.access import tasks_visible_to
 from gongjian.campaigns.models import Campaign, Task
 from gongjian.org.models import Unit
-from gongjian.supervision.models import Blocker, Card, CardOverride, Color, Notice, Rule, SupervisionRun
+from gongjian.supervision.models import (
+    Blocker,
+    Card,
+    CardOverride,
+    Color,
+    Notice,
+    Rule,
+    SupervisionRun,
+    blocker_overdue_q,
+)
 from gongjian.supervision.rules import default_rules, effective_rules, rule_names
 from gongjian.workdays import days
 from gongjian.xlsx import Column, SheetSpec, write_table
@@ -176,11 +185,6 @@ def blocker_rows(blockers: QuerySet[Blocker]) -> QuerySet[Blocker]:
     return blockers.select_related("task", "responsible_unit", "raised_unit", "raised_by__person")
 
 
-def overdue_q(today: date | None = None) -> Q:
-    """Past its due date and still with the responsible unit — the same test the daily run escalates by."""
-    return Q(state=Blocker.State.OPEN, due_on__lt=today or clock.today())
-
-
 def with_age(blockers: Iterable[Blocker], today: date | None = None) -> list[Blocker]:
     """Working days since raised (until sign-off once closed), and whether it is overdue."""
     today = today or clock.today()
@@ -188,7 +192,7 @@ def with_age(blockers: Iterable[Blocker], today: date | None = None) -> list[Blo
     items = list(blockers)
     for b in items:
         b.age = calendar.between(b.raised_on, b.closed_on or today)
-        b.is_overdue = b.state == Blocker.State.OPEN and b.due_on < today
+        b.is_overdue = b.is_overdue_on(today)
     return items
 
 
@@ -198,7 +202,7 @@ def blocker_summary(blockers: QuerySet[Blocker]) -> dict:
                      if value in by_category]
     unit_rows = list(blockers.values("responsible_unit", "responsible_unit__name", "responsible_unit__order")
                      .annotate(n=Count("id")).order_by("-n", "responsible_unit__order", "responsible_unit"))
-    return {"by_category": category_rows, "by_unit": unit_rows, "overdue": blockers.filter(overdue_q()).count()}
+    return {"by_category": category_rows, "by_unit": unit_rows, "overdue": blockers.filter(blocker_overdue_q(clock.today())).count()}
 
 
 def unit_desk(unit: Unit, user, on: date | None) -> dict:
@@ -233,9 +237,9 @@ def export_cards(cards: QuerySet[Card]) -> bytes:
 
     def rows():
         for c in cards.iterator(chunk_size=2000):
-            yield {"date": c.date, "task": c.task.title, "focus_area": c.task.focus_area.title if c.task.focus_area_id
+            yield {"date": c.date, "task": c.task.title, "focus_area": c.task.focus_area.title if c.task.focus_area
                    else "", "lead_unit": c.task.lead_unit.name,
-                   "leader": c.task.lead_leader.display_name if c.task.lead_leader_id else "",
+                   "leader": c.task.lead_leader.display_name if c.task.lead_leader else "",
                    "deadline": c.task.deadline, "color": c.get_color_display() + ("（人工）" if c.overridden else ""),
                    "findings": _findings_text(c.findings)}
 
@@ -250,8 +254,8 @@ def export_notices(notices: QuerySet[Notice]) -> bytes:
 
     def rows():
         for n in notices.iterator(chunk_size=2000):
-            yield {"issued_on": n.issued_on, "kind": n.get_kind_display(), "task": n.task.title if n.task_id else "",
-                   "unit": n.unit.name, "leader": n.leader.display_name if n.leader_id else "",
+            yield {"issued_on": n.issued_on, "kind": n.get_kind_display(), "task": n.task.title if n.task else "",
+                   "unit": n.unit.name, "leader": n.leader.display_name if n.leader else "",
                    "rule": RULE_LABELS.get(n.rule, n.rule), "reason": n.reason, "state": n.get_state_display(),
                    "reply": n.reply}
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from gongjian import clock
 from gongjian.audit.services import record
 from gongjian.campaigns.models import Campaign, Task
+from gongjian.dispatch.models import ProgressReport
 from gongjian.dispatch.periods import month_bounds
 from gongjian.errors import UserError
 from gongjian.messaging.services import mark_signed
@@ -16,6 +17,8 @@ from gongjian.supervision import registry
 from gongjian.supervision.messages import notice_key, send_notices
 from gongjian.supervision.models import Blocker, CardOverride, Color, Notice, Rule
 from gongjian.supervision.rules import office_params, validate_params
+from gongjian.types import User
+from gongjian.validate import clean_text as _text
 from gongjian.workdays import days
 
 # Who clears which kind of blocker by default (Minhe county's guarantee groups); the raiser may name another unit.
@@ -26,16 +29,7 @@ RESPONSIBLE_BY_CATEGORY = {
 }
 
 
-def _text(value: str, field: str, label: str, limit: int) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise UserError(f"「{label}」不能为空", "required", field=field)
-    if len(value) > limit:
-        raise UserError(f"「{label}」不能超过{limit}字", "too_long", field=field)
-    return value
-
-
-def card_override_set(*, actor, task: Task, color: str, reason: str) -> CardOverride:
+def card_override_set(*, actor: User, task: Task, color: str, reason: str) -> CardOverride:
     """The office lights a card by hand; it holds until the next reporting period starts."""
     if color not in Color.values:
         raise UserError("亮牌颜色只能是红、黄、绿", "invalid", field="color")
@@ -51,8 +45,8 @@ def card_override_set(*, actor, task: Task, color: str, reason: str) -> CardOver
     return override
 
 
-def blocker_raise(*, actor, task: Task, category: str, description: str, responsible_unit: Unit | None = None,
-                  due_on: date | None = None, report=None) -> Blocker:
+def blocker_raise(*, actor: User, task: Task, category: str, description: str, responsible_unit: Unit | None = None,
+                  due_on: date | None = None, report: ProgressReport | None = None) -> Blocker:
     if category not in Blocker.Category.values:
         raise UserError(f"未知的问题类别：{category}", "invalid", field="category")
     description = _text(description, "description", "问题描述", 1000)
@@ -77,7 +71,7 @@ def blocker_raise(*, actor, task: Task, category: str, description: str, respons
     return blocker
 
 
-def blocker_resolve(*, actor, blocker: Blocker, resolution: str) -> Blocker:
+def blocker_resolve(*, actor: User, blocker: Blocker, resolution: str) -> Blocker:
     resolution = _text(resolution, "resolution", "办理情况", 2000)
     with transaction.atomic():
         blocker = Blocker.objects.select_for_update().get(pk=blocker.pk)
@@ -89,7 +83,7 @@ def blocker_resolve(*, actor, blocker: Blocker, resolution: str) -> Blocker:
     return blocker
 
 
-def blocker_sign_off(*, actor, blocker: Blocker, accept: bool, note: str = "") -> Blocker:
+def blocker_sign_off(*, actor: User, blocker: Blocker, accept: bool, note: str = "") -> Blocker:
     """销号 by whoever raised it (or the office): accept closes it; refuse sends it back to the responsible unit."""
     with transaction.atomic():
         blocker = Blocker.objects.select_for_update().get(pk=blocker.pk)
@@ -108,7 +102,7 @@ def blocker_sign_off(*, actor, blocker: Blocker, accept: bool, note: str = "") -
     return blocker
 
 
-def notice_issue(*, actor, task: Task, kind: str, reason: str) -> Notice:
+def notice_issue(*, actor: User, task: Task, kind: str, reason: str) -> Notice:
     """A notice issued by hand — a leader's instruction may start at any step of the ladder."""
     if kind not in Notice.Kind.values:
         raise UserError("未知的通知类型", "invalid", field="kind")
@@ -122,7 +116,7 @@ def notice_issue(*, actor, task: Task, kind: str, reason: str) -> Notice:
     return notice
 
 
-def notice_acknowledge(*, actor, notice: Notice, from_message: bool = False) -> Notice:
+def notice_acknowledge(*, actor: User, notice: Notice, from_message: bool = False) -> Notice:
     """`from_message`: signed with one tap in a message, which already stopped the message's climb."""
     with transaction.atomic():
         notice = Notice.objects.select_for_update().get(pk=notice.pk)
@@ -136,7 +130,7 @@ def notice_acknowledge(*, actor, notice: Notice, from_message: bool = False) -> 
     return notice
 
 
-def notice_reply(*, actor, notice: Notice, reply: str) -> Notice:
+def notice_reply(*, actor: User, notice: Notice, reply: str) -> Notice:
     reply = _text(reply, "reply", "回复", 3000)
     with transaction.atomic():
         notice = Notice.objects.select_for_update().get(pk=notice.pk)
@@ -149,7 +143,7 @@ def notice_reply(*, actor, notice: Notice, reply: str) -> Notice:
     return notice
 
 
-def interview_record(*, actor, notice: Notice, held_on: date, held_with: str, notes: str) -> Notice:
+def interview_record(*, actor: User, notice: Notice, held_on: date, held_with: str, notes: str) -> Notice:
     if notice.kind != Notice.Kind.INTERVIEW:
         raise UserError("只有约谈通知需要登记约谈情况", "invalid", status=409)
     if held_on > clock.today():
@@ -165,7 +159,7 @@ def interview_record(*, actor, notice: Notice, held_on: date, held_with: str, no
     return notice
 
 
-def rule_set(*, actor, code: str, campaign: Campaign | None, params: dict, enabled: bool = True,
+def rule_set(*, actor: User, code: str, campaign: Campaign | None, params: dict, enabled: bool = True,
              task_kind: str = "") -> Rule:
     if registry.rule(code) is None:
         raise UserError(f"未知规则：{code}", "invalid", field="code")
@@ -181,7 +175,7 @@ def rule_set(*, actor, code: str, campaign: Campaign | None, params: dict, enabl
     return rule
 
 
-def blockers_from_report(*, report, actor) -> list[Blocker]:
+def blockers_from_report(*, report: ProgressReport, actor: User) -> list[Blocker]:
     """Each problem in an approved report becomes a blocker with a responsible unit and a due date."""
     return [blocker_raise(actor=actor, task=report.task, category=p["category"], description=p["description"],
                           report=report) for p in report.problems]

@@ -6,11 +6,12 @@ from django.db import transaction
 
 from gongjian.audit.services import record
 from gongjian.errors import UserError
+from gongjian.types import User
 from gongjian.workdays import days
 from gongjian.workdays.models import CoveredYear, WorkdayOverride
 
 
-def workday_override_set(*, actor, day: date, is_workday: bool, note: str) -> WorkdayOverride:
+def workday_override_set(*, actor: User | None, day: date, is_workday: bool, note: str) -> WorkdayOverride:
     note = (note or "").strip()
     if not note:
         raise UserError("请填写说明，例如“国务院办公厅2027年节假日安排”", "required", field="note")
@@ -105,6 +106,7 @@ def parse_schedule(*, year: int, holidays_text: str, makeup_text: str) -> tuple[
         elif any(day == d for d, _ in makeup):
             errors["makeup"].append(f"第{number}行 {day} 重复")
         else:
+            assert match is not None  # a day was read from it
             makeup.append((day, (match["note"] or "调休上班").strip()[:60]))
     found = {key: value for key, value in errors.items() if value}
     if found:
@@ -119,7 +121,7 @@ class ScheduleError(UserError):
         self.errors = errors
 
 
-def year_schedule_set(*, actor, year: int, holidays: list[HolidayRange], makeup: list[tuple[date, str]],
+def year_schedule_set(*, actor: User, year: int, holidays: list[HolidayRange], makeup: list[tuple[date, str]],
                       source: str) -> int:
     """Replace a year's holidays and make-up days with the notice's, and mark the year as entered."""
     source = (source or "").strip() or f"国务院办公厅关于{year}年部分节假日安排的通知"

@@ -121,7 +121,7 @@ def test_citizen_submits_a_ticket_dispatcher_routes_it_citizen_follows_it(cast, 
     dispatcher.click("section#dispatch form.row button.btn-primary")
     dispatcher.wait_for_load_state("networkidle")
     ticket.refresh_from_db()
-    assert ticket.state == "dispatched" and ticket.unit == cast.unit_a
+    assert ticket.state == "assigned" and ticket.unit == cast.unit_a
 
     citizen.goto(f"{live_server.url}/public/tickets/track/?code={code}")
     page = citizen.content()

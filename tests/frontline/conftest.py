@@ -43,14 +43,14 @@ def make_ticket(cast, categories, today):
 
 
 @pytest.fixture
-def dispatched(cast, make_ticket):
-    """A help ticket dispatched to unit A (姜山镇) on 2023-03-01."""
+def assigned(cast, make_ticket):
+    """A help ticket assigned to unit A (姜山镇) on 2023-03-01."""
     return services.ticket_assign(actor=cast.office, ticket=make_ticket(), unit=cast.unit_a)
 
 
 @pytest.fixture
-def signed(cast, dispatched):
-    return services.ticket_sign(actor=cast.editor_a, ticket=dispatched)
+def signed(cast, assigned):
+    return services.ticket_sign(actor=cast.editor_a, ticket=assigned)
 
 
 @pytest.fixture

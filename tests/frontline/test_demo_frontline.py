@@ -44,7 +44,7 @@ def test_demo_tickets_ideas_and_routing(demo, settings):
     assert _snapshot() == before
 
     states = dict(Ticket.objects.values_list("state").annotate(n=Count("id")))
-    assert states["closed"] > 1200 and all(states.get(s, 0) > 0 for s in ("received", "dispatched", "in_progress",
+    assert states["closed"] > 1200 and all(states.get(s, 0) > 0 for s in ("received", "assigned", "in_progress",
                                                                           "replied", "visited", "merged"))
     assert Ticket.objects.filter(received_at__date__lt=date(2023, 1, 1)).count() == 0
     assert Ticket.objects.values("town").distinct().count() == 12

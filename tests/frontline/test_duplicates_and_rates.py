@@ -73,10 +73,10 @@ def test_three_rates_per_unit_for_a_month(cast, make_ticket, settings):
     lifecycle(sign_on=date(2023, 3, 2), satisfaction="satisfied", resolved=True, returned=True)
     rates = selectors.ticket_rates([cast.unit_a.pk, cast.unit_b.pk], date(2023, 3, 15))
     a = rates[cast.unit_a.pk]
-    assert (a["dispatched"], a["signed_on_time"], a["visited"], a["resolved"], a["satisfied"]) == (3, 2, 3, 2, 2)
+    assert (a["assigned"], a["signed_on_time"], a["visited"], a["resolved"], a["satisfied"]) == (3, 2, 3, 2, 2)
     assert a["response_rate"] == pytest.approx(2 / 3) and a["satisfaction_rate"] == pytest.approx(2 / 3)
     assert rates[cast.unit_b.pk]["response_rate"] is None
-    assert selectors.ticket_rates([cast.unit_a.pk], date(2023, 4, 1))[cast.unit_a.pk]["dispatched"] == 0
+    assert selectors.ticket_rates([cast.unit_a.pk], date(2023, 4, 1))[cast.unit_a.pk]["assigned"] == 0
 
 
 def test_rates_api(cast, api_for, replied):

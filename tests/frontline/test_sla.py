@@ -10,9 +10,9 @@ from gongjian.workdays.calendar import WorkdayCalendar
 CAL = WorkdayCalendar()
 
 
-def _due(dispatched_on: date, kind: str, *, urgent: bool = False) -> sla.Deadlines:
+def _due(assigned_on: date, kind: str, *, urgent: bool = False) -> sla.Deadlines:
     sign, reply = sla.DEFAULT_DAYS[kind]
-    return sla.deadlines(dispatched_on=dispatched_on, sign_days=sign, reply_days=reply, urgent=urgent, cal=CAL)
+    return sla.deadlines(assigned_on=assigned_on, sign_days=sign, reply_days=reply, urgent=urgent, cal=CAL)
 
 
 def test_complaint_dispatched_before_spring_festival_skips_the_holiday_and_counts_make_up_days():

@@ -24,9 +24,9 @@ def _run(day: str) -> dict:
     return json.loads(out.getvalue())
 
 
-def test_colours_follow_the_reply_deadline_and_rerunning_changes_nothing(cast, dispatched, make_ticket):
-    # dispatched 2023-03-01, sign by 03-02, reply by 03-15
-    services.ticket_sign(actor=cast.editor_a, ticket=dispatched)
+def test_colours_follow_the_reply_deadline_and_rerunning_changes_nothing(cast, assigned, make_ticket):
+    # assigned 2023-03-01, sign by 03-02, reply by 03-15
+    services.ticket_sign(actor=cast.editor_a, ticket=assigned)
     make_ticket()  # received: no clock, no colour
     assert _run("2023-03-10")["green"] == 1
     summary = _run("2023-03-14")
@@ -35,16 +35,16 @@ def test_colours_follow_the_reply_deadline_and_rerunning_changes_nothing(cast, d
     assert {k: v for k, v in again.items() if k != "seconds"} == {k: v for k, v in summary.items() if k != "seconds"}
     assert TicketCard.objects.filter(on=date(2023, 3, 14)).count() == 1
     assert _run("2023-03-16")["red"] == 1
-    ticket = Ticket.objects.get(pk=dispatched.pk)
+    ticket = Ticket.objects.get(pk=assigned.pk)
     card = TicketCard.objects.get(on=date(2023, 3, 16))
     assert (ticket.sla_color, ticket.sla_rule, card.rule, card.facts["overdue_workdays"]) == (
         "red", "ticket_overdue", "ticket_overdue", 1)
     assert AuditEvent.objects.filter(event="ticket.sla_run").count() == 4
 
 
-def test_an_unsigned_ticket_goes_yellow_after_its_sign_deadline(dispatched):
+def test_an_unsigned_ticket_goes_yellow_after_its_sign_deadline(assigned):
     ticket_sla_run(date(2023, 3, 3))
-    assert Ticket.objects.get(pk=dispatched.pk).sla_rule == "ticket_sign_late"
+    assert Ticket.objects.get(pk=assigned.pk).sla_rule == "ticket_sign_late"
 
 
 def test_a_replied_ticket_loses_its_colour(cast, replied):
@@ -121,23 +121,23 @@ def test_open311_key_command(cast):
     assert "已停用" in out.getvalue()
 
 
-def test_the_daily_run_colours_tickets_through_frontlines_registered_step(cast, dispatched):
-    # dispatched 2023-03-01, reply due 03-15: red from 03-16, with no separate ticket run
-    services.ticket_sign(actor=cast.editor_a, ticket=dispatched)
+def test_the_daily_run_colours_tickets_through_frontlines_registered_step(cast, assigned):
+    # assigned 2023-03-01, reply due 03-15: red from 03-16, with no separate ticket run
+    services.ticket_sign(actor=cast.editor_a, ticket=assigned)
     summary = supervise(on=date(2023, 3, 16))
     assert summary["steps"]["ticket_sla"]["red"] == 1
-    assert Ticket.objects.get(pk=dispatched.pk).sla_color == "red"
+    assert Ticket.objects.get(pk=assigned.pk).sla_color == "red"
 
 
-def test_the_offices_ticket_limits_drive_the_run_and_the_services(cast, dispatched):
+def test_the_offices_ticket_limits_drive_the_run_and_the_services(cast, assigned):
     from gongjian.errors import UserError
     from gongjian.supervision import services as rule_services
 
     # reply due 03-15: yellow from 03-14 by default; the office asks for three working days' warning
-    services.ticket_sign(actor=cast.editor_a, ticket=dispatched)
+    services.ticket_sign(actor=cast.editor_a, ticket=assigned)
     assert supervise(on=date(2023, 3, 10))["steps"]["ticket_sla"]["yellow"] == 0
     rule_services.rule_set(actor=cast.office, code="ticket_sla", campaign=None,
                            params={"yellow_days": 3, "max_extension_days": 5})
     assert supervise(on=date(2023, 3, 10))["steps"]["ticket_sla"]["yellow"] == 1
     with pytest.raises(UserError, match="延期须为1—5个工作日"):
-        services.ticket_extension_request(actor=cast.editor_a, ticket=dispatched, days_requested=6, reason="需协调")
+        services.ticket_extension_request(actor=cast.editor_a, ticket=assigned, days_requested=6, reason="需协调")

@@ -21,7 +21,7 @@ def test_office_dispatches_from_the_detail_page(cast, client_for, make_ticket):
     response = client.post(f"/tickets/{ticket.pk}/dispatch/", {"unit": cast.unit_a.pk, "note": "请尽快处理"})
     assert response.status_code == 302
     ticket.refresh_from_db()
-    assert (ticket.state, ticket.unit) == ("dispatched", cast.unit_a)
+    assert (ticket.state, ticket.unit) == ("assigned", cast.unit_a)
 
 
 def test_dispatch_page_shows_ranked_suggestions_with_confidence(cast, client_for, make_ticket):
@@ -36,38 +36,38 @@ def test_dispatch_page_shows_ranked_suggestions_with_confidence(cast, client_for
     assert "发改局" in html and "%" in html
 
 
-def test_unit_editor_signs_and_replies_on_the_page(cast, client_for, dispatched):
+def test_unit_editor_signs_and_replies_on_the_page(cast, client_for, assigned):
     client = client_for(cast.editor_a)
-    page = client.get(f"/tickets/{dispatched.pk}/").content.decode()
+    page = client.get(f"/tickets/{assigned.pk}/").content.decode()
     assert "签收" in page and "确认派单" not in page and "显示完整联系方式" not in page
-    client.post(f"/tickets/{dispatched.pk}/sign/")
-    client.post(f"/tickets/{dispatched.pk}/reply/", {"reply": "已维修"})
-    assert Ticket.objects.get(pk=dispatched.pk).state == "replied"
+    client.post(f"/tickets/{assigned.pk}/sign/")
+    client.post(f"/tickets/{assigned.pk}/reply/", {"reply": "已维修"})
+    assert Ticket.objects.get(pk=assigned.pk).state == "replied"
 
 
-def test_refused_action_shows_the_reason(cast, client_for, dispatched):
+def test_refused_action_shows_the_reason(cast, client_for, assigned):
     client = client_for(cast.editor_a)
-    response = client.post(f"/tickets/{dispatched.pk}/reply/", {"reply": "好"}, follow=True)
+    response = client.post(f"/tickets/{assigned.pk}/reply/", {"reply": "好"}, follow=True)
     assert "不能答复" in response.content.decode()
 
 
 @pytest.mark.parametrize(("who", "status"), [("viewer_a", 403), ("leader", 403), ("office", 403),
                                              ("outsider_b", 404)])
-def test_sign_page_action_refused_for_others(cast, client_for, dispatched, who, status):
-    assert client_for(getattr(cast, who)).post(f"/tickets/{dispatched.pk}/sign/").status_code == status
+def test_sign_page_action_refused_for_others(cast, client_for, assigned, who, status):
+    assert client_for(getattr(cast, who)).post(f"/tickets/{assigned.pk}/sign/").status_code == status
 
 
-def test_unknown_action_is_404(cast, client_for, dispatched):
-    assert client_for(cast.office).post(f"/tickets/{dispatched.pk}/explode/").status_code == 404
+def test_unknown_action_is_404(cast, client_for, assigned):
+    assert client_for(cast.office).post(f"/tickets/{assigned.pk}/explode/").status_code == 404
 
 
-def test_outsider_cannot_open_the_ticket(cast, client_for, dispatched):
-    assert client_for(cast.outsider_b).get(f"/tickets/{dispatched.pk}/").status_code == 404
+def test_outsider_cannot_open_the_ticket(cast, client_for, assigned):
+    assert client_for(cast.outsider_b).get(f"/tickets/{assigned.pk}/").status_code == 404
 
 
-def test_contact_fragment_is_for_the_office_and_audited(cast, client_for, dispatched):
-    assert client_for(cast.editor_a).get(f"/tickets/{dispatched.pk}/contact/").status_code == 403
-    html = client_for(cast.office).get(f"/tickets/{dispatched.pk}/contact/").content.decode()
+def test_contact_fragment_is_for_the_office_and_audited(cast, client_for, assigned):
+    assert client_for(cast.editor_a).get(f"/tickets/{assigned.pk}/contact/").status_code == 403
+    html = client_for(cast.office).get(f"/tickets/{assigned.pk}/contact/").content.decode()
     assert "13812345678" in html and "张三丰" in html
     assert AuditEvent.objects.filter(event="ticket.contact_view").count() == 1
 
@@ -79,38 +79,38 @@ def test_free_text_phone_numbers_are_masked_for_units(cast, client_for, make_tic
     assert "13900001111" in client_for(cast.office).get(f"/tickets/{ticket.pk}/").content.decode()
 
 
-def test_list_counts_filters_and_exports_exactly_its_rows(cast, client_for, make_ticket, dispatched):
+def test_list_counts_filters_and_exports_exactly_its_rows(cast, client_for, make_ticket, assigned):
     make_ticket("另一件求助", town=cast.unit_a)
     client = client_for(cast.office)
-    html = client.get("/tickets/?state=dispatched").content.decode()
-    assert 'id="row-count">1<' in html and dispatched.code in html
+    html = client.get("/tickets/?state=assigned").content.decode()
+    assert 'id="row-count">1<' in html and assigned.code in html
     assert 'id="row-count">2<' in client.get("/tickets/").content.decode()
-    export = client.get("/tickets/?state=dispatched&export=xlsx")
+    export = client.get("/tickets/?state=assigned&export=xlsx")
     sheet = load_workbook(io.BytesIO(export.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert len(rows) == 2 and rows[1][0] == dispatched.code and rows[1][8] == "138****5678"
+    assert len(rows) == 2 and rows[1][0] == assigned.code and rows[1][8] == "138****5678"
 
 
-def test_unit_list_shows_only_its_tickets(cast, client_for, make_ticket, dispatched):
+def test_unit_list_shows_only_its_tickets(cast, client_for, make_ticket, assigned):
     make_ticket("未派单的诉求")
     html = client_for(cast.viewer_a).get("/tickets/").content.decode()
     assert 'id="row-count">1<' in html
 
 
-def test_queue_is_the_office_desk(cast, client_for, make_ticket, dispatched):
+def test_queue_is_the_office_desk(cast, client_for, make_ticket, assigned):
     make_ticket()
-    services.ticket_return_request(actor=cast.editor_a, ticket=dispatched, reason="不属本镇")
+    services.ticket_return_request(actor=cast.editor_a, ticket=assigned, reason="不属本镇")
     html = client_for(cast.office).get("/tickets/queue/").content.decode()
     assert "待派单 1" in html and "待审批申请 1" in html and "不属本镇" in html
     assert client_for(cast.editor_a).get("/tickets/queue/").status_code == 403
 
 
-def test_dispatcher_decides_a_request_from_the_queue(cast, client_for, dispatched):
-    request = services.ticket_return_request(actor=cast.editor_a, ticket=dispatched, reason="不属本镇")
+def test_dispatcher_decides_a_request_from_the_queue(cast, client_for, assigned):
+    request = services.ticket_return_request(actor=cast.editor_a, ticket=assigned, reason="不属本镇")
     client = client_for(cast.office)
     response = client.post(f"/tickets/requests/{request.pk}/decide/", {"decision": "approve", "next": "/tickets/queue/"})
     assert response["Location"] == "/tickets/queue/"
-    assert Ticket.objects.get(pk=dispatched.pk).state == "returned"
+    assert Ticket.objects.get(pk=assigned.pk).state == "returned"
     assert client_for(cast.editor_a).post(f"/tickets/requests/{request.pk}/decide/",
                                           {"decision": "approve"}).status_code == 403
 
@@ -140,14 +140,14 @@ def test_visit_redo_and_close_from_the_page(cast, client_for, replied):
     assert Ticket.objects.get(pk=replied.pk).state == "closed"
 
 
-def test_promote_page_creates_one_task_for_a_cluster(cast, client_for, campaign, make_ticket, dispatched):
+def test_promote_page_creates_one_task_for_a_cluster(cast, client_for, campaign, make_ticket, assigned):
     other = make_ticket("姜山镇湖西村路灯不亮已经9天了，晚上出门黑漆漆的")
     client = client_for(cast.office)
-    detail = client.get(f"/tickets/{dispatched.pk}/").content.decode()
+    detail = client.get(f"/tickets/{assigned.pk}/").content.decode()
     assert other.code in detail  # offered as a similar ticket
-    form = client.get(f"/tickets/promote/?tickets={dispatched.pk}&tickets={other.pk}")
+    form = client.get(f"/tickets/promote/?tickets={assigned.pk}&tickets={other.pk}")
     assert form.status_code == 200
-    response = client.post("/tickets/promote/", {"tickets": [dispatched.pk, other.pk], "campaign": campaign.pk,
+    response = client.post("/tickets/promote/", {"tickets": [assigned.pk, other.pk], "campaign": campaign.pk,
                                                  "title": "路灯整修", "lead_unit": cast.unit_a.pk,
                                                  "deadline": "2023-06-30"})
     assert response.status_code == 302
@@ -199,12 +199,12 @@ def test_open311_keys_page_is_for_the_system_administrator(cast, client_for):
     assert key.revoked_at is not None
 
 
-def test_pages_work_at_phone_width(cast, client_for, dispatched):
+def test_pages_work_at_phone_width(cast, client_for, assigned):
     html = client_for(cast.editor_a).get("/tickets/").content.decode()
     assert 'name="viewport"' in html and "table-responsive-cards" in html and 'data-label="编号"' in html
 
 
-def test_sla_colour_shows_with_its_word(cast, client_for, dispatched, settings):
+def test_sla_colour_shows_with_its_word(cast, client_for, assigned, settings):
     from gongjian.frontline.jobs import ticket_sla_run
 
     ticket_sla_run(date(2023, 3, 16))

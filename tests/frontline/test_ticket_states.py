@@ -29,7 +29,7 @@ def test_full_life_of_a_ticket_and_its_audit_trail(cast, make_ticket, settings):
     ticket = make_ticket()
     assert (ticket.state, len(ticket.code)) == (State.RECEIVED, 10)
     ticket = services.ticket_assign(actor=cast.office, ticket=ticket, unit=cast.unit_a)
-    assert (ticket.state, ticket.sign_due, ticket.reply_due) == (State.DISPATCHED, date(2023, 3, 2), date(2023, 3, 15))
+    assert (ticket.state, ticket.sign_due, ticket.reply_due) == (State.ASSIGNED, date(2023, 3, 2), date(2023, 3, 15))
     ticket = services.ticket_sign(actor=cast.editor_a, ticket=ticket)
     ticket = services.ticket_progress(actor=cast.editor_a, ticket=ticket, note="已联系供电所")
     assert ticket.state == State.IN_PROGRESS
@@ -60,76 +60,76 @@ def test_urgent_dispatch_shortens_the_reply_deadline(cast, make_ticket):
     assert (ticket.urgent, ticket.reply_due) == (True, date(2023, 3, 8))
 
 
-def test_reassign_before_signing_moves_the_ticket_and_ends_the_first_assignment(cast, dispatched):
-    ticket = services.ticket_assign(actor=cast.office, ticket=dispatched, unit=cast.unit_b)
-    assert (ticket.state, ticket.unit) == (State.DISPATCHED, cast.unit_b)
+def test_reassign_before_signing_moves_the_ticket_and_ends_the_first_assignment(cast, assigned):
+    ticket = services.ticket_assign(actor=cast.office, ticket=assigned, unit=cast.unit_b)
+    assert (ticket.state, ticket.unit) == (State.ASSIGNED, cast.unit_b)
     outcomes = list(ticket.assignments.order_by("id").values_list("unit__name", "outcome"))
     assert outcomes == [("姜山镇", "reassigned"), ("发改局", "active")]
     assert _events(ticket)[-1] == "ticket.reassign"
 
 
-def test_reassign_to_the_same_unit_is_refused(cast, dispatched):
-    _refused("same_unit", services.ticket_assign, actor=cast.office, ticket=dispatched, unit=cast.unit_a)
+def test_reassign_to_the_same_unit_is_refused(cast, assigned):
+    _refused("same_unit", services.ticket_assign, actor=cast.office, ticket=assigned, unit=cast.unit_a)
 
 
 def test_dispatch_of_a_signed_ticket_is_refused(cast, signed):
     _refused("bad_transition", services.ticket_assign, actor=cast.office, ticket=signed, unit=cast.unit_b)
 
 
-def test_return_approved_then_reassigned(cast, dispatched):
-    request = services.ticket_return_request(actor=cast.editor_a, ticket=dispatched, reason="属供电公司职责，请改派")
+def test_return_approved_then_reassigned(cast, assigned):
+    request = services.ticket_return_request(actor=cast.editor_a, ticket=assigned, reason="属供电公司职责，请改派")
     assert request.status == TicketRequest.Status.PENDING
-    _refused("pending_request", services.ticket_sign, actor=cast.editor_a, ticket=dispatched)
-    _refused("pending_request", services.ticket_assign, actor=cast.office, ticket=dispatched, unit=cast.unit_b)
+    _refused("pending_request", services.ticket_sign, actor=cast.editor_a, ticket=assigned)
+    _refused("pending_request", services.ticket_assign, actor=cast.office, ticket=assigned, unit=cast.unit_b)
     services.request_decide(actor=cast.office, request=request, approve=True)
-    ticket = Ticket.objects.get(pk=dispatched.pk)
+    ticket = Ticket.objects.get(pk=assigned.pk)
     assert (ticket.state, ticket.unit, ticket.reply_due) == (State.RETURNED, None, None)
     _refused("returned_by_unit", services.ticket_assign, actor=cast.office, ticket=ticket, unit=cast.unit_a)
     ticket = services.ticket_assign(actor=cast.office, ticket=ticket, unit=cast.unit_b)
-    assert (ticket.state, ticket.unit) == (State.DISPATCHED, cast.unit_b)
+    assert (ticket.state, ticket.unit) == (State.ASSIGNED, cast.unit_b)
     assert _events(ticket) == ["ticket.create", "ticket.dispatch", "ticket.return_request", "ticket.return_approve",
                                "ticket.reassign"]
     request.refresh_from_db()
     assert (request.decided_by, request.status) == (cast.office, TicketRequest.Status.APPROVED)
 
 
-def test_return_refused_by_the_dispatcher_keeps_the_ticket_with_the_unit(cast, dispatched):
-    request = services.ticket_return_request(actor=cast.editor_a, ticket=dispatched, reason="不属本镇职责")
+def test_return_refused_by_the_dispatcher_keeps_the_ticket_with_the_unit(cast, assigned):
+    request = services.ticket_return_request(actor=cast.editor_a, ticket=assigned, reason="不属本镇职责")
     _refused("required", services.request_decide, actor=cast.office, request=request, approve=False)
     services.request_decide(actor=cast.office, request=request, approve=False, note="路灯属镇村管理，请签收办理")
-    ticket = Ticket.objects.get(pk=dispatched.pk)
-    assert (ticket.state, ticket.unit) == (State.DISPATCHED, cast.unit_a)
+    ticket = Ticket.objects.get(pk=assigned.pk)
+    assert (ticket.state, ticket.unit) == (State.ASSIGNED, cast.unit_a)
     _refused("already_decided", services.request_decide, actor=cast.office, request=request, approve=True)
     assert services.ticket_sign(actor=cast.editor_a, ticket=ticket).state == State.SIGNED
 
 
-def test_late_return_is_refused(cast, dispatched, settings):
-    settings.GONGJIAN_TODAY = date(2023, 3, 6)  # dispatched Wednesday 03-01: the window closed Friday 03-03
-    error = _refused("late_return", services.ticket_return_request, actor=cast.editor_a, ticket=dispatched,
+def test_late_return_is_refused(cast, assigned, settings):
+    settings.GONGJIAN_TODAY = date(2023, 3, 6)  # assigned Wednesday 03-01: the window closed Friday 03-03
+    error = _refused("late_return", services.ticket_return_request, actor=cast.editor_a, ticket=assigned,
                      reason="不属本镇职责")
     assert "2023-03-03" in error.message
     settings.GONGJIAN_TODAY = date(2023, 3, 3)
-    assert services.ticket_return_request(actor=cast.editor_a, ticket=dispatched, reason="不属本镇职责").pk
+    assert services.ticket_return_request(actor=cast.editor_a, ticket=assigned, reason="不属本镇职责").pk
 
 
-def test_return_needs_a_reason_and_an_unsigned_ticket(cast, dispatched):
-    _refused("required", services.ticket_return_request, actor=cast.editor_a, ticket=dispatched, reason=" ")
-    signed = services.ticket_sign(actor=cast.editor_a, ticket=dispatched)
+def test_return_needs_a_reason_and_an_unsigned_ticket(cast, assigned):
+    _refused("required", services.ticket_return_request, actor=cast.editor_a, ticket=assigned, reason=" ")
+    signed = services.ticket_sign(actor=cast.editor_a, ticket=assigned)
     _refused("bad_transition", services.ticket_return_request, actor=cast.editor_a, ticket=signed, reason="晚了")
 
 
-def test_signing_late_is_recorded_against_the_assignment(cast, dispatched, settings):
+def test_signing_late_is_recorded_against_the_assignment(cast, assigned, settings):
     settings.GONGJIAN_TODAY = date(2023, 3, 3)
-    services.ticket_sign(actor=cast.editor_a, ticket=dispatched)
-    assert Assignment.objects.get(ticket=dispatched).signed_on_time is False
+    services.ticket_sign(actor=cast.editor_a, ticket=assigned)
+    assert Assignment.objects.get(ticket=assigned).signed_on_time is False
 
 
 def test_sign_twice_is_refused(cast, signed):
     _refused("bad_transition", services.ticket_sign, actor=cast.editor_a, ticket=signed)
 
 
-def test_reply_before_signing_is_refused(cast, dispatched):
-    _refused("bad_transition", services.ticket_reply, actor=cast.editor_a, ticket=dispatched, reply="好")
+def test_reply_before_signing_is_refused(cast, assigned):
+    _refused("bad_transition", services.ticket_reply, actor=cast.editor_a, ticket=assigned, reply="好")
 
 
 def test_progress_on_a_received_ticket_is_refused(cast, make_ticket):
@@ -166,8 +166,8 @@ def test_extension_is_one_to_ten_working_days(cast, signed, days_requested):
              days_requested=days_requested, reason="协调中")
 
 
-def test_extension_before_signing_is_refused(cast, dispatched):
-    _refused("bad_transition", services.ticket_extension_request, actor=cast.editor_a, ticket=dispatched,
+def test_extension_before_signing_is_refused(cast, assigned):
+    _refused("bad_transition", services.ticket_extension_request, actor=cast.editor_a, ticket=assigned,
              days_requested=3, reason="协调中")
 
 
@@ -215,11 +215,11 @@ def test_nothing_happens_to_a_closed_ticket(cast, replied):
     _refused("bad_transition", services.ticket_reply, actor=cast.editor_a, ticket=ticket, reply="x")
 
 
-def test_merge_a_duplicate_into_the_original(cast, make_ticket, dispatched):
+def test_merge_a_duplicate_into_the_original(cast, make_ticket, assigned):
     duplicate = make_ticket("前垛埠村路灯不亮已经十多天了，晚上出门黑漆漆的")
-    merged = services.ticket_merge(actor=cast.office, ticket=duplicate, into=dispatched)
-    assert (merged.state, merged.merged_into) == (State.MERGED, dispatched)
-    assert TicketEvent.objects.filter(ticket=dispatched, kind="merge").exists()
+    merged = services.ticket_merge(actor=cast.office, ticket=duplicate, into=assigned)
+    assert (merged.state, merged.merged_into) == (State.MERGED, assigned)
+    assert TicketEvent.objects.filter(ticket=assigned, kind="merge").exists()
     assert _events(merged) == ["ticket.create", "ticket.merge"]
 
 
@@ -252,30 +252,30 @@ def test_dispute_is_graded_with_a_leader_and_followed_up(cast, make_ticket):
              responsible_leader=leader)
 
 
-def test_only_disputes_are_graded_or_followed_up(cast, dispatched):
+def test_only_disputes_are_graded_or_followed_up(cast, assigned):
     from gongjian.org.models import Person
 
     leader = Person.objects.get(user=cast.leader)
-    _refused("not_dispute", services.ticket_set_dispute, actor=cast.office, ticket=dispatched, risk_level="red",
+    _refused("not_dispute", services.ticket_set_dispute, actor=cast.office, ticket=assigned, risk_level="red",
              responsible_leader=leader)
-    _refused("not_dispute", services.ticket_follow_up, actor=cast.office, ticket=dispatched, note="x")
+    _refused("not_dispute", services.ticket_follow_up, actor=cast.office, ticket=assigned, note="x")
 
 
-def test_promote_a_cluster_of_tickets_to_one_task(cast, campaign, make_ticket, dispatched):
+def test_promote_a_cluster_of_tickets_to_one_task(cast, campaign, make_ticket, assigned):
     other = make_ticket("姜山镇杨家庄村路灯坏了好几盏，晚上老人孩子出门不安全")
-    task = services.ticket_promote(actor=cast.office, tickets=[dispatched, other], campaign=campaign,
+    task = services.ticket_promote(actor=cast.office, tickets=[assigned, other], campaign=campaign,
                                    title="全镇路灯排查整修", lead_unit=cast.unit_a, deadline=date(2023, 6, 30))
     assert task.source == "ticket" and task.status == "draft"
-    assert set(task.tickets.values_list("pk", flat=True)) == {dispatched.pk, other.pk}
-    assert dispatched.code in task.source_sentence
+    assert set(task.tickets.values_list("pk", flat=True)) == {assigned.pk, other.pk}
+    assert assigned.code in task.source_sentence
     _refused("already_promoted", services.ticket_promote, actor=cast.office, tickets=[other], campaign=campaign,
              title="再转一次", lead_unit=cast.unit_a, deadline=date(2023, 6, 30))
 
 
-def test_contact_view_is_audited(cast, dispatched):
-    contact = services.ticket_contact(actor=cast.office, ticket=dispatched)
+def test_contact_view_is_audited(cast, assigned):
+    contact = services.ticket_contact(actor=cast.office, ticket=assigned)
     assert contact["contact_phone"] == "13812345678"
-    assert _events(dispatched)[-1] == "ticket.contact_view"
+    assert _events(assigned)[-1] == "ticket.contact_view"
 
 
 def test_a_failed_write_leaves_nothing_behind(cast, make_ticket):
