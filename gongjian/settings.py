@@ -292,7 +292,6 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "gongjian@localhost")
-GONGJIAN_NOTIFY_EMAIL = env_bool("GONGJIAN_NOTIFY_EMAIL", False)
 GONGJIAN_WEBHOOK_URL = env_str("GONGJIAN_WEBHOOK_URL")
 
 # 掌上督办: messages to people's phones. API bases are settings because government deployments are private

@@ -40,8 +40,8 @@ from gongjian.frontline.models import (
     Visit,
 )
 from gongjian.frontline.text import new_code
+from gongjian.messaging.services import contact_notify, unit_notify
 from gongjian.org.models import Grid, Person, Unit
-from gongjian.org.notify import notify_unit
 from gongjian.workdays import days
 
 State = Ticket.State
@@ -338,7 +338,8 @@ def ticket_assign(*, actor, ticket: Ticket, unit: Unit, urgent: bool | None = No
         record(actor=actor, event=f"ticket.{kind}", obj=ticket,
                changes={"unit": [old_unit.name if old_unit else None, unit.name], "urgent": ticket.urgent,
                         "category": ticket.category.code, "sign_due": due.sign_due, "reply_due": due.reply_due})
-        notify_unit(unit=unit, title=f"新派工单 {ticket.code}", body=ticket.text[:200], link=f"/tickets/{ticket.pk}/")
+        unit_notify(unit=unit, key=f"frontline.assign:{ticket.assignments.latest('id').pk}",
+                    title=f"新派工单 {ticket.code}", body=ticket.text[:200], link=f"/tickets/{ticket.pk}/")
     return ticket
 
 
@@ -421,7 +422,8 @@ def ticket_redo(*, actor, ticket: Ticket, reason: str) -> Ticket:
                unit=ticket.unit)
         record(actor=actor, event="ticket.redo", obj=ticket,
                changes={"reason": reason, "reply_due": due.reply_due, "redo_count": ticket.redo_count})
-        notify_unit(unit=ticket.unit, title=f"工单重办 {ticket.code}", body=reason, link=f"/tickets/{ticket.pk}/")
+        unit_notify(unit=ticket.unit, key=f"frontline.redo:{ticket.pk}:{ticket.redo_count}",
+                    title=f"工单重办 {ticket.code}", body=reason, link=f"/tickets/{ticket.pk}/")
     return ticket
 
 
@@ -813,6 +815,7 @@ def idea_reject(*, actor, idea: Idea, answer: str) -> Idea:
         idea.evaluator = _user(actor)
         idea.save(update_fields=["state", "public_answer", "decided_at", "evaluator"])
         record(actor=actor, event="idea.reject", obj=idea, changes={"answer": answer})
+        _idea_answer_notify(idea)
     return idea
 
 
@@ -838,9 +841,20 @@ def idea_accept(*, actor, idea: Idea, answer: str, campaign: Campaign, lead_unit
         idea.task, idea.evaluator = task, _user(actor)
         idea.save(update_fields=["state", "public_answer", "decided_at", "task", "evaluator"])
         record(actor=actor, event="idea.accept", obj=idea, changes={"task": task.pk, "points": points})
+        _idea_answer_notify(idea)
+        unit_notify(unit=lead_unit, key=f"frontline.idea:{idea.pk}:task", climb=False,
+                    title=f"金点子采纳转化任务：{task.title}"[:200], body=answer, link=f"/tasks/{task.pk}/")
         if points and idea.proposer_key:
             _award(actor, idea, points, "金点子被采纳")
     return idea
+
+
+def _idea_answer_notify(idea: Idea) -> None:
+    """The proposer hears of the answer where they left a contact (a citizen is no person of ours)."""
+    email = idea.proposer_user.email if idea.proposer_user_id else ""
+    contact_notify(key=f"frontline.idea:{idea.pk}:answer", phone=idea.proposer_phone, email=email,
+                   title=f"您的金点子“{idea.title[:20]}”已有答复", body=idea.public_answer,
+                   link=f"/public/ideas/track/?code={idea.code}")
 
 
 def idea_points_award(*, actor, idea: Idea, points: int, reason: str) -> PointsEntry:

@@ -297,9 +297,36 @@ class InApp:
         return str(note.pk)
 
 
+class Robot:
+    """A group chat's robot (`RobotHook`), addressed by its id: never a person's channel."""
+
+    name = "robot"
+
+    def configured(self) -> bool:
+        return False
+
+    def address(self, person) -> str:
+        return ""
+
+    def send(self, message: Message) -> str:
+        from gongjian.messaging.models import RobotHook
+
+        hook = RobotHook.objects.filter(pk=int(message.recipient), is_active=True).first()
+        if hook is None:
+            raise Permanent("群机器人已停用或删除")
+        text = f"{message.title}\n{message.body}\n详情：{message.url}"
+        if hook.kind == RobotHook.Kind.WECOM:
+            wecom_robot(hook.url, text)
+        elif hook.kind == RobotHook.Kind.DINGTALK:
+            dingtalk_robot(hook.url, hook.secret, text)
+        else:
+            feishu_robot(hook.url, hook.secret, text)
+        return ""
+
+
 # The order a person is tried in: their apps first, SMS when no app id is known or the apps fail, then e-mail and
 # the inbox.
-CHANNELS = {c.name: c for c in (WeComApp(), DingTalkWork(), AliyunSms(), Email(), InApp())}
+CHANNELS = {c.name: c for c in (WeComApp(), DingTalkWork(), AliyunSms(), Email(), InApp(), Robot())}
 
 
 def channels_for(person) -> list[str]:
@@ -325,7 +352,9 @@ def dingtalk_robot_sign(secret: str, timestamp_ms: int) -> str:
 def dingtalk_robot(webhook_url: str, secret: str, text: str, *, now_ms: int | None = None) -> None:
     timestamp = now_ms if now_ms is not None else int(time.time() * 1000)
     separator = "&" if "?" in webhook_url else "?"
-    url = f"{webhook_url}{separator}timestamp={timestamp}&sign={dingtalk_robot_sign(secret, timestamp)}"
+    # A robot secured by keywords or an IP list instead of 加签 takes the plain URL.
+    url = (f"{webhook_url}{separator}timestamp={timestamp}&sign={dingtalk_robot_sign(secret, timestamp)}"
+           if secret else webhook_url)
     data = _post(url, {"msgtype": "text", "text": {"content": text}})
     code = data.get("errcode", 0)
     if code == 130101:  # 发送速度太快而限流

@@ -16,11 +16,14 @@ from gongjian.errors import UserError
 from gongjian.messaging import registry
 from gongjian.messaging.channels import CHANNELS, Message, Permanent, Retry, channels_for
 from gongjian.messaging.hours import add_working_hours
-from gongjian.messaging.models import Delivery, Thread
-from gongjian.org.models import Person
+from gongjian.messaging.models import Channel, Delivery, RobotHook, Thread
+from gongjian.org.models import Person, Unit
+from gongjian.org.notify import queue_message
+from gongjian.org.selectors import notice_chain
 
 log = logging.getLogger("gongjian.messaging")
 SALT = "gongjian.messaging.sign"
+CHANNEL_LABELS = dict(Channel.choices)
 STEP_NAMES = ("联络员", "单位负责人", "分管领导", "主要领导")
 # A remote send whose result was never recorded is repeated only where the provider drops duplicates itself.
 DEDUPLICATING = {"wecom"}
@@ -88,6 +91,82 @@ def message_queue(*, notice_key: str, chain: list[list[Person]], title: str, bod
            changes={"notice": notice_key, "people": [p.pk for p in people]})
     _enqueue_run()
     return thread
+
+
+@transaction.atomic
+def unit_notify(*, unit: Unit, key: str, title: str, body: str, link: str, climb: bool = True,
+                sign_hours: int = 4, now: datetime | None = None) -> list[str]:
+    """A notice to a unit, reaching its people's phones: the liaison (its report editors when it named none); with
+    `climb`, the unit head and then its 分管领导 while nobody signs. Queued in the caller's transaction, sent after
+    commit; the same key twice changes nothing. Returns the channels of the first message(s)."""
+    chain = notice_chain(unit_id=unit.pk)
+    if not climb:
+        first = next((i for i, people in enumerate(chain) if people), None)
+        chain = chain[:first + 1] if first is not None else []
+    new = not Thread.objects.filter(notice_key=key).exists()
+    thread = message_queue(notice_key=key, chain=chain, title=title, body=body, link=link, sign_hours=sign_hours,
+                           now=now)
+    if new and settings.GONGJIAN_WEBHOOK_URL:
+        # The one group bot of the setting, kept for installations that have no robots per unit yet.
+        queue_message(channel="webhook", title=f"【{unit.name}】{title}", body=body)
+    if thread is None:
+        return []
+    first = _next_step(thread.chain, -1)
+    return sorted(set(thread.deliveries.filter(step=first).values_list("channel", flat=True)))
+
+
+def _broadcast(*, notice_key: str, title: str, body: str, link: str, targets: list[tuple[str, str]],
+               now: datetime) -> Thread | None:
+    """A message to addresses that are no person of ours (group robots, a citizen's phone): sent, never signed."""
+    if not targets:
+        return None
+    thread, created = Thread.objects.get_or_create(notice_key=notice_key, defaults={
+        "title": title[:200], "body": body, "link": link, "chain": [], "created_at": now})
+    if not created:
+        return thread
+    Delivery.objects.bulk_create([
+        Delivery(thread=thread, channel=channel, address=address, key=f"{notice_key}:{channel}:{address}"[:200],
+                 created_at=now) for channel, address in targets])
+    _event(thread, now, "发送给" + "、".join(label for label, _ in _target_labels(targets)))
+    thread.save(update_fields=["events"])
+    record(actor=None, actor_name="system", event="message.queue", obj=thread,
+           changes={"notice": notice_key, "to": [f"{c}:{a}" for c, a in targets]})
+    _enqueue_run()
+    return thread
+
+
+def _target_labels(targets: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    hooks = RobotHook.objects.in_bulk([int(a) for c, a in targets if c == "robot"])
+    return [(hooks[int(a)].name if c == "robot" and int(a) in hooks else CHANNEL_LABELS.get(c, c), a)
+            for c, a in targets]
+
+
+@transaction.atomic
+def contact_notify(*, key: str, phone: str = "", email: str = "", title: str, body: str, link: str,
+                   now: datetime | None = None) -> list[str]:
+    """A message to someone who is no person of ours (a citizen who left a contact): by SMS when the phone is a
+    mobile number and SMS is set up, else by e-mail; nothing when neither can reach them. Returns the channels."""
+    sms, mail = CHANNELS["sms"], CHANNELS["email"]
+    if sms.configured() and phone.isdigit() and len(phone) == 11:
+        targets = [("sms", phone)]
+    elif mail.configured() and email:
+        targets = [("email", email)]
+    else:
+        return []
+    _broadcast(notice_key=key, title=title, body=body, link=link, targets=targets, now=now or clock.now())
+    return [targets[0][0]]
+
+
+@transaction.atomic
+def robots_post(*, key: str, units: list[Unit], title: str, body: str, link: str,
+                now: datetime | None = None) -> list[RobotHook]:
+    """Post a summary to the group robots: the office's (no unit) and those of `units`. Through the delivery queue,
+    so a post is retried, logged and made once per key. Returns the robots posted to."""
+    hooks = list(RobotHook.objects.filter(Q(unit__isnull=True) | Q(unit__in=[u.pk for u in units]),
+                                          is_active=True).order_by("id"))
+    _broadcast(notice_key=key, title=title, body=body, link=link, now=now or clock.now(),
+               targets=[("robot", str(h.pk)) for h in hooks])
+    return hooks
 
 
 def sign_token(delivery: Delivery) -> str:
@@ -195,6 +274,8 @@ def _lease() -> timedelta:
 
 
 def _fall_back(delivery: Delivery, now: datetime) -> None:
+    if delivery.person_id is None:
+        return
     options = channels_for(delivery.person)
     later = options[options.index(delivery.channel) + 1:] if delivery.channel in options else options
     for channel in later:
@@ -222,6 +303,9 @@ def _finish(delivery: Delivery, lease: datetime, **fields) -> bool:
 
 def _message(delivery: Delivery) -> Message:
     thread = delivery.thread
+    if delivery.person_id is None:
+        return Message(key=delivery.key, title=thread.title, body=thread.body,
+                       url=f"{settings.SITE_URL}{thread.link}", recipient=delivery.address)
     return Message(key=delivery.key, title=thread.title, body=thread.body, url=sign_url(delivery),
                    recipient=CHANNELS[delivery.channel].address(delivery.person))
 
