@@ -44,3 +44,12 @@ def people(cast):
         person.save()
     leader.oversees.add(cast.unit_a)
     return liaison, head, leader
+
+
+@pytest.fixture
+def sms(settings, vendor):
+    """Alibaba Cloud SMS set up against the local server (the SDK's endpoint is SMS_API_BASE)."""
+    settings.SMS_API_BASE = vendor.url
+    settings.SMS_ACCESS_KEY_ID, settings.SMS_ACCESS_KEY_SECRET = wire.SMS_KEY_ID, wire.SMS_KEY_SECRET
+    settings.SMS_SIGN_NAME, settings.SMS_TEMPLATE_CODE = wire.SMS_SIGN, wire.SMS_TEMPLATE
+    return vendor

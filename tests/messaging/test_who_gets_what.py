@@ -142,13 +142,6 @@ def test_a_blocker_for_another_unit_reaches_that_units_editors(cast, assigned, p
     assert not Delivery.objects.filter(person__unit=cast.unit_a).exists()
 
 
-@pytest.fixture
-def sms(settings, vendor):
-    settings.SMS_API_BASE = vendor.url
-    settings.SMS_ACCESS_KEY_ID, settings.SMS_ACCESS_KEY_SECRET = "key", "secret"
-    settings.SMS_SIGN_NAME, settings.SMS_TEMPLATE_CODE = "莱西督查", "SMS_1"
-
-
 def _idea(cast, phone="13812345678"):
     idea = frontline.idea_submit(actor=None, title="村口路灯改太阳能", text="建议村口路灯改为太阳能路灯，省电费",
                                  category="rural", proposer_name="张三丰", proposer_phone=phone,
