@@ -7,6 +7,8 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Q
 
@@ -158,15 +160,44 @@ def contact_notify(*, key: str, phone: str = "", email: str = "", title: str, bo
 
 
 @transaction.atomic
-def robots_post(*, key: str, units: list[Unit], title: str, body: str, link: str,
+def robots_post(*, key: str, unit: Unit | None, title: str, body: str, link: str,
                 now: datetime | None = None) -> list[RobotHook]:
-    """Post a summary to the group robots: the office's (no unit) and those of `units`. Through the delivery queue,
+    """Post to the group robots of `unit`, or to the office's own (no unit) when None. Through the delivery queue,
     so a post is retried, logged and made once per key. Returns the robots posted to."""
-    hooks = list(RobotHook.objects.filter(Q(unit__isnull=True) | Q(unit__in=[u.pk for u in units]),
-                                          is_active=True).order_by("id"))
+    hooks = list(RobotHook.objects.filter(unit=unit, is_active=True).order_by("id"))
     _broadcast(notice_key=key, title=title, body=body, link=link, now=now or clock.now(),
                targets=[("robot", str(h.pk)) for h in hooks])
     return hooks
+
+
+def robot_hook_save(*, actor, hook: RobotHook | None = None, name: str, kind: str, url: str, secret: str = "",
+                    unit: Unit | None = None, is_active: bool = True) -> RobotHook:
+    """Add or change a group robot (the office's when no unit). Its secret is kept as typed; it signs each post."""
+    name, url, secret = (name or "").strip(), (url or "").strip(), (secret or "").strip()
+    if not name:
+        raise UserError("「名称」不能为空", "required", field="name")
+    if len(name) > 60:
+        raise UserError("「名称」不能超过60字", "too_long", field="name")
+    if kind not in RobotHook.Kind.values:
+        raise UserError("请选择群机器人类型", "invalid", field="kind")
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        raise UserError("「Webhook 地址」须为 http(s) 网址", "invalid", field="url") from None
+    if len(url) > 500 or len(secret) > 200:
+        raise UserError("「Webhook 地址」或「加签密钥」过长", "too_long", field="url" if len(url) > 500 else "secret")
+    if kind == RobotHook.Kind.FEISHU and secret and not secret.isascii():
+        raise UserError("「加签密钥」格式不正确", "invalid", field="secret")
+    with transaction.atomic():
+        created = hook is None
+        hook = hook or RobotHook()
+        hook.name, hook.kind, hook.url, hook.secret, hook.unit, hook.is_active = (
+            name, kind, url, secret, unit, is_active)
+        hook.save()
+        # The address and secret are credentials of the group: the audit row says what changed, not their values.
+        record(actor=actor, event="robot_hook.create" if created else "robot_hook.update", obj=hook,
+               changes={"name": name, "kind": kind, "unit": unit.name if unit else None, "active": is_active})
+    return hook
 
 
 def sign_token(delivery: Delivery) -> str:
