@@ -280,7 +280,7 @@ class Email:
 
     def send(self, message: Message) -> str:
         try:
-            send_mail(message.title, f"{message.body}\n\n签收：{message.url}", None, [message.recipient])
+            send_mail(message.title, f"{message.body}\n\n{message.url}", None, [message.recipient])
         except OSError as exc:
             raise Retry(f"邮件服务器：{exc.__class__.__name__}") from None
         return ""

@@ -131,8 +131,9 @@ def _broadcast(*, notice_key: str, title: str, body: str, link: str, targets: li
                  created_at=now) for channel, address in targets])
     _event(thread, now, "发送给" + "、".join(label for label, _ in _target_labels(targets)))
     thread.save(update_fields=["events"])
+    # A citizen's phone or e-mail stays in the delivery row only, not in the permanent audit log.
     record(actor=None, actor_name="system", event="message.queue", obj=thread,
-           changes={"notice": notice_key, "to": [f"{c}:{a}" for c, a in targets]})
+           changes={"notice": notice_key, "to": [f"{c}:{a}" if c == "robot" else c for c, a in targets]})
     _enqueue_run()
     return thread
 
