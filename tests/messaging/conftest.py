@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.cache import cache
 
+from tests.browser.conftest import browser, open_page  # noqa: F401 - Chromium for the journey (test_journey.py)
 from tests.messaging import wire
 
 TZ = ZoneInfo("Asia/Shanghai")
