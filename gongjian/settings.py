@@ -327,6 +327,8 @@ OIDC_RP_SIGN_ALGO = "RS256"
 OIDC_RP_SCOPES = "openid"
 OIDC_TIMEOUT = env_int("OIDC_TIMEOUT_SECONDS", 10, minimum=1)
 OIDC_CREATE_USER = False
+# Kept in the (server-side) session for the provider's sign-out (id_token_hint), and ended with it.
+OIDC_STORE_ID_TOKEN = True
 OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
 LOGIN_REDIRECT_URL_FAILURE = "/sso/oidc/failed/"
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"] + (

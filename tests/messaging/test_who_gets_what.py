@@ -154,6 +154,8 @@ def test_an_answer_to_a_citizens_idea_goes_to_the_phone_they_left(cast, people, 
     delivery = Delivery.objects.get(thread__notice_key=f"frontline.idea:{idea.pk}:answer")
     assert (delivery.person, delivery.channel, delivery.address) == (None, "sms", "13812345678")
     assert delivery.thread.body == "已纳入明年路灯改造计划统筹考虑"
+    queued = AuditEvent.objects.get(event="message.queue", changes__notice=f"frontline.idea:{idea.pk}:answer")
+    assert queued.changes["to"] == ["sms"] and "13812345678" not in str(queued.changes)
 
 
 def test_an_idea_answer_without_a_contact_or_channel_sends_nothing(cast, people, vendor):
