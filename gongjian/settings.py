@@ -320,6 +320,10 @@ WECOM_OAUTH_BASE = env_str("WECOM_OAUTH_BASE", "https://open.weixin.qq.com").rst
 WECOM_QR_BASE = env_str("WECOM_QR_BASE", "https://login.work.weixin.qq.com").rstrip("/")
 DINGTALK_LOGIN_BASE = env_str("DINGTALK_LOGIN_BASE", "https://login.dingtalk.com").rstrip("/")
 DINGTALK_OPENAPI_BASE = env_str("DINGTALK_OPENAPI_BASE", "https://api.dingtalk.com").rstrip("/")
+# 钉钉 in-app sign-in (免登): the organisation's corpId and where its JSAPI script is served from (the only script
+# from elsewhere, allowed on that one page).
+DINGTALK_CORP_ID = env_str("DINGTALK_CORP_ID")
+DINGTALK_JSAPI_URL = env_str("DINGTALK_JSAPI_URL", "https://g.alicdn.com/dingding/dingtalk-jsapi/3.0.25/dingtalk.open.js")
 OIDC_ISSUER = env_str("OIDC_ISSUER").rstrip("/")
 OIDC_RP_CLIENT_ID = env_str("OIDC_CLIENT_ID")
 OIDC_RP_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET")

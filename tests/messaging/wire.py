@@ -36,6 +36,7 @@ class Vendor:
         self.wecom_codes: dict[str, dict] = {}
         self.dingtalk_codes: dict[str, str] = {}  # authCode → unionId
         self.dingtalk_unions: dict[str, str] = {}  # unionId → userid in the organisation
+        self.dingtalk_app_codes: dict[str, str] = {}  # 免登 code from dd.getAuthCode → userid
         self.user_tokens: dict[str, str] = {}
 
     def fault(self, path: str, *faults) -> None:
@@ -256,6 +257,14 @@ def make_handler(vendor: Vendor):
                 if union is None:
                     return self._answer({"code": "InvalidAuthentication", "message": "不合法的access_token"}, 401)
                 return self._answer({"nick": "张三", "unionId": union, "openId": f"open-{union}"})
+            if path == "/topapi/v2/user/getuserinfo":
+                if error := _check_token(vendor, query.get("access_token", "")):
+                    return self._answer(error)
+                userid = vendor.dingtalk_app_codes.pop((body or {}).get("code", ""), None)
+                if userid is None:
+                    return self._answer({"errcode": 40078, "errmsg": "不存在的临时授权码"})
+                return self._answer({"errcode": 0, "errmsg": "ok", "request_id": "r", "result": {
+                    "userid": userid, "device_id": "d", "sys": False, "sys_level": 0, "name": "某人"}})
             if path == "/topapi/user/getbyunionid":
                 if error := _check_token(vendor, query.get("access_token", "")):
                     return self._answer(error)
