@@ -27,6 +27,7 @@ from gongjian.campaigns import services as task_services
 from gongjian.campaigns.models import Campaign, Task
 from gongjian.errors import Conflict, UserError
 from gongjian.frontline import selectors, sla
+from gongjian.frontline.messages import assign_key
 from gongjian.frontline.models import (
     Assignment,
     Category,
@@ -338,7 +339,7 @@ def ticket_assign(*, actor, ticket: Ticket, unit: Unit, urgent: bool | None = No
         record(actor=actor, event=f"ticket.{kind}", obj=ticket,
                changes={"unit": [old_unit.name if old_unit else None, unit.name], "urgent": ticket.urgent,
                         "category": ticket.category.code, "sign_due": due.sign_due, "reply_due": due.reply_due})
-        unit_notify(unit=unit, key=f"frontline.assign:{ticket.assignments.latest('id').pk}",
+        unit_notify(unit=unit, key=assign_key(ticket.assignments.latest("id")),
                     title=f"新派工单 {ticket.code}", body=ticket.text[:200], link=f"/tickets/{ticket.pk}/")
     return ticket
 

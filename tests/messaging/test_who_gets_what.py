@@ -97,6 +97,29 @@ def test_a_ticket_assignment_climbs_from_the_liaison_to_the_head_and_the_leader(
     assert vendor.vendor.delivered[0]["title"] == f"新派工单 {ticket.code}"
 
 
+def test_the_liaisons_one_tap_signs_for_the_ticket(cast, ticket, people, vendor):
+    frontline.ticket_assign(actor=cast.office, ticket=ticket, unit=cast.unit_a)
+    delivery = Delivery.objects.get(thread__notice_key=f"frontline.assign:{ticket.assignments.get().pk}")
+    services.sign_by_link(token=services.sign_token(delivery))
+    ticket.refresh_from_db()
+    assert ticket.state == "signed" and ticket.assignments.get().signed_at is not None
+    assert AuditEvent.objects.get(event="ticket.sign").actor_id == cast.editor_a.pk
+
+
+def test_the_leaders_one_tap_stops_the_climb_but_does_not_sign_for_the_unit(cast, ticket, people, vendor):
+    frontline.ticket_assign(actor=cast.office, ticket=ticket, unit=cast.unit_a)
+    thread = Thread.objects.get(notice_key=f"frontline.assign:{ticket.assignments.get().pk}")
+    services.escalate_unsigned(now=thread.next_step_at)
+    thread.refresh_from_db()
+    services.escalate_unsigned(now=thread.next_step_at)
+    to_leader = Delivery.objects.get(thread=thread, person=people[2])
+    services.sign_by_link(token=services.sign_token(to_leader))
+    ticket.refresh_from_db()
+    thread.refresh_from_db()
+    assert thread.signed_by == people[2] and ticket.state != "signed"
+    assert not AuditEvent.objects.filter(event="ticket.sign").exists()
+
+
 def test_a_ticket_sent_back_for_redo_is_a_new_notice(cast, ticket, people, vendor):
     ticket = frontline.ticket_assign(actor=cast.office, ticket=ticket, unit=cast.unit_a)
     ticket = frontline.ticket_sign(actor=cast.editor_a, ticket=ticket)
