@@ -292,7 +292,6 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "gongjian@localhost")
-GONGJIAN_NOTIFY_EMAIL = env_bool("GONGJIAN_NOTIFY_EMAIL", False)
 GONGJIAN_WEBHOOK_URL = env_str("GONGJIAN_WEBHOOK_URL")
 
 # 掌上督办: messages to people's phones. API bases are settings because government deployments are private
@@ -306,7 +305,7 @@ DINGTALK_API_BASE = env_str("DINGTALK_API_BASE", "https://oapi.dingtalk.com").rs
 DINGTALK_APP_KEY = env_str("DINGTALK_APP_KEY")
 DINGTALK_APP_SECRET = env_str("DINGTALK_APP_SECRET")
 DINGTALK_AGENT_ID = env_str("DINGTALK_AGENT_ID")
-SMS_API_BASE = env_str("SMS_API_BASE")
+SMS_API_BASE = env_str("SMS_API_BASE", "https://dysmsapi.aliyuncs.com").rstrip("/")  # the SDK's endpoint
 SMS_ACCESS_KEY_ID = env_str("SMS_ACCESS_KEY_ID")
 SMS_ACCESS_KEY_SECRET = env_str("SMS_ACCESS_KEY_SECRET")
 SMS_SIGN_NAME = env_str("SMS_SIGN_NAME")
@@ -321,6 +320,10 @@ WECOM_OAUTH_BASE = env_str("WECOM_OAUTH_BASE", "https://open.weixin.qq.com").rst
 WECOM_QR_BASE = env_str("WECOM_QR_BASE", "https://login.work.weixin.qq.com").rstrip("/")
 DINGTALK_LOGIN_BASE = env_str("DINGTALK_LOGIN_BASE", "https://login.dingtalk.com").rstrip("/")
 DINGTALK_OPENAPI_BASE = env_str("DINGTALK_OPENAPI_BASE", "https://api.dingtalk.com").rstrip("/")
+# 钉钉 in-app sign-in (免登): the organisation's corpId and where its JSAPI script is served from (the only script
+# from elsewhere, allowed on that one page).
+DINGTALK_CORP_ID = env_str("DINGTALK_CORP_ID")
+DINGTALK_JSAPI_URL = env_str("DINGTALK_JSAPI_URL", "https://g.alicdn.com/dingding/dingtalk-jsapi/3.0.25/dingtalk.open.js")
 OIDC_ISSUER = env_str("OIDC_ISSUER").rstrip("/")
 OIDC_RP_CLIENT_ID = env_str("OIDC_CLIENT_ID")
 OIDC_RP_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET")
@@ -328,6 +331,8 @@ OIDC_RP_SIGN_ALGO = "RS256"
 OIDC_RP_SCOPES = "openid"
 OIDC_TIMEOUT = env_int("OIDC_TIMEOUT_SECONDS", 10, minimum=1)
 OIDC_CREATE_USER = False
+# Kept in the (server-side) session for the provider's sign-out (id_token_hint), and ended with it.
+OIDC_STORE_ID_TOKEN = True
 OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
 LOGIN_REDIRECT_URL_FAILURE = "/sso/oidc/failed/"
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"] + (

@@ -88,7 +88,6 @@ _NOT_WRITERS = {"models.py", "apps.py", "views.py", "api.py", "forms.py", "idea_
                 "open311.py"}
 # Writers audited by their caller's transaction (each checked by hand).
 _AUDITED_BY_CALLER = {
-    "gongjian/org/notify.py:notify_unit": "in-app notifications, written inside the caller's audited transaction",
     "gongjian/documents/services.py:issue_number": "takes a serial inside the issuing service's audited transaction",
     "gongjian/documents/services.py:letterhead": "creates the one default letterhead row on first read",
     "gongjian/documents/services.py:number_text": "reads the letterhead (created on first read)",

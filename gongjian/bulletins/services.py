@@ -13,6 +13,7 @@ from gongjian.bulletins.models import AnnualGoal, AnnualReport, Bulletin
 from gongjian.campaigns import services as task_services
 from gongjian.campaigns.models import Campaign, FocusArea, Task
 from gongjian.errors import Conflict, UserError
+from gongjian.messaging.services import robots_post
 from gongjian.org.models import Person, Unit
 from gongjian.types import User
 from gongjian.validate import clean_text
@@ -72,6 +73,10 @@ def bulletin_publish(*, actor: User, bulletin: Bulletin) -> Bulletin:
         bulletin.save()
         record(actor=actor, event="bulletin.publish", obj=bulletin,
                changes={"month": bulletin.month, "colors": bulletin.content["colors"]})
+        colors = bulletin.content["colors"]
+        robots_post(key=f"bulletins.publish:{bulletin.pk}", unit=None, title=f"{bulletin.title}已发布",
+                    body=f"红牌{colors.get('red', 0)}项、黄牌{colors.get('yellow', 0)}项、绿牌{colors.get('green', 0)}项",
+                    link=f"/bulletins/{bulletin.campaign_id}/{bulletin.month}/")
     return bulletin
 
 

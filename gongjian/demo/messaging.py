@@ -70,6 +70,10 @@ def _deliver_as_sent() -> None:
     and SMS went instead); the inbox copies were never needed, so the log shows the phones."""
     for delivery in Delivery.objects.filter(state=Delivery.State.PENDING).select_related("person__user", "thread"):
         sent_at = delivery.created_at + timedelta(minutes=1)
+        if delivery.person is None:  # a group robot or a citizen's phone
+            delivery.state, delivery.attempts, delivery.sent_at = Delivery.State.SENT, 1, sent_at
+            delivery.save()
+            continue
         if delivery.person.user.username == STALE_ID:
             delivery.state, delivery.channel, delivery.attempts = Delivery.State.FAILED, Channel.WECOM, 1
             delivery.last_error = "81013 user & party & tag all invalid"

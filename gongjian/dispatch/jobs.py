@@ -11,8 +11,8 @@ from gongjian.audit.services import record
 from gongjian.campaigns.models import Campaign, Task
 from gongjian.dispatch import periods, selectors
 from gongjian.dispatch.models import Reminder, ReportingPeriod
+from gongjian.messaging.services import unit_notify
 from gongjian.org.models import Unit
-from gongjian.org.notify import notify_unit
 from gongjian.workdays import days
 
 
@@ -61,7 +61,8 @@ def remind(*, on: date) -> dict:
                 title = f"{period.title}进展填报{'今日截止' if kind == Reminder.Kind.DUE else '即将截止'}"
                 body = f"贵单位在“{campaign.name}”中尚有{count}项任务未提交{period.title}进展，截止时间{due}。"
                 unit = unit_by_id[unit_id]
-                reminder.channels = notify_unit(unit=unit, title=title, body=body, link="/dispatch/mine/")
+                reminder.channels = unit_notify(unit=unit, key=f"dispatch.reminder:{reminder.pk}", title=title,
+                                                body=body, link="/dispatch/mine/", climb=False)
                 reminder.save(update_fields=["channels"])
                 record(actor=None, actor_name="system", event="reminder.send", obj=reminder,
                        changes={"period": period.label, "unit": unit.name, "kind": kind, "missing": count})

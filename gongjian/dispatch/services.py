@@ -14,6 +14,7 @@ from gongjian.dispatch import evidence as evidence_files
 from gongjian.dispatch.models import Contribution, Evidence, ProgressReport, ReportingPeriod
 from gongjian.dispatch.signals import report_approved
 from gongjian.errors import Conflict, UserError
+from gongjian.messaging.services import unit_notify
 from gongjian.types import User
 
 State = ProgressReport.State
@@ -227,6 +228,9 @@ def report_return(*, actor: User, report: ProgressReport, reason: str) -> Progre
         report.refresh_from_db()
         record(actor=actor, event="report.return", obj=report,
                changes={"state": [State.SUBMITTED, State.RETURNED], "reason": reason, "count": report.return_count})
+        unit_notify(unit=report.unit, key=f"dispatch.return:{report.pk}:{report.return_count}", climb=False,
+                    title=f"进展填报被退回：{report.task.title}"[:200], body=f"退回理由：{reason}",
+                    link=f"/dispatch/reports/{report.pk}/")
     return report
 
 

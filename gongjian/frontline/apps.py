@@ -13,3 +13,8 @@ class FrontlineConfig(AppConfig):
         registry.register_rule(code="ticket_sla", name="工单办理时限", params=sla.DEFAULTS, kinds=("ticket",),
                                source="docs/rules.md §6", labels=sla.LABELS)
         registry.register_step("ticket_sla", jobs.ticket_sla_step)
+
+        from gongjian.frontline import messages
+        from gongjian.messaging import registry as messaging
+
+        messaging.on_signed(messages.ASSIGN_PREFIX, messages.signed_by_link)

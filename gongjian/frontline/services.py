@@ -28,6 +28,7 @@ from gongjian.campaigns import services as task_services
 from gongjian.campaigns.models import Campaign, Task
 from gongjian.errors import Conflict, UserError
 from gongjian.frontline import selectors, sla
+from gongjian.frontline.messages import assign_key
 from gongjian.frontline.models import (
     Assignment,
     Category,
@@ -41,8 +42,8 @@ from gongjian.frontline.models import (
     Visit,
 )
 from gongjian.frontline.text import new_code
+from gongjian.messaging.services import contact_notify, unit_notify
 from gongjian.org.models import Grid, Person, Unit
-from gongjian.org.notify import notify_unit
 from gongjian.types import User
 from gongjian.validate import clean_text as _text
 from gongjian.workdays import days
@@ -332,7 +333,8 @@ def ticket_assign(*, actor: User, ticket: Ticket, unit: Unit, urgent: bool | Non
         record(actor=actor, event=f"ticket.{kind}", obj=ticket,
                changes={"unit": [old_unit.name if old_unit else None, unit.name], "urgent": ticket.urgent,
                         "category": ticket.category.code, "sign_due": due.sign_due, "reply_due": due.reply_due})
-        notify_unit(unit=unit, title=f"新派工单 {ticket.code}", body=ticket.text[:200], link=f"/tickets/{ticket.pk}/")
+        unit_notify(unit=unit, key=assign_key(ticket.assignments.latest("id")),
+                    title=f"新派工单 {ticket.code}", body=ticket.text[:200], link=f"/tickets/{ticket.pk}/")
     return ticket
 
 
@@ -417,7 +419,8 @@ def ticket_redo(*, actor: User, ticket: Ticket, reason: str) -> Ticket:
         record(actor=actor, event="ticket.redo", obj=ticket,
                changes={"reason": reason, "reply_due": due.reply_due, "redo_count": ticket.redo_count})
         assert ticket.unit is not None  # a visited ticket was handled by a unit
-        notify_unit(unit=ticket.unit, title=f"工单重办 {ticket.code}", body=reason, link=f"/tickets/{ticket.pk}/")
+        unit_notify(unit=ticket.unit, key=f"frontline.redo:{ticket.pk}:{ticket.redo_count}",
+                    title=f"工单重办 {ticket.code}", body=reason, link=f"/tickets/{ticket.pk}/")
     return ticket
 
 
@@ -816,6 +819,7 @@ def idea_reject(*, actor: User, idea: Idea, answer: str) -> Idea:
         idea.evaluator = _user(actor)
         idea.save(update_fields=["state", "public_answer", "decided_at", "evaluator"])
         record(actor=actor, event="idea.reject", obj=idea, changes={"answer": answer})
+        _idea_answer_notify(idea)
     return idea
 
 
@@ -841,9 +845,20 @@ def idea_accept(*, actor: User, idea: Idea, answer: str, campaign: Campaign, lea
         idea.task, idea.evaluator = task, _user(actor)
         idea.save(update_fields=["state", "public_answer", "decided_at", "task", "evaluator"])
         record(actor=actor, event="idea.accept", obj=idea, changes={"task": task.pk, "points": points})
+        _idea_answer_notify(idea)
+        unit_notify(unit=lead_unit, key=f"frontline.idea:{idea.pk}:task", climb=False,
+                    title=f"金点子采纳转化任务：{task.title}"[:200], body=answer, link=f"/tasks/{task.pk}/")
         if points and idea.proposer_key:
             _award(actor, idea, points, "金点子被采纳")
     return idea
+
+
+def _idea_answer_notify(idea: Idea) -> None:
+    """The proposer hears of the answer where they left a contact (a citizen is no person of ours)."""
+    email = idea.proposer_user.email if idea.proposer_user else ""
+    contact_notify(key=f"frontline.idea:{idea.pk}:answer", phone=idea.proposer_phone, email=email,
+                   title=f"您的金点子“{idea.title[:20]}”已有答复", body=idea.public_answer,
+                   link=f"/public/ideas/track/?code={idea.code}")
 
 
 def idea_points_award(*, actor: User, idea: Idea, points: int, reason: str) -> PointsEntry:

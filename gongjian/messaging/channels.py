@@ -1,13 +1,13 @@
-"""Channel adapters, each speaking one vendor's documented API (plain HTTP: the WeChat SDK for Python has had no
-release since 2021). Every adapter answers `send(message) -> provider id` or raises Retry / Permanent; the runner
+"""Channel adapters, each speaking one vendor's documented API: 政务微信 and 钉钉 over plain HTTP (the WeChat SDK for
+Python has had no release since 2021), Alibaba Cloud SMS through its official SDK. Every adapter answers `send(message) -> provider id` or raises Retry / Permanent; the runner
 decides what that means for the delivery record."""
 
 import base64
 import hashlib
 import hmac
+import json
 import time
 import urllib.parse
-import uuid
 from dataclasses import dataclass
 
 import requests
@@ -211,8 +211,13 @@ class DingTalkWork(_TokenApp):
         return str(data.get("task_id", ""))
 
 
+SMS_RETRY_CODES = {"isv.BUSINESS_LIMIT_CONTROL", "Throttling.User", "Throttling", "ServiceUnavailable",
+                   "isp.SYSTEM_ERROR", "InternalError"}
+
+
 class AliyunSms:
-    """Alibaba Cloud SMS (SendSms, RPC style, signature method HMAC-SHA1) with a configurable endpoint."""
+    """Alibaba Cloud SMS (SendSms) through the official SDK, alibabacloud-dysmsapi20170525, which signs each request
+    (ACS3-HMAC-SHA256); the endpoint is a setting so a private deployment or a test can point it elsewhere."""
 
     name = "sms"
 
@@ -223,42 +228,45 @@ class AliyunSms:
     def address(self, person) -> str:
         return person.phone if person.phone.isdigit() and len(person.phone) == 11 else ""
 
-    def params(self, message: Message, *, nonce: str, timestamp: str) -> dict:
-        import json
+    def client(self):
+        from alibabacloud_dysmsapi20170525.client import Client
+        from alibabacloud_tea_openapi.models import Config
 
-        params = {
-            "AccessKeyId": settings.SMS_ACCESS_KEY_ID, "Action": "SendSms", "Format": "JSON",
-            "PhoneNumbers": message.recipient, "RegionId": "cn-hangzhou", "SignName": settings.SMS_SIGN_NAME,
-            "SignatureMethod": "HMAC-SHA1", "SignatureNonce": nonce, "SignatureVersion": "1.0",
-            "TemplateCode": settings.SMS_TEMPLATE_CODE, "Timestamp": timestamp, "Version": "2017-05-25",
-            "TemplateParam": json.dumps({"title": message.title[:20], "url": message.url}, ensure_ascii=False),
-            "OutId": message.key[:64],
-        }
-        params["Signature"] = aliyun_signature(params, settings.SMS_ACCESS_KEY_SECRET, "POST")
-        return params
+        base = urllib.parse.urlsplit(settings.SMS_API_BASE)
+        return Client(Config(access_key_id=settings.SMS_ACCESS_KEY_ID,
+                             access_key_secret=settings.SMS_ACCESS_KEY_SECRET,
+                             endpoint=base.netloc, protocol=base.scheme.upper() or "HTTPS"))
+
+    def request(self, message: Message):
+        from alibabacloud_dysmsapi20170525.models import SendSmsRequest
+
+        return SendSmsRequest(
+            phone_numbers=message.recipient, sign_name=settings.SMS_SIGN_NAME,
+            template_code=settings.SMS_TEMPLATE_CODE, out_id=message.key[:64],
+            template_param=json.dumps({"title": message.title[:20], "url": message.url}, ensure_ascii=False))
 
     def send(self, message: Message) -> str:
-        stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-        body = self.params(message, nonce=uuid.uuid4().hex, timestamp=stamp)
-        data = _json(lambda: requests.post(f"{settings.SMS_API_BASE}/", data=body,
-                                           timeout=settings.MESSAGING_TIMEOUT_SECONDS))
+        from alibabacloud_tea_openapi.exceptions import AlibabaCloudException
+        from alibabacloud_tea_util.models import RuntimeOptions
+        from Tea.exceptions import UnretryableException
+
+        # The runner retries with back-off; the SDK's own retries would hold the worker.
+        timeout = settings.MESSAGING_TIMEOUT_SECONDS * 1000
+        options = RuntimeOptions(read_timeout=timeout, connect_timeout=timeout, autoretry=False)
+        try:
+            data = self.client().send_sms_with_options(self.request(message), options).body.to_map()
+        except AlibabaCloudException as exc:
+            if exc.code in SMS_RETRY_CODES or (exc.status_code or 0) >= 500:
+                raise Retry(f"短信服务暂不可用：{exc.code}", after=60) from None
+            raise Permanent(f"短信发送失败：{exc.code}") from None
+        except UnretryableException:
+            raise Retry("无法连接短信服务") from None
         code = data.get("Code", "")
         if code == "OK":
             return data.get("BizId", "")
-        if code in ("isv.BUSINESS_LIMIT_CONTROL", "Throttling.User", "ServiceUnavailable"):
+        if code in SMS_RETRY_CODES:
             raise Retry(f"短信限流：{code}", after=60)
         raise Permanent(f"短信发送失败：{code} {data.get('Message', '')}")
-
-
-def _percent(value: str) -> str:
-    return urllib.parse.quote(value, safe="-_.~")
-
-
-def aliyun_signature(params: dict, secret: str, method: str) -> str:
-    canonical = "&".join(f"{_percent(k)}={_percent(str(v))}" for k, v in sorted(params.items()))
-    to_sign = f"{method}&{_percent('/')}&{_percent(canonical)}"
-    digest = hmac.new(f"{secret}&".encode(), to_sign.encode(), hashlib.sha1).digest()
-    return base64.b64encode(digest).decode()
 
 
 class Email:
@@ -272,7 +280,7 @@ class Email:
 
     def send(self, message: Message) -> str:
         try:
-            send_mail(message.title, f"{message.body}\n\n签收：{message.url}", None, [message.recipient])
+            send_mail(message.title, f"{message.body}\n\n{message.url}", None, [message.recipient])
         except OSError as exc:
             raise Retry(f"邮件服务器：{exc.__class__.__name__}") from None
         return ""
@@ -297,9 +305,36 @@ class InApp:
         return str(note.pk)
 
 
+class Robot:
+    """A group chat's robot (`RobotHook`), addressed by its id: never a person's channel."""
+
+    name = "robot"
+
+    def configured(self) -> bool:
+        return False
+
+    def address(self, person) -> str:
+        return ""
+
+    def send(self, message: Message) -> str:
+        from gongjian.messaging.models import RobotHook
+
+        hook = RobotHook.objects.filter(pk=int(message.recipient), is_active=True).first()
+        if hook is None:
+            raise Permanent("群机器人已停用或删除")
+        text = f"{message.title}\n{message.body}\n详情：{message.url}"
+        if hook.kind == RobotHook.Kind.WECOM:
+            wecom_robot(hook.url, text)
+        elif hook.kind == RobotHook.Kind.DINGTALK:
+            dingtalk_robot(hook.url, hook.secret, text)
+        else:
+            feishu_robot(hook.url, hook.secret, text)
+        return ""
+
+
 # The order a person is tried in: their apps first, SMS when no app id is known or the apps fail, then e-mail and
 # the inbox.
-CHANNELS = {c.name: c for c in (WeComApp(), DingTalkWork(), AliyunSms(), Email(), InApp())}
+CHANNELS = {c.name: c for c in (WeComApp(), DingTalkWork(), AliyunSms(), Email(), InApp(), Robot())}
 
 
 def channels_for(person) -> list[str]:
@@ -325,7 +360,9 @@ def dingtalk_robot_sign(secret: str, timestamp_ms: int) -> str:
 def dingtalk_robot(webhook_url: str, secret: str, text: str, *, now_ms: int | None = None) -> None:
     timestamp = now_ms if now_ms is not None else int(time.time() * 1000)
     separator = "&" if "?" in webhook_url else "?"
-    url = f"{webhook_url}{separator}timestamp={timestamp}&sign={dingtalk_robot_sign(secret, timestamp)}"
+    # A robot secured by keywords or an IP list instead of 加签 takes the plain URL.
+    url = (f"{webhook_url}{separator}timestamp={timestamp}&sign={dingtalk_robot_sign(secret, timestamp)}"
+           if secret else webhook_url)
     data = _post(url, {"msgtype": "text", "text": {"content": text}})
     code = data.get("errcode", 0)
     if code == 130101:  # 发送速度太快而限流

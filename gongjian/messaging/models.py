@@ -3,7 +3,7 @@ a delivery is one message to one person on one channel, keyed so that it is sent
 
 from django.db import models
 
-from gongjian.org.models import Person
+from gongjian.org.models import Person, Unit
 
 
 class Thread(models.Model):
@@ -36,6 +36,7 @@ class Channel(models.TextChoices):
     SMS = "sms", "短信"
     EMAIL = "email", "电子邮件"
     IN_APP = "in_app", "站内消息"
+    ROBOT = "robot", "群机器人"
 
 
 class Delivery(models.Model):
@@ -47,7 +48,9 @@ class Delivery(models.Model):
         FAILED = "failed", "发送失败"
 
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="deliveries")
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="deliveries")
+    # No person for a group robot or a citizen's contact: `address` then says where it goes.
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries")
+    address = models.CharField("接收地址", max_length=200, blank=True)
     channel = models.CharField("渠道", max_length=10, choices=Channel.choices)
     step = models.PositiveSmallIntegerField("轮次", default=0)
     # notice:person:channel — a retry, a second worker or a re-queue can never make a second row to send.
@@ -69,3 +72,28 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class RobotHook(models.Model):
+    """A group chat's robot: the office's own group (no unit) or a unit's. The daily run's 督办/约谈 and the monthly
+    通报 are posted to it."""
+
+    class Kind(models.TextChoices):
+        WECOM = "wecom", "政务微信群机器人"
+        DINGTALK = "dingtalk", "钉钉群机器人"
+        FEISHU = "feishu", "飞书群机器人"
+
+    name = models.CharField("名称", max_length=60)
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.CASCADE, related_name="robot_hooks",
+                             verbose_name="单位", help_text="留空为督查室工作群：所有事项都推送")
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    url = models.URLField("Webhook 地址", max_length=500)
+    secret = models.CharField("加签密钥", max_length=200, blank=True)
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = verbose_name_plural = "群机器人"
+
+    def __str__(self) -> str:
+        return self.name

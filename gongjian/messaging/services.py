@@ -8,6 +8,8 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Q
 
@@ -17,11 +19,15 @@ from gongjian.errors import UserError
 from gongjian.messaging import registry
 from gongjian.messaging.channels import CHANNELS, Message, Permanent, Retry, channels_for
 from gongjian.messaging.hours import add_working_hours
-from gongjian.messaging.models import Delivery, Thread
-from gongjian.org.models import Person
+from gongjian.messaging.models import Channel, Delivery, RobotHook, Thread
+from gongjian.org.models import Person, Unit
+from gongjian.org.notify import queue_message
+from gongjian.org.selectors import notice_chain
+from gongjian.types import User
 
 log = logging.getLogger("gongjian.messaging")
 SALT = "gongjian.messaging.sign"
+CHANNEL_LABELS = dict(Channel.choices)
 STEP_NAMES = ("联络员", "单位负责人", "分管领导", "主要领导")
 # A remote send whose result was never recorded is repeated only where the provider drops duplicates itself.
 DEDUPLICATING = {"wecom"}
@@ -91,6 +97,114 @@ def message_queue(*, notice_key: str, chain: list[list[Person]], title: str, bod
     return thread
 
 
+@transaction.atomic
+def unit_notify(*, unit: Unit, key: str, title: str, body: str, link: str, climb: bool = True,
+                sign_hours: int = 4, now: datetime | None = None) -> list[str]:
+    """A notice to a unit, reaching its people's phones: the liaison (its report editors when it named none); with
+    `climb`, the unit head and then its 分管领导 while nobody signs. Queued in the caller's transaction, sent after
+    commit; the same key twice changes nothing. Returns the channels of the first message(s)."""
+    chain = notice_chain(unit_id=unit.pk)
+    if not climb:
+        first = next((i for i, people in enumerate(chain) if people), None)
+        chain = chain[:first + 1] if first is not None else []
+    new = not Thread.objects.filter(notice_key=key).exists()
+    thread = message_queue(notice_key=key, chain=chain, title=title, body=body, link=link, sign_hours=sign_hours,
+                           now=now)
+    if new and settings.GONGJIAN_WEBHOOK_URL:
+        # The one group bot of the setting, kept for installations that have no robots per unit yet.
+        queue_message(channel="webhook", title=f"【{unit.name}】{title}", body=body)
+    if thread is None:
+        return []
+    first = _next_step(thread.chain, -1)
+    if first is None:
+        return []
+    return sorted(set(thread.deliveries.filter(step=first).values_list("channel", flat=True)))
+
+
+def _broadcast(*, notice_key: str, title: str, body: str, link: str, targets: list[tuple[str, str]],
+               now: datetime) -> Thread | None:
+    """A message to addresses that are no person of ours (group robots, a citizen's phone): sent, never signed."""
+    if not targets:
+        return None
+    thread, created = Thread.objects.get_or_create(notice_key=notice_key, defaults={
+        "title": title[:200], "body": body, "link": link, "chain": [], "created_at": now})
+    if not created:
+        return thread
+    Delivery.objects.bulk_create([
+        Delivery(thread=thread, channel=channel, address=address, key=f"{notice_key}:{channel}:{address}"[:200],
+                 created_at=now) for channel, address in targets])
+    _event(thread, now, "发送给" + "、".join(label for label, _ in _target_labels(targets)))
+    thread.save(update_fields=["events"])
+    # A citizen's phone or e-mail stays in the delivery row only, not in the permanent audit log.
+    record(actor=None, actor_name="system", event="message.queue", obj=thread,
+           changes={"notice": notice_key, "to": [f"{c}:{a}" if c == "robot" else c for c, a in targets]})
+    _enqueue_run()
+    return thread
+
+
+def _target_labels(targets: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    hooks = RobotHook.objects.in_bulk([int(a) for c, a in targets if c == "robot"])
+    return [(hooks[int(a)].name if c == "robot" and int(a) in hooks else CHANNEL_LABELS.get(c, c), a)
+            for c, a in targets]
+
+
+@transaction.atomic
+def contact_notify(*, key: str, phone: str = "", email: str = "", title: str, body: str, link: str,
+                   now: datetime | None = None) -> list[str]:
+    """A message to someone who is no person of ours (a citizen who left a contact): by SMS when the phone is a
+    mobile number and SMS is set up, else by e-mail; nothing when neither can reach them. Returns the channels."""
+    sms, mail = CHANNELS["sms"], CHANNELS["email"]
+    if sms.configured() and phone.isdigit() and len(phone) == 11:
+        targets = [("sms", phone)]
+    elif mail.configured() and email:
+        targets = [("email", email)]
+    else:
+        return []
+    _broadcast(notice_key=key, title=title, body=body, link=link, targets=targets, now=now or clock.now())
+    return [targets[0][0]]
+
+
+@transaction.atomic
+def robots_post(*, key: str, unit: Unit | None, title: str, body: str, link: str,
+                now: datetime | None = None) -> list[RobotHook]:
+    """Post to the group robots of `unit`, or to the office's own (no unit) when None. Through the delivery queue,
+    so a post is retried, logged and made once per key. Returns the robots posted to."""
+    hooks = list(RobotHook.objects.filter(unit=unit, is_active=True).order_by("id"))
+    _broadcast(notice_key=key, title=title, body=body, link=link, now=now or clock.now(),
+               targets=[("robot", str(h.pk)) for h in hooks])
+    return hooks
+
+
+def robot_hook_save(*, actor: User, hook: RobotHook | None = None, name: str, kind: str, url: str, secret: str = "",
+                    unit: Unit | None = None, is_active: bool = True) -> RobotHook:
+    """Add or change a group robot (the office's when no unit). Its secret is kept as typed; it signs each post."""
+    name, url, secret = (name or "").strip(), (url or "").strip(), (secret or "").strip()
+    if not name:
+        raise UserError("「名称」不能为空", "required", field="name")
+    if len(name) > 60:
+        raise UserError("「名称」不能超过60字", "too_long", field="name")
+    if kind not in RobotHook.Kind.values:
+        raise UserError("请选择群机器人类型", "invalid", field="kind")
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        raise UserError("「Webhook 地址」须为 http(s) 网址", "invalid", field="url") from None
+    if len(url) > 500 or len(secret) > 200:
+        raise UserError("「Webhook 地址」或「加签密钥」过长", "too_long", field="url" if len(url) > 500 else "secret")
+    if kind == RobotHook.Kind.FEISHU and secret and not secret.isascii():
+        raise UserError("「加签密钥」格式不正确", "invalid", field="secret")
+    with transaction.atomic():
+        created = hook is None
+        hook = hook or RobotHook()
+        hook.name, hook.kind, hook.url, hook.secret, hook.unit, hook.is_active = (
+            name, kind, url, secret, unit, is_active)
+        hook.save()
+        # The address and secret are credentials of the group: the audit row says what changed, not their values.
+        record(actor=actor, event="robot_hook.create" if created else "robot_hook.update", obj=hook,
+               changes={"name": name, "kind": kind, "unit": unit.name if unit else None, "active": is_active})
+    return hook
+
+
 def sign_token(delivery: Delivery) -> str:
     """Fixed for a delivery (its expiry is part of it), so a repeated send carries the very same text."""
     expires = int((delivery.created_at + timedelta(hours=settings.MESSAGING_LINK_HOURS)).timestamp())
@@ -121,7 +235,7 @@ def mark_read(*, delivery: Delivery, now: datetime | None = None) -> None:
     """The person opened the message's link: the office sees it was read."""
     if delivery.read_at is None and Delivery.objects.filter(pk=delivery.pk, read_at__isnull=True).update(
             read_at=now or clock.now()):
-        record(actor=delivery.person.user, event="message.read", obj=delivery,
+        record(actor=delivery.person.user if delivery.person else None, event="message.read", obj=delivery,
                changes={"notice": delivery.thread.notice_key})
 
 
@@ -136,6 +250,8 @@ def sign_by_link(*, token: str, now: datetime | None = None) -> Thread:
         raise UserError(f"已由{thread.signed_by.display_name if thread.signed_by else '他人'}签收", "bad_transition",
                         status=409)
     person = delivery.person
+    if person is None:  # a message to a contact (a citizen) carries no link to sign
+        raise UserError("此消息无需签收", "bad_transition", status=409)
     thread.signed_at, thread.signed_by, thread.signed_via, thread.next_step_at = now, person, "link", None
     _event(thread, now, f"{person.display_name}一键签收")
     thread.save(update_fields=["signed_at", "signed_by", "signed_via", "next_step_at", "events"])
@@ -196,6 +312,8 @@ def _lease() -> timedelta:
 
 
 def _fall_back(delivery: Delivery, now: datetime) -> None:
+    if delivery.person_id is None:
+        return
     options = channels_for(delivery.person)
     later = options[options.index(delivery.channel) + 1:] if delivery.channel in options else options
     for channel in later:
@@ -223,6 +341,9 @@ def _finish(delivery: Delivery, lease: datetime, **fields: object) -> bool:
 
 def _message(delivery: Delivery) -> Message:
     thread = delivery.thread
+    if delivery.person_id is None:
+        return Message(key=delivery.key, title=thread.title, body=thread.body,
+                       url=f"{settings.SITE_URL}{thread.link}", recipient=delivery.address)
     return Message(key=delivery.key, title=thread.title, body=thread.body, url=sign_url(delivery),
                    recipient=CHANNELS[delivery.channel].address(delivery.person))
 

@@ -9,6 +9,7 @@ from gongjian.errors import UserError
 from gongjian.org import selectors, services
 from gongjian.org.access import has_role, require, token_for, tokens_visible_to
 from gongjian.org.models import Role
+from gongjian.sso.oidc import end_session_url
 
 
 @login_not_required
@@ -39,8 +40,9 @@ def login_view(request):
 
 @require_POST
 def logout_view(request):
+    provider_logout = end_session_url(request)
     services.session_logout(request=request)
-    return redirect("login")
+    return redirect(provider_logout or "login")
 
 
 @require_http_methods(["GET", "POST"])

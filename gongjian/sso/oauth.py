@@ -7,7 +7,7 @@ import urllib.parse
 import requests
 from django.conf import settings
 
-from gongjian.messaging.channels import DingTalkWork, Permanent, Retry, WeComApp
+from gongjian.messaging.channels import DINGTALK_TOKEN_INVALID, DingTalkWork, Permanent, Retry, WeComApp
 
 WECOM_TOKEN_INVALID = {40014, 42001}
 
@@ -71,6 +71,31 @@ def dingtalk_authorize_url(*, callback: str, state: str) -> str:
                                     "client_id": settings.DINGTALK_APP_KEY, "scope": "openid", "state": state,
                                     "prompt": "consent"})
     return f"{settings.DINGTALK_LOGIN_BASE}/oauth2/auth?{query}"
+
+
+def dingtalk_in_app_configured() -> bool:
+    return dingtalk_configured() and bool(settings.DINGTALK_CORP_ID) and settings.DINGTALK_JSAPI_URL.startswith(
+        ("https://", "http://"))
+
+
+def dingtalk_in_app_userid(code: str) -> str:
+    """A 免登 code from dd.getAuthCode inside the 钉钉 app → the organisation's user id (topapi/v2/user/getuserinfo
+    with the application's token)."""
+    app = DingTalkWork()
+    try:
+        for fresh in (False, True):
+            data = requests.post(f"{settings.DINGTALK_API_BASE}/topapi/v2/user/getuserinfo",
+                                 params={"access_token": app.token(fresh=fresh)}, json={"code": code},
+                                 timeout=settings.MESSAGING_TIMEOUT_SECONDS).json()
+            if data.get("errcode") in DINGTALK_TOKEN_INVALID and not fresh:
+                continue
+            break
+    except (requests.RequestException, ValueError, Retry, Permanent) as exc:
+        raise LoginFailed(str(exc)) from None
+    userid = (data.get("result") or {}).get("userid")
+    if data.get("errcode", 0) != 0 or not userid:
+        raise LoginFailed(str(data.get("errcode")))
+    return userid
 
 
 def dingtalk_userid(code: str) -> str:

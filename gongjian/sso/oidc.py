@@ -3,6 +3,7 @@ flow, ID token signature checked against the platform's published keys (RS256), 
 platform's endpoints come from its discovery document, so only the issuer is configured."""
 
 import time
+import urllib.parse
 
 import jwt
 import requests
@@ -96,6 +97,24 @@ class Backend(OIDCAuthenticationBackend):
 
     def create_user(self, claims):
         return None  # people are registered by the platform's administrators, never by signing in
+
+
+def end_session_url(request) -> str:
+    """Where to send a person who signed in through the platform and now signs out (RP-initiated logout): the
+    platform's end_session_endpoint with the ID token they signed in with, so the platform's own session ends too.
+    Empty when they signed in otherwise or the platform publishes no such endpoint. Read before the session ends."""
+    id_token = request.session.get("oidc_id_token")
+    if not settings.OIDC_ISSUER or not id_token:
+        return ""
+    try:
+        endpoint = discovery().get("end_session_endpoint", "")
+    except (requests.RequestException, ValueError, ImproperlyConfigured):
+        return ""  # the local sign-out still happens; the platform's session times out on its own
+    if not endpoint.startswith(("https://", "http://")):
+        return ""
+    query = urllib.parse.urlencode({"id_token_hint": id_token, "client_id": settings.OIDC_RP_CLIENT_ID,
+                                    "post_logout_redirect_uri": f"{settings.SITE_URL}/login/"})
+    return f"{endpoint}{'&' if '?' in endpoint else '?'}{query}"
 
 
 class _Configured:

@@ -1,3 +1,7 @@
+from urllib.parse import urlencode
+
+from csp.decorators import csp_update
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -54,6 +58,9 @@ def wecom_callback(request):
 def dingtalk_start(request):
     if not oauth.dingtalk_configured():
         raise Http404
+    if "dingtalk" in request.headers.get("User-Agent", "").lower() and oauth.dingtalk_in_app_configured():
+        # Inside the 钉钉 app the person is already known to it: no consent page, a 免登 code from the app.
+        return redirect(f"{reverse('sso_dingtalk_app')}?{request.GET.urlencode()}")
     request.session["sso_next"] = request.GET.get("next", "")
     return redirect(oauth.dingtalk_authorize_url(callback=_callback_url(request, "sso_dingtalk_callback"),
                                                  state=oauth.new_state(request.session, "dingtalk")))
@@ -61,12 +68,33 @@ def dingtalk_start(request):
 
 @login_not_required
 @require_GET
+def dingtalk_app(request):
+    """The page the 钉钉 app opens: its JSAPI asks the app for a 免登 code (dd.getAuthCode) and our script brings it
+    to the DingTalk callback."""
+    if not oauth.dingtalk_in_app_configured():
+        raise Http404
+    request.session["sso_next"] = request.GET.get("next", "")
+    state = oauth.new_state(request.session, "dingtalk")
+    response = render(request, "sso/dingtalk_app.html", {
+        "corp_id": settings.DINGTALK_CORP_ID, "jsapi_url": settings.DINGTALK_JSAPI_URL,
+        "callback": f"{reverse('sso_dingtalk_callback')}?{urlencode({'in_app': '1', 'state': state})}"})
+    # The JSAPI script's origin is allowed on this page alone (the setting may change, so not at import time).
+    jsapi_origin = "/".join(settings.DINGTALK_JSAPI_URL.split("/")[:3])
+    return csp_update({"script-src": [jsapi_origin]})(lambda: response)()
+
+
+@login_not_required
+@require_GET
 def dingtalk_callback(request):
     if not oauth.dingtalk_configured():
         raise Http404
+    in_app = request.GET.get("in_app") == "1"
+    if in_app and not oauth.dingtalk_in_app_configured():
+        raise Http404
     try:
         oauth.check_state(request.session, "dingtalk", request.GET.get("state", ""))
-        userid = oauth.dingtalk_userid(request.GET.get("authCode") or request.GET.get("code", ""))
+        code = request.GET.get("authCode") or request.GET.get("code", "")
+        userid = oauth.dingtalk_in_app_userid(code) if in_app else oauth.dingtalk_userid(code)
     except oauth.LoginFailed:
         return _failed(request, "dingtalk")
     return _sign_in(request, "dingtalk", userid)

@@ -22,7 +22,7 @@ from gongjian.dispatch.models import ProgressReport, ReportingPeriod
 from gongjian.org.models import Person
 from gongjian.supervision import ladder, registry
 from gongjian.supervision.evaluate import BLOCKER_DEFAULTS, MilestoneFacts, TaskFacts, card_color, evaluate
-from gongjian.supervision.messages import send_notices
+from gongjian.supervision.messages import post_to_robots, send_notices
 from gongjian.supervision.models import (
     Blocker,
     Card,
@@ -268,8 +268,10 @@ def supervise(*, on: date, actor: User | None = None) -> dict:
         EscalationState.objects.bulk_create(new_states, batch_size=2000)
         notices = _new_notices(candidates + _escalate_blockers(on, general.get("blocker", BLOCKER_DEFAULTS)))
         Notice.objects.bulk_create(notices, batch_size=1000)
-        send_notices(list(Notice.objects.filter(key__in=[n.key for n in notices]).select_related("unit")),
-                     now=None if on == clock.today() else timezone.make_aware(datetime.combine(on, MORNING)))
+        issued = list(Notice.objects.filter(key__in=[n.key for n in notices]).select_related("unit"))
+        sent_at = None if on == clock.today() else timezone.make_aware(datetime.combine(on, MORNING))
+        send_notices(issued, now=sent_at)
+        post_to_robots(issued, on=on, now=sent_at)
         summary = {"date": on.isoformat(), "colors": colors, "rules": dict(sorted(rule_counts.items())),
                    "notices": len(notices), "seconds": round(time.perf_counter() - started, 3)}
         SupervisionRun.objects.update_or_create(date=on, defaults={"seconds": summary["seconds"], "summary": summary})

@@ -1,5 +1,7 @@
 """Notices reach people's phones through messaging, and a one-tap sign-for there signs the notice here."""
 
+from collections import defaultdict
+
 from django.db import transaction
 
 from gongjian.messaging import services as messaging
@@ -45,6 +47,25 @@ def send_notices(notices: list[Notice], *, now=None) -> None:
             chain=notice_chain(unit_id=notice.unit_id, also=[leaders.get(notice.leader_id)],
                                principal_leaders=notice.kind == Notice.Kind.INTERVIEW),
         )
+
+
+def post_to_robots(notices: list[Notice], *, on, now=None) -> None:
+    """The day's 督办 and 约谈, posted to the office's group robots, and each unit's own to its group."""
+    grave = [n for n in notices if n.kind in (Notice.Kind.SUPERVISE, Notice.Kind.INTERVIEW)]
+    if not grave:
+        return
+    by_unit: dict = defaultdict(list)
+    for notice in grave:
+        by_unit[notice.unit].append(f"【{TITLES[notice.kind]}】{notice.unit.name}：{notice.reason}")
+    day = f"{on.month}月{on.day}日"
+    counts = "、".join(f"{label}{n}件" for label, n in (
+        ("督办", sum(n.kind == Notice.Kind.SUPERVISE for n in grave)),
+        ("约谈", sum(n.kind == Notice.Kind.INTERVIEW for n in grave))) if n)
+    messaging.robots_post(key=f"supervision.daily:{on.isoformat()}", unit=None, now=now, link="/notices/",
+                          title=f"{day}督查：{counts}", body="\n".join(sum(by_unit.values(), [])))
+    for unit, lines in by_unit.items():
+        messaging.robots_post(key=f"supervision.daily:{on.isoformat()}:{unit.pk}", unit=unit, now=now,
+                              title=f"{day}督查：{unit.name}{len(lines)}件", body="\n".join(lines), link="/notices/")
 
 
 def signed_by_link(key: str, person: Person) -> None:

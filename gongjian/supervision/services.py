@@ -11,10 +11,10 @@ from gongjian.campaigns.models import Campaign, Task
 from gongjian.dispatch.models import ProgressReport
 from gongjian.dispatch.periods import month_bounds
 from gongjian.errors import UserError
-from gongjian.messaging.services import mark_signed
+from gongjian.messaging.services import mark_signed, unit_notify
 from gongjian.org.models import Unit
 from gongjian.supervision import registry
-from gongjian.supervision.messages import notice_key, send_notices
+from gongjian.supervision.messages import notice_key, send_notices, sign_hours
 from gongjian.supervision.models import Blocker, CardOverride, Color, Notice, Rule
 from gongjian.supervision.rules import office_params, validate_params
 from gongjian.types import User
@@ -68,6 +68,10 @@ def blocker_raise(*, actor: User, task: Task, category: str, description: str, r
         record(actor=actor, event="blocker.raise", obj=blocker,
                changes={"task": task.pk, "category": category, "responsible_unit": responsible_unit.name,
                         "due_on": due_on})
+        unit_notify(unit=responsible_unit, key=f"supervision.blocker:{blocker.pk}",
+                    title=f"【要素保障】{blocker.get_category_display()}：{task.title}"[:200],
+                    body=f"{description}\n办理时限：{due_on:%Y-%m-%d}", link=f"/blockers/{blocker.pk}/",
+                    sign_hours=sign_hours())
     return blocker
 
 

@@ -23,7 +23,7 @@ NOUNS = {
     "annual_report": "年度汇报", "category": "诉求分类", "evaluation": "考核评价", "battle_target": "作战目标",
     "user": "用户", "role": "角色", "unit": "单位", "notice": "督办通知", "password": "密码", "workday": "工作日",
     "rule": "督查规则", "person": "人员", "grid": "网格", "correction": "更正", "evidence": "佐证材料",
-    "open311_key": "接口密钥", "session": "会话",
+    "open311_key": "接口密钥", "session": "会话", "robot_hook": "群机器人",
 }
 VERBS = {
     "create": "新建", "update": "修改", "delete": "删除", "submit": "提交", "approve": "通过", "return": "退回",

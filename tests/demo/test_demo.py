@@ -21,7 +21,7 @@ def demo(settings):
 
 def _counts() -> dict:
     return {m._meta.label: m.objects.count() for m in apps.get_models()
-            if m._meta.app_label in ("org", "campaigns", "dispatch")}
+            if m._meta.app_label in ("org", "campaigns", "dispatch", "supervision", "messaging")}
 
 
 def test_loading_twice_changes_nothing(demo):

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from gongjian.campaigns import services as campaign_services
 from gongjian.dispatch import jobs, services
 from gongjian.dispatch.models import Reminder, ReportingPeriod
-from gongjian.org.models import Notification
+from gongjian.messaging.models import Delivery
 
 pytestmark = pytest.mark.django_db
 
@@ -28,8 +28,8 @@ def test_remind_on_due_date_reaches_exactly_the_units_missing_once(cast, campaig
     call_command("remind", "--date", "2023-04-10", "--json", stdout=out)
     result = json.loads(out.getvalue())
     assert (result["sent"], result["units"]) == (1, ["姜山镇"])
-    assert Notification.objects.filter(user=cast.editor_a).count() == 1
-    assert not Notification.objects.filter(user=cast.outsider_b).exists()
+    assert Delivery.objects.filter(person__user=cast.editor_a).count() == 1
+    assert not Delivery.objects.filter(person__user=cast.outsider_b).exists()
     again = jobs.remind(on=date(2023, 4, 10))
     assert again["sent"] == 0 and Reminder.objects.count() == 1
 

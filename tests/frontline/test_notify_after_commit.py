@@ -1,5 +1,6 @@
-"""Outgoing messages (e-mail, the group-bot webhook) leave only after the transaction commits, through the job
-queue: a rolled-back dispatch sends nothing, and nothing is sent while the ticket's row is locked."""
+"""The copy to the configured group bot leaves only after the transaction commits, through the job queue, as the
+unit's messages do (tests/messaging/test_who_gets_what.py): a rolled-back dispatch sends nothing, and nothing is sent
+while the ticket's row is locked."""
 
 import json
 import threading
@@ -11,6 +12,7 @@ from django.db import transaction
 from huey.contrib.djhuey import HUEY
 
 from gongjian.frontline import services
+from gongjian.messaging.models import Delivery
 from gongjian.org.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +42,6 @@ def bot(settings):
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     settings.GONGJIAN_WEBHOOK_URL = f"http://127.0.0.1:{server.server_port}/send"
-    settings.GONGJIAN_NOTIFY_EMAIL = True
     yield _Bot
     server.shutdown()
     server.server_close()
@@ -67,10 +68,10 @@ def test_dispatch_sends_after_commit_not_inside_the_transaction(cast, make_ticke
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.ticket_assign(actor=cast.office, ticket=ticket, unit=cast.unit_a)
         assert bot.received == [] and mail.outbox == []  # the transaction has ended; nothing left yet
-    assert sum(c.__qualname__.startswith("queue_message") for c in callbacks) == 2  # the e-mail and the webhook
+    assert sum(c.__qualname__.startswith("queue_message") for c in callbacks) == 1  # the webhook
     for callback in callbacks:
         callback()
-    assert [m.to for m in mail.outbox] == [["editor_a@example.gov.cn"]]
+    assert list(Delivery.objects.values_list("person__user__username", "channel")) == [("editor_a", "in_app")]
     assert len(bot.received) == 1 and ticket.code in bot.received[0]["text"]["content"]
     assert bot.received[0]["msgtype"] == "text" and "【姜山镇】" in bot.received[0]["text"]["content"]
 
@@ -84,7 +85,7 @@ def test_a_failing_transaction_sends_nothing(cast, make_ticket, bot, queue, with
         raise RuntimeError("a later step of the same transaction fails")
     assert not [c for c in callbacks if c.__qualname__.startswith("queue_message")]
     assert bot.received == [] and mail.outbox == []
-    assert not Notification.objects.exists()
+    assert not Notification.objects.exists() and not Delivery.objects.exists()
     ticket.refresh_from_db()
     assert ticket.unit_id is None
 

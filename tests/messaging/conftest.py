@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.cache import cache
 
+from tests.browser.conftest import browser, open_page  # noqa: F401 - Chromium for the journey (test_journey.py)
 from tests.messaging import wire
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -44,3 +45,12 @@ def people(cast):
         person.save()
     leader.oversees.add(cast.unit_a)
     return liaison, head, leader
+
+
+@pytest.fixture
+def sms(settings, vendor):
+    """Alibaba Cloud SMS set up against the local server (the SDK's endpoint is SMS_API_BASE)."""
+    settings.SMS_API_BASE = vendor.url
+    settings.SMS_ACCESS_KEY_ID, settings.SMS_ACCESS_KEY_SECRET = wire.SMS_KEY_ID, wire.SMS_KEY_SECRET
+    settings.SMS_SIGN_NAME, settings.SMS_TEMPLATE_CODE = wire.SMS_SIGN, wire.SMS_TEMPLATE
+    return vendor

@@ -3,6 +3,7 @@
 import base64
 import hashlib
 import hmac
+import json
 import urllib.parse
 from datetime import timedelta
 
@@ -120,14 +121,68 @@ def test_sms_is_the_fallback_when_no_app_id_is_known(vendor, people, settings):
     assert channels.channels_for(liaison) == ["wecom", "sms", "in_app"]
 
 
-def test_aliyun_signature_matches_the_documented_example():
-    """The worked example of Alibaba Cloud SMS's "签名机制" document: these parameters, secret testSecret."""
-    params = {"AccessKeyId": "testId", "Action": "SendSms", "Format": "XML", "OutId": "123",
-              "PhoneNumbers": "15300000001", "RegionId": "cn-hangzhou", "SignName": "阿里云短信测试专用",
-              "SignatureMethod": "HMAC-SHA1", "SignatureNonce": "45e25e9b-0a6f-4070-8c85-2956eda1b466",
-              "SignatureVersion": "1.0", "TemplateCode": "SMS_71390007", "TemplateParam": '{"customer":"test"}',
-              "Timestamp": "2017-07-12T02:42:19Z", "Version": "2017-05-25"}
-    assert channels.aliyun_signature(params, "testSecret", "GET") == "zJDF+Lrzhj/ThnlvIToysFRq6t4="
+@pytest.fixture
+def by_sms(people, sms):
+    liaison = people[0]
+    liaison.wecom_userid, liaison.phone = "", "13800000000"
+    liaison.save()
+    return people
+
+
+def test_sms_goes_through_the_sdk_with_the_documented_parameters(by_sms, sms):
+    _queue(by_sms, title="【催办单】姜山镇")
+    assert deliver_pending(now=NOW)["sent"] == 1
+    request = sms.vendor.sends("/")[0]
+    headers, query = request["headers"], request["query"]
+    assert (headers["x-acs-action"], headers["x-acs-version"]) == ("SendSms", "2017-05-25")
+    assert headers["authorization"].startswith(f"ACS3-HMAC-SHA256 Credential={wire.SMS_KEY_ID},")
+    assert (query["PhoneNumbers"], query["SignName"], query["TemplateCode"]) == (
+        "13800000000", wire.SMS_SIGN, wire.SMS_TEMPLATE)
+    delivery = Delivery.objects.get(channel="sms")
+    assert query["OutId"] == delivery.key
+    param = json.loads(query["TemplateParam"])
+    assert param["title"] == "【催办单】姜山镇" and param["url"].startswith("https://gj.example.gov.cn/m/")
+    assert delivery.state == "sent" and delivery.provider_id == "9006197469364984^1"
+    assert sms.vendor.delivered == [{"to": "13800000000", "title": "【催办单】姜山镇", "url": param["url"]}]
+
+
+def test_sms_flow_control_is_retried_after_a_minute(by_sms, sms):
+    sms.vendor.fault("/", "isv.BUSINESS_LIMIT_CONTROL")
+    _queue(by_sms)
+    assert deliver_pending(now=NOW) == {"sent": 0, "failed": 0, "retrying": 1}
+    delivery = Delivery.objects.get(channel="sms")
+    assert "isv.BUSINESS_LIMIT_CONTROL" in delivery.last_error and delivery.next_attempt_at == NOW + timedelta(
+        seconds=60)
+    assert deliver_pending(now=NOW + timedelta(seconds=59))["sent"] == 0
+    assert deliver_pending(now=NOW + timedelta(seconds=60))["sent"] == 1
+    assert len(sms.vendor.delivered) == 1
+
+
+@pytest.mark.parametrize("fault", ["Throttling.User", "500", "timeout"])
+def test_sms_throttling_and_server_trouble_are_retried(by_sms, sms, fault, settings):
+    settings.MESSAGING_TIMEOUT_SECONDS = 1
+    sms.vendor.timeout_seconds = 1.5
+    sms.vendor.fault("/", fault)
+    _queue(by_sms)
+    assert deliver_pending(now=NOW)["retrying"] == 1
+    assert Delivery.objects.get(channel="sms").state == "retrying"
+
+
+def test_an_illegal_mobile_number_fails_for_good_and_falls_back_to_the_inbox(by_sms, sms):
+    sms.vendor.fault("/", "isv.MOBILE_NUMBER_ILLEGAL")
+    _queue(by_sms)
+    assert deliver_pending(now=NOW) == {"sent": 1, "failed": 1, "retrying": 0}
+    failed = Delivery.objects.get(channel="sms")
+    assert failed.state == "failed" and "isv.MOBILE_NUMBER_ILLEGAL" in failed.last_error
+    assert Delivery.objects.get(channel="in_app").state == "sent"
+
+
+def test_a_wrong_secret_is_refused_by_the_signature_check(by_sms, sms, settings):
+    settings.SMS_ACCESS_KEY_SECRET = "not-the-secret"
+    _queue(by_sms)
+    assert deliver_pending(now=NOW)["failed"] == 1
+    assert "SignatureDoesNotMatch" in Delivery.objects.get(channel="sms").last_error
+    assert sms.vendor.delivered == []
 
 
 def test_dingtalk_work_notice_payload_and_token(vendor, people):

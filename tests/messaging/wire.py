@@ -17,6 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 CORP_ID, CORP_SECRET, AGENT_ID = "ww-test-corp", "wecom-secret", "1000002"
 APP_KEY, APP_SECRET, DING_AGENT_ID = "ding-app-key", "ding-app-secret", "2000003"
 ROBOT_SECRET = "SEC-robot-secret"
+SMS_KEY_ID, SMS_KEY_SECRET, SMS_SIGN, SMS_TEMPLATE = "LTAI-test-key", "sms-secret", "莱西督查", "SMS_123456789"
 
 
 class Vendor:
@@ -35,6 +36,7 @@ class Vendor:
         self.wecom_codes: dict[str, dict] = {}
         self.dingtalk_codes: dict[str, str] = {}  # authCode → unionId
         self.dingtalk_unions: dict[str, str] = {}  # unionId → userid in the organisation
+        self.dingtalk_app_codes: dict[str, str] = {}  # 免登 code from dd.getAuthCode → userid
         self.user_tokens: dict[str, str] = {}
 
     def fault(self, path: str, *faults) -> None:
@@ -127,6 +129,53 @@ def feishu_check(body: dict, secret: str) -> bool:
     return hmac.compare_digest(body.get("sign", ""), expected)
 
 
+def _percent(value: str) -> str:
+    return urllib.parse.quote(value, safe="-_.~")
+
+
+def acs3_check(method: str, raw_query: str, headers, secret: str) -> bool:
+    """Alibaba Cloud's V3 request signature (ACS3-HMAC-SHA256) as its documentation describes it: the canonical
+    request (method, path, sorted query, the signed headers, the payload hash), hashed, signed with the secret."""
+    scheme, _, rest = headers.get("Authorization", "").partition(" ")
+    fields = dict(part.split("=", 1) for part in rest.split(",") if "=" in part)
+    if scheme != "ACS3-HMAC-SHA256" or fields.get("Credential") != SMS_KEY_ID:
+        return False
+    signed = fields.get("SignedHeaders", "").split(";")
+    query = sorted(urllib.parse.parse_qsl(raw_query, keep_blank_values=True))
+    canonical = "\n".join([
+        method, "/", "&".join(f"{_percent(k)}={_percent(v)}" for k, v in query),
+        "".join(f"{h}:{headers.get(h, '').strip()}\n" for h in signed), ";".join(signed),
+        headers.get("x-acs-content-sha256", "")])
+    to_sign = f"ACS3-HMAC-SHA256\n{hashlib.sha256(canonical.encode()).hexdigest()}"
+    expected = hmac.new(secret.encode(), to_sign.encode(), hashlib.sha256).hexdigest()
+    return {"host", "x-acs-action", "x-acs-date", "x-acs-signature-nonce"} <= set(signed) and hmac.compare_digest(
+        fields.get("Signature", ""), expected)
+
+
+def sms_send(vendor: Vendor, query: dict, fault) -> tuple[dict, int]:
+    """SendSms: the answer's Code is "OK" or an error code (HTTP 200 for the business ones, as the service does)."""
+    if isinstance(fault, str) and fault.startswith(("isv.", "isp.")):
+        return {"Code": fault, "Message": "injected", "RequestId": "req-1"}, 200
+    if fault == "Throttling.User":
+        return {"Code": "Throttling.User", "Message": "Request was denied due to user flow control.",
+                "RequestId": "req-1"}, 400
+    missing = [k for k in ("PhoneNumbers", "SignName", "TemplateCode") if not query.get(k)]
+    if missing:
+        return {"Code": "MissingParameter", "Message": f"{missing[0]} is mandatory", "RequestId": "req-1"}, 400
+    if query["SignName"] != SMS_SIGN:
+        return {"Code": "isv.SMS_SIGNATURE_ILLEGAL", "Message": "签名不合法", "RequestId": "req-1"}, 200
+    if query["TemplateCode"] != SMS_TEMPLATE:
+        return {"Code": "isv.SMS_TEMPLATE_ILLEGAL", "Message": "模板不合法", "RequestId": "req-1"}, 200
+    phone = query["PhoneNumbers"]
+    if not (phone.isdigit() and len(phone) == 11 and phone.startswith("1")):
+        return {"Code": "isv.MOBILE_NUMBER_ILLEGAL", "Message": "非法手机号", "RequestId": "req-1"}, 200
+    params = json.loads(query.get("TemplateParam") or "{}")
+    with vendor.lock:
+        vendor.delivered.append({"to": phone, "title": params.get("title", ""), "url": params.get("url", "")})
+    return {"Code": "OK", "Message": "OK", "BizId": f"9006197469364984^{len(vendor.requests)}",
+            "RequestId": "req-1"}, 200
+
+
 def make_handler(vendor: Vendor):
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, *args):
@@ -145,8 +194,15 @@ def make_handler(vendor: Vendor):
             query = {k: v[0] for k, v in urllib.parse.parse_qs(parsed.query).items()}
             path = parsed.path
             with vendor.lock:
-                vendor.requests.append({"path": path, "query": query, "body": body})
+                vendor.requests.append({"path": path, "query": query, "body": body,
+                                        "headers": {k.lower(): v for k, v in self.headers.items()}})
             fault = vendor.next_fault(path)
+            if path == "/" and self.headers.get("x-acs-action") == "SendSms" and fault not in ("timeout", "500"):
+                if self.headers.get("x-acs-version") != "2017-05-25" or not acs3_check(
+                        self.command, parsed.query, self.headers, SMS_KEY_SECRET):
+                    return self._answer({"Code": "SignatureDoesNotMatch", "Message": "Specified signature is not "
+                                         "matched with our calculation.", "RequestId": "req-1"}, 400)
+                return self._answer(*sms_send(vendor, query, fault))
             if fault == "timeout":
                 time.sleep(vendor.timeout_seconds)
                 return self._answer({"errcode": 0, "errmsg": "late"})
@@ -201,6 +257,14 @@ def make_handler(vendor: Vendor):
                 if union is None:
                     return self._answer({"code": "InvalidAuthentication", "message": "不合法的access_token"}, 401)
                 return self._answer({"nick": "张三", "unionId": union, "openId": f"open-{union}"})
+            if path == "/topapi/v2/user/getuserinfo":
+                if error := _check_token(vendor, query.get("access_token", "")):
+                    return self._answer(error)
+                userid = vendor.dingtalk_app_codes.pop((body or {}).get("code", ""), None)
+                if userid is None:
+                    return self._answer({"errcode": 40078, "errmsg": "不存在的临时授权码"})
+                return self._answer({"errcode": 0, "errmsg": "ok", "request_id": "r", "result": {
+                    "userid": userid, "device_id": "d", "sys": False, "sys_level": 0, "name": "某人"}})
             if path == "/topapi/user/getbyunionid":
                 if error := _check_token(vendor, query.get("access_token", "")):
                     return self._answer(error)

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import jwt
@@ -84,6 +85,46 @@ def test_a_registered_subject_signs_in(oidc, cast, client):
     assert client.get("/dispatch/").status_code == 200
     event = AuditEvent.objects.filter(event="login").latest("id")
     assert event.actor_id == cast.editor_a.pk and event.changes == {"via": "oidc"}
+
+
+def test_signing_out_ends_the_providers_session_too(oidc, cast, client, settings):
+    """RP-initiated logout: our session ends, then the provider's end_session_endpoint gets the ID token we were
+    given and sends the person back to our sign-in page."""
+    settings.SITE_URL = "http://testserver"
+    client.provider = oidc
+    _code_flow(client, SUBJECT)
+    response = client.post("/logout/")
+    assert response.status_code == 302
+    endpoint, _, query = response["Location"].partition("?")
+    assert endpoint == f"{oidc}/oauth2/end_session"
+    params = dict(urllib.parse.parse_qsl(query))
+    assert params["post_logout_redirect_uri"] == "http://testserver/login/" and params["client_id"] == "gongjian"
+    claims = jwt.decode(params["id_token_hint"], options={"verify_signature": False})
+    assert claims["sub"] == SUBJECT and claims["aud"] in ("gongjian", ["gongjian"])
+    assert "_auth_user_id" not in client.session and client.get("/dispatch/").status_code == 302
+    assert AuditEvent.objects.filter(event="logout", actor_id=cast.editor_a.pk).exists()
+    # The provider asks the person to confirm, then returns them to us.
+    form = requests.get(response["Location"], timeout=10)
+    assert form.status_code == 200
+    back = requests.post(f"{oidc}/oauth2/end_session/confirm", allow_redirects=False, timeout=10,
+                         data={"redirect_uri": params["post_logout_redirect_uri"]})
+    assert back.status_code == 302 and back.headers["Location"] == "http://testserver/login/"
+
+
+def test_a_password_sign_in_signs_out_here_only(oidc, cast, client):
+    client.force_login(cast.editor_a)
+    response = client.post("/logout/")
+    assert response.status_code == 302 and response["Location"] == "/login/"
+
+
+def test_sign_out_without_a_reachable_provider_still_signs_out(oidc, cast, client, settings):
+    client.provider = oidc
+    _code_flow(client, SUBJECT)
+    cache.clear()
+    settings.OIDC_ISSUER = "http://127.0.0.1:9"  # nothing listens: the discovery document cannot be read
+    response = client.post("/logout/")
+    assert response.status_code == 302 and response["Location"] == "/login/"
+    assert "_auth_user_id" not in client.session
 
 
 def test_an_unknown_subject_is_refused(oidc, client):
