@@ -160,7 +160,6 @@ def _tickets(categories: dict[str, Category], office) -> dict:
     units = {u.name: u for u in Unit.objects.filter(is_active=True)}
     towns = [t for t in TOWNS if t in units]
     departments = [d for d in DUTY_LISTS if d in units]
-    rows = generate_tickets(N_TICKETS, SEED, towns=towns, departments=departments)
     editors = _editors()
     grid_worker = User.objects.filter(username="grid_jiangshan").first()
     grids = list(Grid.objects.filter(worker=grid_worker, level=Grid.Level.GRID)) if grid_worker else []
@@ -170,7 +169,9 @@ def _tickets(categories: dict[str, Category], office) -> dict:
     weights = [3 if clock.cal.is_workday(d) else 1 for d in quarter]
     writer = _Writer(office, editors)
     codes: set[str] = set()
-    received_days = sorted(rng.choices(quarter, weights, k=len(rows)))
+    received_days = sorted(rng.choices(quarter, weights, k=N_TICKETS))
+    rows = generate_tickets(N_TICKETS, SEED, towns=towns, departments=departments,
+                            months=[d.month for d in received_days])
     previous: list[Ticket] = []
     for row, day in zip(rows, received_days, strict=True):
         duplicate_of = rng.choice(previous[-40:]) if previous and rng.random() < 0.03 else None
@@ -209,7 +210,10 @@ def _ticket(rng, clock, row, day, categories, units, codes, grids, duplicate_of)
             duplicate_of.category
         lat, lng = (duplicate_of.lat or lat) + rng.uniform(-0.0005, 0.0005), (duplicate_of.lng or lng) + \
             rng.uniform(-0.0005, 0.0005)
-        town, day = duplicate_of.town, min(DEMO_DAY, duplicate_of.received_at.date() + timedelta(days=rng.randint(0, 3)))
+        # Within the same month: a neighbour's heating complaint of late February is not repeated in March.
+        first = duplicate_of.received_at.date()
+        _, month_end = periods.month_bounds(first)
+        town, day = duplicate_of.town, min(DEMO_DAY, month_end, first + timedelta(days=rng.randint(0, 3)))
     anonymous = source != Ticket.Source.GRID and rng.random() < 0.15
     attributes = {}
     if category.code == "complaint":
