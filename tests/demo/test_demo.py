@@ -5,6 +5,7 @@ import re
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.db.models import Q
 from django.test import Client
 
 from gongjian.campaigns.models import Campaign
@@ -153,7 +154,11 @@ def _tasks_as_a_supervision_office_writes_them():
     chains = {tuple(m.title for m in t.milestones.all()) for t in tasks if t.milestones.all()}
     assert len({chain[0] for chain in chains}) >= 5, chains
     assert len({t.start for t in tasks}) >= 5 and min(t.start for t in tasks) >= campaign.start
-    assert any(t.task_force_id for t in tasks) and any(t.lead_unit.kind == "task_force" for t in tasks)
+    # Every 专班 leads or takes part in the work it was set up for.
+    from gongjian.org.models import Unit
+
+    for force in Unit.objects.filter(kind="task_force"):
+        assert campaign.tasks.filter(Q(lead_unit=force) | Q(task_force=force), project__isnull=True).exists(), force.name
     economy = [t for t in tasks if t.focus_area and t.focus_area.title == "全年经济工作部署"]
     for deployment, words in MAYOR_DEPLOYMENT.items():
         assert any(any(w in t.title for w in words) and t.target_value for t in economy), deployment
