@@ -242,15 +242,15 @@ def _number(value) -> str:
 
 
 def _target_chain(plan: Plan) -> list[tuple[str, int, int]]:
-    """An annual figure a quarter at a time (a half at a time when the figure is small)."""
+    """The figure split among the units first, then reached a quarter at a time (a half when it is small)."""
     steps = 4 if plan.target >= 8 else 2
-    chain = []
+    chain = [("制定推进方案，分解年度目标到责任单位", 1, 1)]
     for i in range(1, steps + 1):
         share = Decimal(str(plan.target)) * i / steps
         value = share.quantize(Decimal("1")) if plan.target >= 8 else share.quantize(Decimal("0.1"))
         title = (f"完成全年目标：{plan.indicator}{_number(plan.target)}{plan.unit}" if i == steps
                  else f"{plan.indicator}累计达到{_number(value)}{plan.unit}")
-        chain.append((title, 1, 1))
+        chain.append((title, 4, 2))
     return chain
 
 

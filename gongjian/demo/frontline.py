@@ -81,6 +81,9 @@ IDEA_UNITS = {
     "urban": "住建局", "industry": "农业农村局", "rural": "农业农村局", "livelihood": "民政局",
     "business": "人社局", "culture_tourism": "文旅局", "ecology": "生态环境分局", "governance": "政法委",
 }
+# Where an idea's subject names the unit better than its category does.
+IDEA_SUBJECT_UNITS = (("学校", "教体局"), ("放学", "教体局"), ("公交", "交通运输局"), ("快递", "交通运输局"),
+                      ("公园", "城管局"), ("电梯", "住建局"), ("用工", "人社局"), ("企业开办", "行政审批服务局"))
 REPLIES = {
     "consultation": "已电话答复市民，告知办理条件、所需材料和办理地点。",
     "help": "已上门核实情况，协调相关方面解决，市民表示认可。",
@@ -474,11 +477,12 @@ def _decide(rng, campaign, office, units, idea: Idea, day: date) -> None:
         if idea.similar_to_id is not None or rng.random() < 0.4:
             services.idea_reject(actor=office, idea=idea, answer=_rejection(idea))
             return
-        lead = units.get(IDEA_UNITS[idea.category]) or units["发改局"]
+        named = next((unit for word, unit in IDEA_SUBJECT_UNITS if word in idea.title), None)
+        lead = units.get(named or IDEA_UNITS[idea.category]) or units["发改局"]
         deadline = date(2023, rng.choice([9, 10, 11, 12]), 28)
         first = decide_day + timedelta(days=rng.randint(20, 40))
         idea = services.idea_accept(
-            actor=office, idea=idea, campaign=campaign, lead_unit=lead, deadline=deadline,
+            actor=office, idea=idea, campaign=campaign, lead_unit=lead, deadline=deadline, task_title=_task_title(idea),
             answer=f"您的建议很有价值，已采纳，由{lead.name}牵头研究落实，纳入2023年攻坚任务推进。",
             milestones=[("制定实施方案", first), ("组织实施", first + timedelta(days=60)),
                         ("总结推广", deadline - timedelta(days=7))])
@@ -497,6 +501,12 @@ def _decide(rng, campaign, office, units, idea: Idea, day: date) -> None:
                     next_steps="按方案分步实施，及时向建议人反馈进展。", milestones_done={str(milestone.pk): done.isoformat()})
                 report = report_services.report_submit(actor=actor, report=report)
                 report_services.report_approve(actor=office, report=report)
+
+
+def _task_title(idea: Idea) -> str:
+    """The office's wording of an adopted idea: the measure, not the citizen's "建议…"."""
+    title = idea.title.removeprefix("关于").removesuffix("的建议").removeprefix("建议")
+    return f"落实金点子：{title}"
 
 
 def _rejection(idea: Idea) -> str:
