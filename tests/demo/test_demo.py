@@ -192,3 +192,20 @@ def _march_tickets_fit_march():
     assert not [text for text in march if any(word in text for word in SPRING_FESTIVAL)]
     spring = ("春耕", "植树", "返岗", "开学", "退费", "扬尘", "防火", "清明")
     assert sum(any(word in text for word in spring) for text in march) >= 20
+
+
+def test_every_task_of_the_speech_has_the_offices_plan():
+    """The parser's tasks are matched by their short title; a task the office wrote no plan for would fall back to a
+    guess, so a change in the parser shows here first."""
+    from gongjian.demo.campaign import CHAINS, PLANS, TOWN_GOALS, _title, chain_for
+
+    draft = parse_speech(SEED.read_text(encoding="utf-8"))
+    titles = [_title(item.text) for area in draft.focus_areas for item in area.tasks]
+    assert sorted(titles) == sorted(PLANS)
+    for plan in [*PLANS.values(), *TOWN_GOALS.values()]:
+        assert plan.kind in (*CHAINS, "target", "")
+        assert (plan.target and plan.indicator and plan.unit) or plan.what.startswith("《"), plan.title
+        assert plan.start < plan.deadline and plan.start.year == plan.deadline.year == 2023, plan.title
+        if plan.kind:
+            chain = chain_for(plan)
+            assert len(chain) >= 3 and all("{" not in title for title, _, _ in chain), chain
