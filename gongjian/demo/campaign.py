@@ -265,9 +265,10 @@ def chain_for(plan: Plan) -> list[tuple[str, int, int]]:
 def _description(text: str, plan: Plan) -> str:
     goals = []
     if plan.target:
-        goals.append(f"年度目标：{plan.indicator}{_number(plan.target)}{plan.unit}")
+        label = "年度目标" if plan.deadline.month >= 10 else f"{plan.deadline.month}月底前目标"
+        goals.append(f"{label}：{plan.indicator}{_number(plan.target)}{plan.unit}")
     if plan.what:
-        goals.append(f"{'成果' if plan.kind == 'event' else '出台'}{plan.what}")
+        goals.append(f"{'办好' if plan.kind == 'event' else '出台'}{plan.what}")
     return "。".join([text.rstrip("。"), *goals]) + "。"
 
 
