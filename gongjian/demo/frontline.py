@@ -482,8 +482,9 @@ def _decide(rng, campaign, office, units, idea: Idea, day: date) -> None:
         deadline = date(2023, rng.choice([9, 10, 11, 12]), 28)
         first = decide_day + timedelta(days=rng.randint(20, 40))
         idea = services.idea_accept(
-            actor=office, idea=idea, campaign=campaign, lead_unit=lead, deadline=deadline, task_title=_task_title(idea),
-            answer=f"您的建议很有价值，已采纳，由{lead.name}牵头研究落实，纳入2023年攻坚任务推进。",
+            actor=office, idea=idea, campaign=campaign, lead_unit=lead, deadline=deadline, task_title=f"落实金点子：{_measure(idea)}",
+            answer=f"您的建议很有价值，已采纳，由{lead.name}牵头制定《{_measure(idea)}实施方案》，"
+                   "纳入2023年攻坚任务推进。",
             milestones=[("制定实施方案", first), ("组织实施", first + timedelta(days=60)),
                         ("总结推广", deadline - timedelta(days=7))])
     if first <= DEMO_DAY + timedelta(days=20):
@@ -503,10 +504,9 @@ def _decide(rng, campaign, office, units, idea: Idea, day: date) -> None:
                 report_services.report_approve(actor=office, report=report)
 
 
-def _task_title(idea: Idea) -> str:
+def _measure(idea: Idea) -> str:
     """The office's wording of an adopted idea: the measure, not the citizen's "建议…"."""
-    title = idea.title.removeprefix("关于").removesuffix("的建议").removeprefix("建议")
-    return f"落实金点子：{title}"
+    return idea.title.removeprefix("关于").removesuffix("的建议").removeprefix("建议")
 
 
 def _rejection(idea: Idea) -> str:
