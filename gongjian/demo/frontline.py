@@ -81,6 +81,9 @@ IDEA_UNITS = {
     "urban": "住建局", "industry": "农业农村局", "rural": "农业农村局", "livelihood": "民政局",
     "business": "人社局", "culture_tourism": "文旅局", "ecology": "生态环境分局", "governance": "政法委",
 }
+# Where an idea's subject names the unit better than its category does.
+IDEA_SUBJECT_UNITS = (("学校", "教体局"), ("放学", "教体局"), ("公交", "交通运输局"), ("快递", "交通运输局"),
+                      ("公园", "城管局"), ("电梯", "住建局"), ("用工", "人社局"), ("企业开办", "行政审批服务局"))
 REPLIES = {
     "consultation": "已电话答复市民，告知办理条件、所需材料和办理地点。",
     "help": "已上门核实情况，协调相关方面解决，市民表示认可。",
@@ -160,7 +163,6 @@ def _tickets(categories: dict[str, Category], office) -> dict:
     units = {u.name: u for u in Unit.objects.filter(is_active=True)}
     towns = [t for t in TOWNS if t in units]
     departments = [d for d in DUTY_LISTS if d in units]
-    rows = generate_tickets(N_TICKETS, SEED, towns=towns, departments=departments)
     editors = _editors()
     grid_worker = User.objects.filter(username="grid_jiangshan").first()
     grids = list(Grid.objects.filter(worker=grid_worker, level=Grid.Level.GRID)) if grid_worker else []
@@ -170,7 +172,9 @@ def _tickets(categories: dict[str, Category], office) -> dict:
     weights = [3 if clock.cal.is_workday(d) else 1 for d in quarter]
     writer = _Writer(office, editors)
     codes: set[str] = set()
-    received_days = sorted(rng.choices(quarter, weights, k=len(rows)))
+    received_days = sorted(rng.choices(quarter, weights, k=N_TICKETS))
+    rows = generate_tickets(N_TICKETS, SEED, towns=towns, departments=departments,
+                            months=[d.month for d in received_days])
     previous: list[Ticket] = []
     for row, day in zip(rows, received_days, strict=True):
         duplicate_of = rng.choice(previous[-40:]) if previous and rng.random() < 0.03 else None
@@ -209,7 +213,10 @@ def _ticket(rng, clock, row, day, categories, units, codes, grids, duplicate_of)
             duplicate_of.category
         lat, lng = (duplicate_of.lat or lat) + rng.uniform(-0.0005, 0.0005), (duplicate_of.lng or lng) + \
             rng.uniform(-0.0005, 0.0005)
-        town, day = duplicate_of.town, min(DEMO_DAY, duplicate_of.received_at.date() + timedelta(days=rng.randint(0, 3)))
+        # Within the same month: a neighbour's heating complaint of late February is not repeated in March.
+        first = duplicate_of.received_at.date()
+        _, month_end = periods.month_bounds(first)
+        town, day = duplicate_of.town, min(DEMO_DAY, month_end, first + timedelta(days=rng.randint(0, 3)))
     anonymous = source != Ticket.Source.GRID and rng.random() < 0.15
     attributes = {}
     if category.code == "complaint":
@@ -470,12 +477,14 @@ def _decide(rng, campaign, office, units, idea: Idea, day: date) -> None:
         if idea.similar_to_id is not None or rng.random() < 0.4:
             services.idea_reject(actor=office, idea=idea, answer=_rejection(idea))
             return
-        lead = units.get(IDEA_UNITS[idea.category]) or units["发改局"]
+        named = next((unit for word, unit in IDEA_SUBJECT_UNITS if word in idea.title), None)
+        lead = units.get(named or IDEA_UNITS[idea.category]) or units["发改局"]
         deadline = date(2023, rng.choice([9, 10, 11, 12]), 28)
         first = decide_day + timedelta(days=rng.randint(20, 40))
         idea = services.idea_accept(
-            actor=office, idea=idea, campaign=campaign, lead_unit=lead, deadline=deadline,
-            answer=f"您的建议很有价值，已采纳，由{lead.name}牵头研究落实，纳入2023年攻坚任务推进。",
+            actor=office, idea=idea, campaign=campaign, lead_unit=lead, deadline=deadline, task_title=f"落实金点子：{_measure(idea)}",
+            answer=f"您的建议很有价值，已采纳，由{lead.name}牵头制定《{_measure(idea)}实施方案》，"
+                   "纳入2023年攻坚任务推进。",
             milestones=[("制定实施方案", first), ("组织实施", first + timedelta(days=60)),
                         ("总结推广", deadline - timedelta(days=7))])
     if first <= DEMO_DAY + timedelta(days=20):
@@ -493,6 +502,11 @@ def _decide(rng, campaign, office, units, idea: Idea, day: date) -> None:
                     next_steps="按方案分步实施，及时向建议人反馈进展。", milestones_done={str(milestone.pk): done.isoformat()})
                 report = report_services.report_submit(actor=actor, report=report)
                 report_services.report_approve(actor=office, report=report)
+
+
+def _measure(idea: Idea) -> str:
+    """The office's wording of an adopted idea: the measure, not the citizen's "建议…"."""
+    return idea.title.removeprefix("关于").removesuffix("的建议").removeprefix("建议")
 
 
 def _rejection(idea: Idea) -> str:

@@ -1,5 +1,5 @@
 """The demo's on-site checks in the last week of March 2023: a 实地核查 of major projects (one photo taken far from
-its site, one false report by 院上镇 backed by the check, rectification items — one already closed with evidence)
+its site, one false report by a town or zone backed by the check, rectification items — one already closed with evidence)
 and an unpublished 暗访 of the approval hall. Photos are drawn here, with the EXIF a phone camera writes."""
 
 from datetime import date, datetime
@@ -64,7 +64,7 @@ def load(campaign: Campaign, office) -> dict:
         return {"inspections": Inspection.objects.filter(campaign=campaign).count()}
     projects = list(Project.objects.filter(campaign=campaign, status__in=Task.OPEN_STATUSES, town__isnull=False)
                     .select_related("town", "lead_unit").order_by("id"))
-    # The false report falls on a town whose claim the check contradicts: 院上镇 where it has such a project.
+    # The false report falls on a town or zone whose claim the check contradicts (院上镇 first, where it has one).
     claims = sorted((p for p in projects if (_claimed(p) or 0) >= 20 and p.lead_unit.is_area),
                     key=lambda p: (p.lead_unit.name != "院上镇", p.pk))
     untrue = claims[0] if claims else None
@@ -82,14 +82,14 @@ def load(campaign: Campaign, office) -> dict:
         claimed = _claimed(untrue)
         finding = services.finding_record(
             actor=office, inspection=site, task=untrue, checklist_item="形象进度与填报是否一致",
-            description="现场仅完成驻地主干管网开挖，支管尚未开工，与所报进度明显不符",
+            description="现场主体工程仅局部施工，大部分作业面尚未展开，与所报进度明显不符",
             progress_seen=max(claimed - 25, Decimal("5")), photos=[_photo((at[0] + 0.0004, at[1] + 0.0003), 10,
                                                                           (110, 130, 150))])
         services.false_report_record(actor=office, finding=finding,
                                      reason=f"所报进度{percent_text(claimed)}%，现场核查仅约"
                                             f"{percent_text(finding.progress_seen)}%")
         services.rectification_create(actor=office, finding=finding, deadline=date(2023, 4, 28),
-                                      requirement="据实更正填报，倒排支管施工计划")
+                                      requirement="据实更正填报，倒排剩余工程施工计划")
         counts["findings"] += 1
         counts["rectifications"] += 1
     for n, project in enumerate(others):

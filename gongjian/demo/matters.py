@@ -17,7 +17,7 @@ MINUTES = """市政府第5次常务会议纪要
 2023年3月13日，市长主持召开市政府第5次常务会议，研究高铁新城建设、预制菜产业园配套和春季森林防火等工作。纪要如下：
 会议议定：
 一、加快高铁新城片区路网建设，住建局牵头，6月底前完成纬三路、经二路主体工程。
-二、院上镇抓紧完成预制菜产业园供水供电配套，水利局配合，5月底前具备企业入驻条件。
+二、店埠镇抓紧完成莱西预制菜产业园供水供电配套，水利局配合，5月底前具备企业入驻条件。
 三、应急局牵头做好春季森林防火，4月底前完成重点林区隐患排查整治。
 会议要求：各有关单位要明确责任人和时间节点，每周向市政府督查室报送进展。
 """
@@ -61,15 +61,15 @@ def load(office) -> dict:
     meeting = services.meeting_create(actor=office, title="市政府第5次常务会议", held_on=date(2023, 3, 13),
                                       chair="市长", minutes=MINUTES)
     plan = [("加快高铁新城片区路网建设，6月底前完成纬三路、经二路主体工程", "住建局", [], date(2023, 6, 30)),
-            ("完成院上镇预制菜产业园供水供电配套，5月底前具备企业入驻条件", "院上镇", ["水利局"], date(2023, 5, 31)),
+            ("完成莱西预制菜产业园供水供电配套，5月底前具备企业入驻条件", "店埠镇", ["水利局"], date(2023, 5, 31)),
             ("做好春季森林防火，4月底前完成重点林区隐患排查整治", "应急局", [], date(2023, 4, 28))]
     items = [services.meeting_item_create(actor=office, meeting=meeting, title=title, lead_unit=units[unit],
                                           co_units=[units[c] for c in co], deadline=deadline)
              for title, unit, co, deadline in plan]
-    # 市→镇→村: 院上镇 splits its item for its own villages.
-    for village, deadline in (("前庄村", date(2023, 4, 28)), ("后庄扶村", date(2023, 5, 19))):
+    # 市→镇→村: 店埠镇 splits its item for its own villages.
+    for village, deadline in (("东大寨村", date(2023, 4, 28)), ("西庄头村", date(2023, 5, 19))):
         services.matter_split(actor=office, item=items[1], title=f"{village}：产业园片区供水管网接入",
-                              lead_unit=units["院上镇"], deadline=deadline)
+                              lead_unit=units["店埠镇"], deadline=deadline)
 
     # 上级交办: one open; one done and reported to Qingdao.
     services.assignment_create(

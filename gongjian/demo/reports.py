@@ -2,19 +2,17 @@
 what a supervision office sees on 2023-03-31."""
 
 from datetime import date, timedelta
+from decimal import ROUND_DOWN, Decimal
 
 from django.test import override_settings
 
 from gongjian.campaigns import services as task_services
-from gongjian.campaigns.models import Task
+from gongjian.campaigns.models import Milestone, Task
 from gongjian.dispatch import periods, services
 from gongjian.dispatch.models import ProgressReport, ReportingPeriod
 from gongjian.org.models import Role, RoleGrant
 
-WORK = {
-    "制定工作方案，明确责任分工": "已召开专题会议研究，制定工作方案，明确责任分工和时间节点。",
-    "推进主体工作，完成阶段目标": "主体工作有序推进，正在协调解决用地和资金问题。",
-}
+MEASURED = ("公里", "万亩", "万平方米", "万人次")
 PROBLEMS = [
     {"category": "land", "description": "二期用地约{n}亩尚未完成征收，需自然资源局协调指标"},
     {"category": "funding", "description": "配套资金缺口约{n}0万元，需财政局统筹专项债"},
@@ -33,19 +31,38 @@ def _at(day: date):
     return override_settings(GONGJIAN_TODAY=day)
 
 
-def _first_milestone_done(task: Task, when: date) -> dict[str, str]:
+def _milestone_due(task: Task, when: date) -> Milestone | None:
+    """The next open milestone if it falls due within ten days of the report: what a unit reports as done."""
     first = task.milestones.filter(done_on__isnull=True).order_by("order").first()
-    if first is None or first.planned_date is None:
-        return {}
-    return {str(first.pk): min(when, first.planned_date + timedelta(days=2)).isoformat()}
+    if first is None or first.planned_date is None or first.planned_date > when + timedelta(days=10):
+        return None
+    return first
 
 
-def _report(task: Task, period: ReportingPeriod, *, on: date, percent: int, milestones: bool, problem: int | None):
+def _actual(task: Task, on: date, pace: int) -> Decimal | None:
+    """The figure reached so far: the target's time share, a little ahead or behind (pace in percent)."""
+    if task.target_value is None:
+        return None
+    share = Decimal(max(0, (on - task.start).days)) / max(1, (task.deadline - task.start).days)
+    # Things are counted whole; lengths and areas to a tenth.
+    step = Decimal("0.1") if task.indicator_unit in MEASURED else Decimal("1")
+    return (task.target_value * min(Decimal(1), share * pace / 100)).quantize(step, rounding=ROUND_DOWN)
+
+
+def _report(task: Task, period: ReportingPeriod, *, on: date, percent: int, milestones: bool, problem: int | None,
+            pace: int = 100):
     with _at(on):
-        fields = {"work_done": WORK["制定工作方案，明确责任分工"] if milestones else "按计划推进，本月完成阶段工作量。",
-                  "next_steps": "下月继续加快推进，确保按节点完成。"}
-        if milestones:
-            fields["milestones_done"] = _first_milestone_done(task, on)
+        due = _milestone_due(task, on) if milestones else None
+        work = f"完成节点“{due.title}”；" if due else ""
+        actual = _actual(task, on, pace)
+        if actual is not None:
+            work += (f"年度目标{task.indicator}{format(task.target_value.normalize(), 'f')}{task.indicator_unit}，"
+                     f"截至本月累计完成{format(actual.normalize(), 'f')}{task.indicator_unit}；")
+        fields = {"work_done": work + "按计划推进，本月完成阶段工作量。", "next_steps": "下月继续加快推进，确保按节点完成。"}
+        if actual is not None:
+            fields["indicator_actual"] = actual
+        if due is not None:
+            fields["milestones_done"] = {str(due.pk): min(on, due.planned_date + timedelta(days=2)).isoformat()}
         if not task.milestones.exists():
             # A goal due within weeks is nearly done by now; its unit reports it so.
             fields["percent"] = 85 if task.deadline <= date(2023, 4, 30) else percent
@@ -67,11 +84,12 @@ def load(campaign, office) -> int:
     count = 0
     for i, task in enumerate(tasks):
         editor = _editor(task)
-        # February: 1 in 7 missing; 1 in 5 late; 1 in 6 returned once first; milestone one done for most.
-        if i % 7 != 3:
+        # February (for tasks started by then): 1 in 7 missing; 1 in 5 late; 1 in 6 returned once first; milestone one
+        # done where it fell due.
+        if i % 7 != 3 and task.start <= date(2023, 2, 28):
             on = date(2023, 3, 9 + i % 4) if i % 5 == 1 else date(2023, 3, 2 + i % 3)
             report = _report(task, february, on=on, percent=35 + i % 4 * 5, milestones=i % 4 != 2,
-                             problem=i if i % 6 == 0 else None)
+                             problem=i if i % 6 == 0 else None, pace=80 if i % 4 == 2 else 95 + i % 3 * 5)
             with _at(on):
                 report = services.report_submit(actor=editor, report=report)
             if i % 6 == 5:
@@ -79,17 +97,25 @@ def load(campaign, office) -> int:
                     report = services.report_return(actor=office, report=report, reason="进展描述过于笼统，请补充具体数据。")
                 with _at(on + timedelta(days=2)):
                     report = services.report_update(actor=editor, report=report,
-                                                    work_done=report.work_done + "（补充）完成投资1200万元。")
+                                                    work_done=report.work_done + "（补充）召开专题推进会2次，协调解决问题3个。")
                     report = services.report_submit(actor=editor, report=report)
             with _at(on + timedelta(days=3)):
                 services.report_approve(actor=office, report=report)
             count += 1
-        # March (due 2023-04-10): a third submitted already, a third in draft, the rest not started.
-        if i % 3 == 0:
-            report = _report(task, march, on=date(2023, 3, 30), percent=60 + i % 3 * 10, milestones=False,
-                             problem=None)
-            with _at(date(2023, 3, 30)):
-                services.report_submit(actor=editor, report=report)
+        # March (due 2023-04-10): a unit whose milestone fell due in March reports it at once and the office
+        # approves it; of the rest a third submitted already, a third in draft, the rest not started. One task in
+        # four is behind and has nothing to claim.
+        behind = i % 4 == 2
+        claim = None if behind else _milestone_due(task, date(2023, 3, 31) - timedelta(days=10))
+        if claim is not None or i % 3 == 0:
+            on = min(date(2023, 3, 30), max(date(2023, 3, 6), claim.planned_date + timedelta(days=1))) if claim \
+                else date(2023, 3, 30)
+            report = _report(task, march, on=on, percent=60 + i % 3 * 10, milestones=not behind, problem=None)
+            with _at(on):
+                report = services.report_submit(actor=editor, report=report)
+            if report.milestones_done:
+                with _at(min(date(2023, 3, 31), on + timedelta(days=2))):
+                    services.report_approve(actor=office, report=report)
             count += 1
         elif i % 3 == 1:
             _report(task, march, on=date(2023, 3, 31), percent=55, milestones=False, problem=None)

@@ -47,25 +47,25 @@ DUTY_LISTS: dict[str, str] = {
     "自然资源局": "国土空间规划 不动产登记 房产证办理 宅基地审批 农村宅基地管理 土地征收 耕地保护 违法占地查处 "
              "矿产资源管理 非法采矿 测绘地理信息",
     "住建局": "物业服务企业监督管理 城镇供热 供暖 城镇燃气 燃气安全 城市供水 建筑工地施工管理 夜间施工 房屋建筑工程质量 "
-           "商品房交付 老旧小区改造 电梯加装 住房保障 房地产市场",
+           "商品房交付 老旧小区改造 电梯加装 住房保障 房地产市场 供暖退费 工地扬尘 渣土车",
     "农业农村局": "农村土地承包管理 土地流转 农业补贴 耕地地力保护补贴 农资监管 种子化肥农药 畜禽养殖 动物防疫 "
-             "农产品质量安全 农产品销售 预制菜产业 乡村振兴 农村集体经济",
+             "农产品质量安全 农产品销售 预制菜产业 乡村振兴 农村集体经济 春耕备播 农机购置补贴 农技指导 育苗",
     "水利局": "河道管理 河长制 河道采砂管理 水库管理 防汛抗旱 农田水利 灌溉 农村饮水安全 农村自来水 水土保持",
     "文旅局": "文化市场管理 网吧 娱乐场所 旅游景区 旅行社 文化活动 图书馆 文物保护 广播电视 渔乐节",
     "卫健局": "医疗机构监管 医院 诊所 医疗服务 医疗纠纷 无证行医 疫苗接种 公共卫生 家庭医生 老年人体检 妇幼保健",
-    "教体局": "学校管理 中小学 幼儿园 入学招生 学区划分 有偿补课 校外培训机构 校园安全 学校食堂 中考 体育场地",
+    "教体局": "学校管理 中小学 幼儿园 入学招生 学区划分 有偿补课 校外培训机构 校园安全 学校食堂 中考 体育场地 课后服务 转学 开学",
     "生态环境分局": "环境污染防治 噪声污染 工业噪音 废气 异味 大气污染 偷排污水 水污染 固体废物 危险废物 "
               "环境影响评价 畜禽养殖污染",
-    "城管局": "市容环境卫生 占道经营 流动摊贩 城区垃圾清运 生活垃圾分类 园林绿化 户外广告 餐饮油烟 城市照明 市政设施",
+    "城管局": "市容环境卫生 占道经营 流动摊贩 城区垃圾清运 生活垃圾分类 园林绿化 户外广告 餐饮油烟 城市照明 市政设施 义务植树 行道树",
     "综合行政执法局": "违法建设查处 违章建筑 私搭乱建 楼顶加盖 占用绿地 综合行政执法 执法监督",
     "人社局": "劳动保障监察 拖欠工资 农民工工资 劳动合同 劳动争议仲裁 社会保险 养老保险 失业保险 就业服务 "
-           "职业技能培训 创业担保贷款",
+           "职业技能培训 创业担保贷款 春风行动 招聘会 返岗复工",
     "交通运输局": "公路建设养护 道路破损 公交线路 公共交通 出租车 网约车 道路运输 货车超限 客运站",
     "市场监管局": "食品安全 餐饮服务 过期食品 价格监督 明码标价 消费维权 消费纠纷 假冒伪劣 特种设备 电梯安全 "
              "药品 计量 加油站",
     "民政局": "养老服务 养老院 高龄津贴 居家养老 最低生活保障 低保 临时救助 特困供养 残疾人补贴 流浪乞讨人员救助 "
-           "殡葬管理 婚姻登记",
-    "应急局": "安全生产监督 危险化学品 烟花爆竹 安全隐患 防灾减灾 自然灾害 应急救援 地质灾害",
+           "殡葬管理 婚姻登记 公墓 清明祭扫",
+    "应急局": "安全生产监督 危险化学品 烟花爆竹 安全隐患 防灾减灾 自然灾害 应急救援 地质灾害 森林防火 烧荒 山火",
     "信访局": "信访事项受理 信访复查 复核 重复信访 越级上访 约见领导 领导接访",
 }
 TOWN_DUTY_LIST = (
@@ -148,6 +148,7 @@ class _Topic:
     also: tuple[tuple[str, float], ...] = ()
     urgent: float = 0.02
     weight: float = 1.0
+    months: tuple[int, ...] = ()  # the months the matter comes up in; empty: all year
 
 
 _TOPICS: tuple[_Topic, ...] = (
@@ -188,7 +189,15 @@ _TOPICS: tuple[_Topic, ...] = (
         "complaint": ("{loc}供暖不达标，暖气片不热，室温只有{temp}度", "{loc}{since}暖气时冷时热，热力公司一直说在排查"),
         "help": ("家里有{age}岁老人，{loc}暖气不热，屋里太冷了，请帮忙联系热力公司",),
         "consultation": ("今年供暖费什么时候开始交，收费标准是多少", "申请停暖需要办什么手续"),
-    }, urgent=0.1, weight=1.5),
+    }, urgent=0.1, weight=1.5, months=(11, 12, 1, 2)),
+    _Topic("住建局", "community", {
+        "consultation": ("供暖季快结束了，{loc}报停的暖气费怎么办理退费", "下个供暖季想申请报停，什么时候去热力公司办理"),
+        "complaint": ("{loc}这个供暖季室温长期不达标，要求热力公司按规定退还部分供暖费",),
+    }, weight=1.2, months=(3, 4)),
+    _Topic("住建局", "road", {
+        "complaint": ("开春后{loc}附近的工地复工了，渣土车不苫盖，道路扬尘很大", "{loc}道路施工开挖后没有洒水降尘，刮风天尘土飞扬"),
+        "report": ("{loc}工地复工后裸土没有覆盖，也没有设置围挡",),
+    }, also=(("生态环境分局", 0.3),), weight=1.2, months=(3, 4, 5)),
     _Topic("住建局", "community", {
         "help": ("{loc}楼道里燃气味很大，怀疑燃气管道泄漏，请尽快派人检修", "家里燃气表不走字，燃气公司一直不上门处理"),
         "complaint": ("{loc}交房{months}个月了燃气还没开通，燃气公司迟迟不给通气",),
@@ -228,7 +237,7 @@ _TOPICS: tuple[_Topic, ...] = (
     }, also=(("农业农村局", 0.3), (_TOWN, 0.15)), weight=0.7),
     _Topic("人社局", "road", {
         "complaint": ("在{loc}{company}打工，老板拖欠{months}个月工资共{amount}000元，一直找借口不给",),
-        "help": ("我们{n}个农民工在{loc}的工地干活，包工头拖欠工资{amount}000元，快过年了，请帮忙讨薪",),
+        "help": ("我们{n}个农民工在{loc}的工地干活，包工头拖欠工资{amount}000元，多次讨要未果，请帮忙讨薪",),
         "dispute": ("和{company}因为加班费和经济补偿发生劳动纠纷，公司也不签劳动合同",),
     }, urgent=0.05, weight=1.5),
     _Topic("人社局", "none", {
@@ -240,6 +249,31 @@ _TOPICS: tuple[_Topic, ...] = (
         "consultation": ("有没有免费的技能培训，想学电工", "高校毕业生回莱西就业有什么补贴政策", "想自主创业，创业担保贷款怎么申请"),
         "help": ("家里{who}失业在家，想找份工作，请帮忙推荐就业岗位",),
     }, weight=0.8),
+    _Topic("人社局", "none", {
+        "consultation": ("节后返岗，今年春风行动招聘会什么时候在莱西举办", "返岗复工的农民工有没有交通补贴"),
+        "help": ("过完节{who}想进厂上班，请帮忙推荐开发区企业的招工岗位",),
+    }, weight=1.0, months=(2, 3)),
+    _Topic("农业农村局", "village", {
+        "help": ("春耕备播时节，{loc}附近农资店化肥断货，耽误下种", "{loc}的{crop}育苗出现病害，请农技人员来村里指导"),
+        "consultation": ("今年春耕有哪些农机购置补贴，怎么申请", "春季{crop}种植有没有良种补贴"),
+        "complaint": ("春耕时节{loc}有人高价倒卖化肥，一袋比去年贵了{diff}元",),
+    }, also=(("市场监管局", 0.1), (_TOWN, 0.1)), weight=1.3, months=(3, 4)),
+    _Topic("城管局", "road", {
+        "suggestion": ("植树节快到了，建议在{loc}组织义务植树，把缺株的行道树补上",),
+        "consultation": ("今年全民义务植树活动在哪里报名参加",),
+    }, weight=0.6, months=(3,)),
+    _Topic("教体局", "community", {
+        "complaint": ("春季开学后{school}门口接送车辆乱停，早晚高峰堵得走不动",),
+        "consultation": ("春季学期{school}的课后服务怎么收费", "开学了，孩子转学到{school}需要办什么手续"),
+    }, weight=0.9, months=(2, 3)),
+    _Topic("应急局", "village", {
+        "report": ("{loc}附近山上有人烧荒，春季风大容易引发山火", "{loc}有人在林地边上焚烧枯草"),
+        "suggestion": ("春季森林防火期，建议在{loc}附近山林入口设置防火检查点",),
+    }, also=((_TOWN, 0.3),), urgent=0.2, weight=0.9, months=(3, 4)),
+    _Topic("民政局", "none", {
+        "consultation": ("清明节快到了，去公墓祭扫需要提前预约吗", "清明期间公墓开放时间是几点到几点"),
+        "suggestion": ("清明祭扫期间建议加开到公墓的公交班次", "建议清明期间在公墓设置集中焚烧点，减少火灾隐患"),
+    }, weight=0.7, months=(3, 4)),
     _Topic("市场监管局", "road", {
         "complaint": ("在{loc}一家{restaurant}吃完饭全家腹泻，怀疑食品不卫生", "在{loc}一家超市买到过期牛奶，商家拒绝退换"),
         "report": ("{loc}一家{restaurant}后厨脏乱，还在使用过期食材", "{loc}有个小作坊无证生产加工食品"),
@@ -357,10 +391,15 @@ _TOPICS: tuple[_Topic, ...] = (
         "consultation": ("{scenic}有哪些免费开放的区域", "今年的渔乐节什么时候举办"),
     }, weight=0.7),
     _Topic("应急局", "road", {
-        "report": ("{loc}{company}违规储存危险化学品，离居民区很近", "{loc}有人在出租屋里非法储存烟花爆竹",
-                   "{loc}{factory}安全生产隐患很多，工人没有任何防护"),
+        "report": ("{loc}{company}违规储存危险化学品，离居民区很近", "{loc}{factory}安全生产隐患很多，工人没有任何防护"),
         "help": ("暴雨后{loc}附近的山坡出现裂缝，担心滑坡，请派人查看",),
     }, also=((_TOWN, 0.1),), urgent=0.35, weight=0.8),
+    _Topic("市场监管局", "road", {
+        "complaint": ("春节前在{loc}一家超市买的年货礼盒已经过期，商家拒绝退换", "{loc}年货市场有商贩缺斤短两"),
+    }, weight=0.6, months=(1, 2)),
+    _Topic("应急局", "road", {
+        "report": ("{loc}有人在出租屋里非法储存烟花爆竹", "{loc}有小卖部无证销售烟花爆竹"),
+    }, urgent=0.35, weight=0.5, months=(12, 1, 2)),
     _Topic("信访局", "none", {
         "complaint": ("之前反映的{issue}问题已经{months}个月了仍未解决，要求约见领导", "对信访事项处理意见不服，申请复查"),
         "consultation": ("信访复查申请怎么提交，多长时间答复",),
@@ -426,22 +465,30 @@ _VAGUE_PLACES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {  # (first 
 }
 
 
-def generate_tickets(n: int, seed: int = 2023, *, towns: Sequence[str], departments: Sequence[str]) -> list[dict]:
+def generate_tickets(n: int, seed: int = 2023, *, towns: Sequence[str], departments: Sequence[str],
+                     months: Sequence[int] | None = None) -> list[dict]:
     """`n` tickets, the same for the same arguments. Topics handled by a department not in `departments` are
-    left out; local matters go to the town/street the ticket happens in."""
+    left out; local matters go to the town/street the ticket happens in. With `months` (one per ticket), each
+    ticket speaks of what comes up in its month: no heating complaint in spring, no 春耕 in winter."""
     if not towns:
         raise ValueError("generate_tickets needs at least one town")
+    if months is not None and len(months) != n:
+        raise ValueError("generate_tickets needs one month per ticket")
     rng = random.Random(seed)
     available = set(departments)
     topics = [t for t in _TOPICS if t.unit == _TOWN or t.unit in available]
-    by_category = {c: [t for t in topics if c in t.phrases] for c in CATEGORY_SHARES}
+    seasons: dict[int | None, tuple[dict[str, list[_Topic]], list[_Topic]]] = {}
+    for month in set(months or [None]):
+        in_season = [t for t in topics if month is None or not t.months or month in t.months]
+        seasons[month] = ({c: [t for t in in_season if c in t.phrases] for c in CATEGORY_SHARES}, in_season)
     categories = list(CATEGORY_SHARES)
     shares = list(CATEGORY_SHARES.values())
-    return [_ticket(rng, rng.choices(categories, shares)[0], by_category, towns, available, topics) for _ in range(n)]
+    return [_ticket(rng, rng.choices(categories, shares)[0], *seasons[months[i] if months else None], towns, available)
+            for i in range(n)]
 
 
-def _ticket(rng: random.Random, category: str, by_category: Mapping[str, list[_Topic]], towns: Sequence[str],
-            available: set[str], topics: Sequence[_Topic]) -> dict:
+def _ticket(rng: random.Random, category: str, by_category: Mapping[str, list[_Topic]], topics: Sequence[_Topic],
+            towns: Sequence[str], available: set[str]) -> dict:
     candidates = by_category[category]
     topic = rng.choices(candidates, [t.weight for t in candidates])[0]
     town = rng.choice(towns)
