@@ -12,7 +12,7 @@ from gongjian.dispatch import jobs, periods
 from gongjian.dispatch import services as report_services
 from gongjian.dispatch.models import Reminder, ReportingPeriod
 from gongjian.errors import UserError
-from gongjian.org.models import Notification
+from gongjian.messaging.models import Delivery
 from gongjian.supervision.jobs import supervise
 from gongjian.supervision.models import Card
 
@@ -159,7 +159,7 @@ def test_one_reminder_run_serves_campaigns_with_different_settings(cast, setting
     assert (result["sent"], result["units"]) == (2, ["姜山镇", "姜山镇"])
     assert set(Reminder.objects.values_list("campaign__name", "kind", "sent_on")) == {
         ("甲行动", "due", date(2023, 4, 10)), ("乙行动", "before", date(2023, 4, 10))}
-    bodies = sorted(Notification.objects.filter(user=cast.editor_a).values_list("body", flat=True))
+    bodies = sorted(Delivery.objects.filter(person__user=cast.editor_a).values_list("thread__body", flat=True))
     assert any("甲行动" in b and "2023年4月10日" in b for b in bodies)
     assert any("乙行动" in b and "2023年4月13日" in b for b in bodies)
     assert jobs.remind(on=date(2023, 4, 10))["sent"] == 0

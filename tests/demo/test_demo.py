@@ -1,25 +1,33 @@
 """The demo is what every newcomer sees first: Laixi on 2023-03-31."""
 
 import re
+from datetime import date
+from decimal import Decimal
+from io import StringIO
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
 from django.db.models import Q
-from django.test import Client
+from django.test import Client, override_settings
 
+from gongjian.assessment.models import Ranking, ScoreItem
 from gongjian.campaigns.models import Campaign
 from gongjian.campaigns.speech import parse_speech
+from gongjian.demo import assessment
 from gongjian.demo.campaign import SEED
 from gongjian.demo.org import ACCOUNTS, DEMO_PASSWORD
+from gongjian.org.models import Unit
+from gongjian.org.services import user_create
+from tests.demo_world import demo_db  # noqa: F401  (the module-scoped fixture)
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+def demo(demo_db, db):  # noqa: F811
+    """The demo, loaded once for this module (a minute of work); each test's writes are rolled back."""
 
 
 def _counts() -> dict:
@@ -27,11 +35,16 @@ def _counts() -> dict:
             if m._meta.app_label in ("org", "campaigns", "dispatch", "supervision", "messaging")}
 
 
-def test_loading_twice_changes_nothing(demo):
+def test_loading_twice_changes_nothing_but_a_later_account_blocks_it(demo):
     before = _counts()
     call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert _counts() == before
     _messages_of_march()
+    # Its own data was no obstacle to the reload; an account made after it is.
+    user_create(actor=None, username="lisi", password="Li#Si20270101", display_name="李四",
+                unit=Unit.objects.get(name="姜山镇"))
+    with pytest.raises(CommandError, match="lisi"):
+        call_command("demo", stdout=StringIO())
 
 
 def _messages_of_march():
@@ -209,3 +222,32 @@ def test_every_task_of_the_speech_has_the_offices_plan():
         if plan.kind:
             chain = chain_for(plan)
             assert len(chain) >= 3 and all("{" not in title for title, _, _ in chain), chain
+
+
+def _assessment_load():
+    with override_settings(GONGJIAN_TODAY=date(2023, 3, 31)):
+        campaign = Campaign.objects.get(routine=False)
+        return assessment.load(campaign, get_user_model().objects.get(username="office"))
+
+
+def test_demo_assessment(demo, settings):
+    _assessment_load()
+    settings.GONGJIAN_TODAY = date(2023, 3, 31)
+    feb, march = Ranking.objects.order_by("start")
+    assert (feb.label, feb.state, march.label, march.state) == ("2023-02", "published", "2023-03", "computed")
+    assert feb.adjustments.count() == 1 and march.as_of == date(2023, 3, 31)
+    for ranking in (feb, march):
+        for score in ranking.scores.prefetch_related("items"):
+            assert score.total == score.base + sum((i.points for i in score.items.all()), Decimal("0"))
+    for category in ("area", "department"):
+        scores = list(march.scores.filter(category=category).order_by("rank"))
+        assert len(scores) >= 10
+        assert len({s.total for s in scores}) >= 6  # a spread, not a block of ties
+        assert scores[0].total > 100 > scores[-1].total
+    indicators = set(ScoreItem.objects.filter(score__ranking=march).values_list("indicator", flat=True))
+    # A second month a supervision office would publish: nothing has passed its deadline unfinished yet.
+    assert {"task_on_time", "cards", "report_timeliness", "report_returned", "blocker_overdue",
+            "leader_evaluation", "report_untrue"} <= indicators
+    before = (Ranking.objects.count(), ScoreItem.objects.count())
+    assert _assessment_load()["evaluations"] == 0
+    assert (Ranking.objects.count(), ScoreItem.objects.count()) == before

@@ -54,14 +54,3 @@ def test_a_countys_own_data_blocks_the_demo_unless_forced(settings):
     err = StringIO()
     call_command("demo", stdout=StringIO(), stderr=err, force=True)
     assert "警告" in err.getvalue() and User.objects.filter(username="office").exists()
-
-
-@pytest.mark.django_db
-def test_demo_reloads_over_itself_but_not_over_later_accounts(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    call_command("demo", stdout=StringIO())
-    call_command("demo", stdout=StringIO())  # its own data is no obstacle
-    user_create(actor=None, username="lisi", password="Li#Si20270101", display_name="李四",
-                unit=Unit.objects.get(name="姜山镇"))
-    with pytest.raises(CommandError, match="lisi"):
-        call_command("demo", stdout=StringIO())
