@@ -49,6 +49,10 @@ def _redis_databases(count: int) -> list[tuple]:
     """Redis databases nobody uses (so no other test's queue or cache is touched), each claimed with a marker key."""
     import redis
 
+    try:
+        redis.Redis.from_url(REDIS).ping()
+    except redis.ConnectionError as exc:
+        pytest.fail(f"the cluster needs Redis at {REDIS} (GONGJIAN_TEST_REDIS): {exc}")
     claimed = []
     for number in range(15, 0, -1):
         client = redis.Redis.from_url(f"{REDIS}/{number}")
