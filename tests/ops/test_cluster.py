@@ -25,6 +25,7 @@ from gongjian.audit.models import AuditHead
 from gongjian.bench.web import free_port, wait_ready
 from gongjian.campaigns import services as campaign_services
 from gongjian.campaigns.models import Task
+from gongjian.dispatch.jobs import open_periods
 from gongjian.dispatch.models import Reminder
 from gongjian.org.models import Notification, Person
 from gongjian.supervision.models import Card, EscalationState, Notice, SupervisionRun
@@ -41,8 +42,9 @@ REDIS = os.environ.get("GONGJIAN_TEST_REDIS", "redis://127.0.0.1:6379")
 RACE_DAY = date(2023, 4, 10)  # March's reports are due: reminders go out, and the overdue task is urged
 KILL_DAY = date(2023, 4, 11)
 LOCKOUT = 3
-DAILY_JOBS = ("gongjian.dispatch.jobs.open_periods_daily", "gongjian.dispatch.jobs.remind_daily",
-              "gongjian.supervision.jobs.supervise_daily")
+# The supervision run first, so that the two idle workers take its two copies at the same moment.
+DAILY_JOBS = ("gongjian.supervision.jobs.supervise_daily", "gongjian.dispatch.jobs.remind_daily",
+              "gongjian.dispatch.jobs.open_periods_daily")
 
 
 def _redis_databases(count: int) -> list[tuple]:
@@ -138,6 +140,7 @@ def world(cast, campaign, settings):
     """Three tasks, two led by unit A and one by unit B; nobody reported March, whose reports are due on RACE_DAY: the
     overdue task and unit B's are red, unit A's other task yellow."""
     settings.GONGJIAN_TODAY = RACE_DAY
+    open_periods(on=RACE_DAY)  # March and April; the raced job finds them there
 
     def assigned(**fields):
         task = campaign_services.task_create(actor=cast.office, campaign=campaign, **fields)
@@ -194,6 +197,13 @@ def _enqueue(redis_url: str, names: list[str]) -> list[str]:
     for task in tasks:
         queue.storage.enqueue(HUEY.serialize_task(task))
     return [task.id for task in tasks]
+
+
+def _wait_started(cluster: Cluster, workers: list[str], timeout: float = 90.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not all("consumer started" in cluster.log(name) for name in workers):
+        assert time.monotonic() < deadline, "the workers did not start"
+        time.sleep(0.2)
 
 
 def _wait_finished(cluster: Cluster, workers: list[str], ids: list[str], timeout: float = 45.0) -> dict[str, str]:
@@ -297,9 +307,12 @@ def test_two_servers_and_two_workers_share_sessions_lockout_and_the_daily_run(cl
     assert _request(other, "GET", landing, cookies)[0] == 302
 
     # The daily jobs, enqueued twice each as two workers' schedulers do, raced by two workers: one day's worth.
+    _wait_started(cluster, ["worker-1", "worker-2"])
     ids = _enqueue(cluster.env["REDIS_URL"], [name for name in DAILY_JOBS for _ in range(2)])
     outcome = _wait_finished(cluster, ["worker-1", "worker-2"], ids)
     assert list(outcome.values()) == ["ok"] * len(ids), cluster.log("worker-1") + cluster.log("worker-2")
+    assert ids[0] in cluster.log("worker-1") and ids[1] in cluster.log("worker-2") or (
+        ids[0] in cluster.log("worker-2") and ids[1] in cluster.log("worker-1")), "the two runs did not race"
     open_tasks = Task.objects.filter(status__in=Task.OPEN_STATUSES).count()
     cards = dict(Card.objects.filter(date=RACE_DAY).values_list("task_id", "color"))
     assert sorted(cards.values()) == ["red", "red", "yellow"]
