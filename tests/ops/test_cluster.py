@@ -1,6 +1,6 @@
 """A cluster on loopback: two `gongjian serve --no-worker` app servers and two `gongjian worker` processes sharing one
-PostgreSQL database (the test database, whose rows this test commits) and one Redis database. A session opened on one
-server works on the other, lockout counts failures made on both, the daily jobs enqueued twice (as two workers'
+PostgreSQL database (the test database, whose rows this test commits) and Redis (a database of its own for the queue
+and cache, another for the second pair of workers). A session opened on one server works on the other, lockout counts failures made on both, the daily jobs enqueued twice (as two workers'
 schedulers do) leave one day's worth of cards, reminders and notices, and a worker killed in the middle of the
 daily run leaves nothing of that day behind, which a rerun then completes."""
 
@@ -15,7 +15,7 @@ import time
 from collections import Counter
 from datetime import date
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import pytest
 from django.db import connection, transaction
@@ -64,17 +64,18 @@ def _redis_databases(count: int) -> list[tuple]:
                 return claimed
     for client, _ in claimed:
         client.flushdb()
-    pytest.skip("no empty Redis databases for the cluster")
+    pytest.fail("no empty Redis databases for the cluster (it never touches one in use)")
 
 
 class Cluster:
-    def __init__(self, tmp_path: Path, redis_url: str):
+    def __init__(self, tmp_path: Path, redis_url: str, second_queue: str):
         db = connection.settings_dict
-        auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+        auth = quote(db["USER"]) + (f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else "")
         self.env = {**os.environ, "PYTHONPATH": str(ROOT), "REDIS_URL": redis_url,
                     "DATABASE_URL": f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
                     "DEBUG": "false", "GONGJIAN_AUDIT_ANCHOR_FILE": "", "LOCKOUT_FAILURES": str(LOCKOUT),
                     "GONGJIAN_TODAY": RACE_DAY.isoformat()}
+        self.second_queue = second_queue
         self.tmp_path = tmp_path
         self.processes: dict[str, subprocess.Popen] = {}
         self.logs: dict[str, Path] = {}
@@ -125,8 +126,7 @@ class Cluster:
 @pytest.fixture
 def cluster(transactional_db, tmp_path):
     claimed = _redis_databases(2)
-    cluster = Cluster(tmp_path, claimed[0][1])
-    cluster.second_queue = claimed[1][1]
+    cluster = Cluster(tmp_path, claimed[0][1], claimed[1][1])
     try:
         yield cluster
     finally:
