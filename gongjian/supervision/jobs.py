@@ -262,6 +262,10 @@ def supervise(*, on: date, actor: User | None = None) -> dict:
             state = base
         new_states.append(EscalationState(task_id=row["id"], as_of=on, state=state, before=base))
     with transaction.atomic():
+        # Every worker's scheduler enqueues the daily run, so two may run the same day at once: the day's row, taken
+        # first and locked, makes the second wait for the first to commit and then redo the day on top of it (no
+        # duplicate card, no notice issued twice) instead of failing on the cards' unique key.
+        SupervisionRun.objects.select_for_update().get_or_create(date=on, defaults={"seconds": 0})
         Card.objects.filter(date=on).delete()
         Card.objects.bulk_create(cards, batch_size=2000)
         EscalationState.objects.filter(task__in=open_tasks(on)).delete()
