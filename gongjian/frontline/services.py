@@ -327,7 +327,7 @@ def ticket_assign(*, actor: User, ticket: Ticket, unit: Unit, urgent: bool | Non
         ticket.sla_color, ticket.sla_rule = "green", sla.RULE_ON_TIME
         ticket = _save(ticket, ["category", "urgent", "unit", "state", "assigned_at", "sign_due", "reply_due",
                                 "extension_days", "signed_at", "sla_color", "sla_rule"])
-        kind = "dispatch" if ticket.assignments.count() == 1 else "reassign"
+        kind = "assign" if ticket.assignments.count() == 1 else "reassign"
         _event(ticket, kind, actor, note=f"派至{unit.name}办理，答复时限{due.reply_due:%Y-%m-%d}" +
                (f"。{note}" if note else ""), public=True, unit=unit)
         record(actor=actor, event=f"ticket.{kind}", obj=ticket,
