@@ -1,5 +1,5 @@
 """万事有解 and 金点子 in Laixi, 2023 Q1: about 2,000 tickets across the towns with the hotline's category mix and a
-realistic dispatch history (a few wrong first dispatches returned and reassigned, late signatures, extensions,
+realistic assignment history (a few wrong first assignments returned and reassigned, late signatures, extensions,
 unsatisfied visits sent back for redo, suspected duplicates, graded disputes), the state on 2023-03-31, the routing
 model trained on that history, and 50 golden ideas, some adopted as tasks.
 

@@ -1,7 +1,7 @@
 """The one place that decides who sees and changes a ticket or an idea.
 
 The supervision office (the dispatcher) sees and handles every ticket; city leaders see all, read-only. A unit sees
-the tickets dispatched to it, now or before; its editors sign, return, extend and reply to those it holds. A grid
+the tickets assigned to it, now or before; its editors sign, return, extend and reply to those it holds. A grid
 worker sees the tickets he reported or that concern his grid cells, and verifies their resolution."""
 
 from django.db.models import Q, QuerySet

@@ -197,7 +197,7 @@ class Ticket(models.Model):
 
 
 class Assignment(models.Model):
-    """One dispatch of a ticket to a unit; the sign-on-time rate counts these, not tickets."""
+    """One assignment (派单) of a ticket to a unit; the sign-on-time rate counts these, not tickets."""
 
     class Outcome(models.TextChoices):
         ACTIVE = "active", "承办中"

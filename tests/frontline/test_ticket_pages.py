@@ -1,4 +1,4 @@
-"""The staff pages: dispatch queue, lists, ticket detail and its actions, as each member of the cast sees them."""
+"""The staff pages: the dispatcher's queue, lists, ticket detail and its actions, as each member of the cast sees them."""
 
 import io
 from datetime import date
@@ -45,7 +45,7 @@ def test_the_old_dispatch_page_url_is_gone(cast, client_for, make_ticket):
     assert Ticket.objects.get(pk=ticket.pk).state == "received"
 
 
-def test_dispatch_page_shows_ranked_suggestions_with_confidence(cast, client_for, make_ticket):
+def test_assign_section_shows_ranked_suggestions_with_confidence(cast, client_for, make_ticket):
     cast.unit_a.duty_list = "村内道路 路灯 邻里纠纷"
     cast.unit_a.save()
     cast.unit_b.duty_list = "电力供应协调 供电保障 停电"

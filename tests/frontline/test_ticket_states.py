@@ -46,14 +46,14 @@ def test_full_life_of_a_ticket_and_its_audit_trail(cast, make_ticket, settings):
     assert (assignment.signed_on_time, assignment.outcome) == (True, Assignment.Outcome.ACTIVE)
 
 
-def test_dispatch_needs_a_unit_that_can_hold_tickets(cast, make_ticket):
+def test_assignment_needs_a_unit_that_can_hold_tickets(cast, make_ticket):
     ticket = make_ticket()
     _refused("invalid", services.ticket_assign, actor=cast.office, ticket=ticket, unit=cast.leadership)
     ticket.refresh_from_db()
     assert ticket.state == State.RECEIVED and _events(ticket) == ["ticket.create"]
 
 
-def test_urgent_dispatch_shortens_the_reply_deadline(cast, make_ticket):
+def test_urgent_assignment_shortens_the_reply_deadline(cast, make_ticket):
     ticket = services.ticket_assign(actor=cast.office, ticket=make_ticket(category="complaint",
                                                                              attributes={"repeat": "no"}),
                                       unit=cast.unit_a, urgent=True)
@@ -72,7 +72,7 @@ def test_reassign_to_the_same_unit_is_refused(cast, assigned):
     _refused("same_unit", services.ticket_assign, actor=cast.office, ticket=assigned, unit=cast.unit_a)
 
 
-def test_dispatch_of_a_signed_ticket_is_refused(cast, signed):
+def test_assignment_of_a_signed_ticket_is_refused(cast, signed):
     _refused("bad_transition", services.ticket_assign, actor=cast.office, ticket=signed, unit=cast.unit_b)
 
 
