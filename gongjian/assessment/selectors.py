@@ -6,12 +6,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.apps import apps
+from django.contrib.auth.models import AnonymousUser
 from django.urls import NoReverseMatch, reverse
 
 from gongjian.assessment import periods
 from gongjian.assessment.models import Category, Ranking, Scheme, Score, ScoreItem
 from gongjian.campaigns.models import Campaign
 from gongjian.supervision.models import Blocker
+from gongjian.types import User
 
 TREND_PERIODS = 6
 
@@ -89,14 +91,14 @@ def league(ranking: Ranking, *, published_only: bool) -> dict[str, list[Row]]:
     return tables
 
 
-def _reverse(name: str, pk) -> str | None:
+def _reverse(name: str, pk: int | None) -> str | None:
     try:
         return reverse(name, args=[] if pk is None else [pk])
     except NoReverseMatch:
         return None
 
 
-def source_urls(items: list[ScoreItem], viewer=None) -> dict[tuple[str, int | None], str | None]:
+def source_urls(items: list[ScoreItem], viewer: User | AnonymousUser | None = None) -> dict[tuple[str, int | None], str | None]:
     """Where each line's source lives: the task, the report, the blocker (its task's page until blockers have their
     own), or any model's get_absolute_url. Given a viewer, a source the viewer cannot open gets no link."""
     wanted: dict[str, set[int]] = defaultdict(set)
@@ -130,7 +132,7 @@ def source_urls(items: list[ScoreItem], viewer=None) -> dict[tuple[str, int | No
     return urls
 
 
-def _reachable(wanted: dict[str, set[int]], viewer) -> dict[str, set[int]]:
+def _reachable(wanted: dict[str, set[int]], viewer: User | AnonymousUser) -> dict[str, set[int]]:
     from gongjian.campaigns.access import tasks_visible_to
     from gongjian.dispatch.access import reports_visible_to
     from gongjian.org.access import sees_everything, unit_id_of
@@ -153,7 +155,7 @@ def _reachable(wanted: dict[str, set[int]], viewer) -> dict[str, set[int]]:
     return reachable
 
 
-def breakdown(score: Score, viewer=None) -> list[Line]:
+def breakdown(score: Score, viewer: User | AnonymousUser | None = None) -> list[Line]:
     items = list(score.items.order_by("id"))
     urls = source_urls(items, viewer)
     return [Line(item.points, item.reason, item.kind, item.indicator, urls.get((item.source_type, item.source_id)))
@@ -164,7 +166,7 @@ def indicator_names(scheme: Scheme) -> dict[str, str]:
     return {"adjustment": "更正", **dict(scheme.indicators.values_list("code", "name"))}
 
 
-def red_yellow(ranking: Ranking, viewer=None) -> dict[str, list[tuple[Score, list[Line]]]]:
+def red_yellow(ranking: Ranking, viewer: User | AnonymousUser | None = None) -> dict[str, list[tuple[Score, list[Line]]]]:
     """红黄牌榜: per category, the units with red or yellow cards counted in the period, most red first, with the
     cards' lines."""
     scores = list(ranking.scores.filter(red_count__gt=0).select_related("unit")

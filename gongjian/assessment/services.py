@@ -12,6 +12,7 @@ from gongjian import clock
 from gongjian.assessment import indicators as default_indicators
 from gongjian.assessment import periods, registry, scoring
 from gongjian.assessment.models import Adjustment, Indicator, ManualEvaluation, Ranking, Scheme, Score, ScoreItem
+from gongjian.assessment.periods import Period
 from gongjian.audit.services import record
 from gongjian.campaigns.models import Campaign
 from gongjian.errors import Conflict, UserError
@@ -23,11 +24,11 @@ MAX_POINTS = Decimal("100")
 MAX_WEIGHT = Decimal("10")
 
 
-def _system(actor) -> str:
+def _system(actor: User | None) -> str:
     return "system" if actor is None else ""
 
 
-def _number(value, field: str, label: str, *, low: Decimal, high: Decimal) -> Decimal:
+def _number(value: object, field: str, label: str, *, low: Decimal, high: Decimal) -> Decimal:
     if isinstance(value, bool):
         raise UserError(f"「{label}」必须是数字", "invalid", field=field)
     try:
@@ -78,7 +79,7 @@ def scheme_for(*, actor: User | None, campaign: Campaign, period_type: str) -> S
         return Scheme.objects.get(campaign=campaign, period_type=period_type)
 
 
-def _clean_params(indicator: Indicator, params) -> dict:
+def _clean_params(indicator: Indicator, params: object) -> dict:
     spec = registry.specs().get(indicator.code)
     known = spec.defaults if spec else {}
     if not isinstance(params, dict):
@@ -92,7 +93,7 @@ def _clean_params(indicator: Indicator, params) -> dict:
     return cleaned
 
 
-def indicator_update(*, actor: User, indicator: Indicator, weight=None, enabled: bool | None = None,
+def indicator_update(*, actor: User, indicator: Indicator, weight: object = None, enabled: bool | None = None,
                      params: dict | None = None) -> Indicator:
     """Change an indicator's weight, switch it on or off, or change its points. Published rankings keep the lines
     they were computed with."""
@@ -115,7 +116,7 @@ def indicator_update(*, actor: User, indicator: Indicator, weight=None, enabled:
 # ---------------------------------------------------------------- computing and publishing
 
 
-def _period(scheme: Scheme, label: str):
+def _period(scheme: Scheme, label: str) -> Period:
     try:
         kind, start, _ = periods.parse(label)
     except ValueError as exc:
@@ -156,7 +157,9 @@ def ranking_compute(*, actor: User | None, scheme: Scheme, label: str) -> Rankin
         raise Conflict("该考核期正在由他人计算，请稍后刷新查看", "conflict") from None
 
 
-def _store(actor, scheme: Scheme, period, added, units, lines, cards, uncompleted, started: float) -> Ranking:
+def _store(actor: User | None, scheme: Scheme, period: Period, added: list[Indicator],
+           units: dict[int, tuple[str, str]], lines: dict[int, list[scoring.Line]],
+           cards: dict[int, tuple[int, int]], uncompleted: dict[int, int], started: float) -> Ranking:
     ranking = Ranking.objects.select_for_update().filter(scheme=scheme, label=period.label).first()
     _refuse_if_published(ranking)
     values = {"start": period.start, "end": period.end, "as_of": period.as_of, "computed_at": clock.now(),
@@ -190,7 +193,8 @@ def _store(actor, scheme: Scheme, period, added, units, lines, cards, uncomplete
     return ranking
 
 
-def _scores(ranking, scheme, units, lines, cards, uncompleted) -> list[Score]:
+def _scores(ranking: Ranking, scheme: Scheme, units: dict[int, tuple[str, str]], lines: dict[int, list[scoring.Line]],
+            cards: dict[int, tuple[int, int]], uncompleted: dict[int, int]) -> list[Score]:
     totals = {uid: scheme.base + sum((line.points for line in lines.get(uid, ())), Decimal("0")) for uid in units}
     ranks: dict[int, int] = {}
     for category in {c for _, c in units.values()}:
@@ -253,7 +257,7 @@ def _add_line(score: Score, line: scoring.Line) -> None:
 
 
 def evaluation_add(*, actor: User, ranking: Ranking, unit: Unit, indicator: Indicator, reason: str,
-                   points=None) -> ManualEvaluation:
+                   points: object = None) -> ManualEvaluation:
     """A manual indicator's points for a unit (a leader's evaluation, an untrue report) before publication."""
     if indicator.scheme_id != ranking.scheme_id or not indicator.is_manual:
         raise UserError("请选择本方案的人工评价指标", "invalid", field="indicator")
@@ -283,7 +287,7 @@ def evaluation_add(*, actor: User, ranking: Ranking, unit: Unit, indicator: Indi
     return evaluation
 
 
-def adjustment_add(*, actor: User, ranking: Ranking, unit: Unit, points, reason: str) -> Adjustment:
+def adjustment_add(*, actor: User, ranking: Ranking, unit: Unit, points: object, reason: str) -> Adjustment:
     """更正: the one change a published result accepts. The score and ranks move; the line shows in the breakdown."""
     points = _number(points, "points", "分值", low=-MAX_POINTS, high=MAX_POINTS)
     if not points:

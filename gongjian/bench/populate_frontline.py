@@ -1,6 +1,6 @@
 """Bench data for 万事有解 tickets (data.py's populate hook): `scale.tickets` tickets spread over the blocks, received
-from 1 January to the bench day, each walked through dispatch, signing, reply, visit and closing as far as its age
-allows (a few signed late, replied late or stalled), with one assignment per dispatch and the closing visits — what
+from 1 January to the bench day, each walked through assignment, signing, reply, visit and closing as far as its age
+allows (a few signed late, replied late or stalled), with one assignment row per 派单 and the closing visits — what
 the SLA run, the three rates, the lists and Open311 read. Deterministic for the seed; no audit rows.
 
 Two million tickets must go in within a minute or two, so rows are written with executemany in the database's own
@@ -186,9 +186,9 @@ class _Plan:
         # unit_id, then assigned_at … closed_at, in TICKET_COLUMNS order (received_at goes between them)
         state, values = State.RECEIVED, [None] * 11
         values[6], values[9] = "", ""
-        dispatch_day = self.add(received_day, 0)
-        if dispatch_day < today or (dispatch_day == today and rng.random() < 0.5):
-            state = self._handle(pk, category, row["urgent"], unit, dispatch_day, received_day, received_minutes,
+        assign_day = self.add(received_day, 0)
+        if assign_day < today or (assign_day == today and rng.random() < 0.5):
+            state = self._handle(pk, category, row["urgent"], unit, assign_day, received_day, received_minutes,
                                  office, values, assignments, visits)
         tickets.append((pk, _code(pk), category.pk, row["text"], SOURCES[int(rng.random() * len(SOURCES))], state,
                         row["urgent"], town, row["address"], values[0], fmt.moment(received_day, received_minutes),
@@ -198,19 +198,19 @@ class _Plan:
                 visits) -> str:
         rng, fmt, today, add = self.rng, self.fmt, self.today, self.add
         due = self.deadlines(day, category, urgent)
-        dispatched_minutes = max(self.minutes(), received_minutes if day == received_day else 0)
-        dispatched = fmt.moment(day, dispatched_minutes)
-        values[0:4] = [unit, dispatched, fmt.day(due.sign_due), fmt.day(due.reply_due)]
+        assigned_minutes = max(self.minutes(), received_minutes if day == received_day else 0)
+        assigned = fmt.moment(day, assigned_minutes)
+        values[0:4] = [unit, assigned, fmt.day(due.sign_due), fmt.day(due.reply_due)]
         assignment_id = self.next_assignment
         self.next_assignment += 1
         sign_day = add(day, 2 + int(rng.random() * 2) if rng.random() < 0.08 else int(rng.random() * 2))
         if sign_day > today:
-            assignments.append((assignment_id, pk, unit, dispatched, fmt.day(day), fmt.day(due.sign_due), None, None,
+            assignments.append((assignment_id, pk, unit, assigned, fmt.day(day), fmt.day(due.sign_due), None, None,
                                 Assignment.Outcome.ACTIVE))
             return State.ASSIGNED
-        signed_minutes = max(self.minutes(), dispatched_minutes if sign_day == day else 0)
+        signed_minutes = max(self.minutes(), assigned_minutes if sign_day == day else 0)
         signed = fmt.moment(sign_day, signed_minutes)
-        assignments.append((assignment_id, pk, unit, dispatched, fmt.day(day), fmt.day(due.sign_due), signed,
+        assignments.append((assignment_id, pk, unit, assigned, fmt.day(day), fmt.day(due.sign_due), signed,
                             sign_day <= due.sign_due, Assignment.Outcome.ACTIVE))
         values[4] = signed
         budget = self.cal.between(day, due.reply_due)

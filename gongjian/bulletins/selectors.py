@@ -6,6 +6,7 @@ completions count by their completion date, so building the same month again giv
 
 import re
 from collections import defaultdict
+from collections.abc import Container
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -14,7 +15,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 
 from gongjian.assessment import selectors as assessment_selectors
 from gongjian.assessment.models import Category, Ranking, Scheme
-from gongjian.bulletins.models import AnnualReport
+from gongjian.bulletins.models import AnnualReport, Bulletin
 from gongjian.campaigns.models import Campaign, Task, task_overdue_q
 from gongjian.dispatch.models import ProgressReport
 from gongjian.errors import UserError
@@ -51,7 +52,7 @@ def ymd(d: date | None) -> str:
     return f"{d.year}年{d.month}月{d.day}日" if d else ""
 
 
-def percent(part, whole) -> str | None:
+def percent(part: int | Decimal, whole: int | Decimal | None) -> str | None:
     """One decimal, as text (JSON keeps it exact); None when there is nothing to divide by."""
     if not whole:
         return None
@@ -68,7 +69,7 @@ def counted_tasks(campaign: Campaign) -> QuerySet[Task]:
     return Task.objects.filter(campaign=campaign).exclude(status__in=NOT_COUNTED)
 
 
-def campaign_cards(campaign: Campaign, **filters) -> QuerySet[Card]:
+def campaign_cards(campaign: Campaign, **filters: object) -> QuerySet[Card]:
     """Cards of the campaign's tasks. Filtering by a task-id subquery rather than a join lets the database walk the
     campaign's tasks and probe each one's card of the day, instead of every task's card of the day (a province holds
     a hundred campaigns)."""
@@ -81,7 +82,7 @@ def cards_date(start: date, end: date) -> date | None:
             .values_list("date", flat=True).first())
 
 
-def _findings_text(findings: list[dict], rules=None) -> str:
+def _findings_text(findings: list[dict], rules: Container[str] | None = None) -> str:
     return "；".join(f"{RULE_LABELS.get(f['rule'], f['rule'])}：{f['message']}" for f in findings
                     if rules is None or f["rule"] in rules)
 
@@ -288,7 +289,7 @@ def default_title(campaign: Campaign, month: str) -> str:
     return f"{campaign_short(campaign.name)}工作通报（{start.year}年第{start.month}期）"
 
 
-def document(bulletin) -> dict:
+def document(bulletin: Bulletin) -> dict:
     """What the .docx and .xlsx print: the stored content once published, otherwise the live figures, with the
     bulletin's own words."""
     figures = bulletin.content if bulletin.is_published and bulletin.content else month_figures(
@@ -297,7 +298,7 @@ def document(bulletin) -> dict:
             "office_text": bulletin.office_text, **_signed_document(bulletin)}
 
 
-def _signed_document(bulletin) -> dict:
+def _signed_document(bulletin: Bulletin) -> dict:
     """Number, signer, date and 抄送 of the bulletin's signed official document (公文), if it has one."""
     from gongjian.documents.models import Document
 

@@ -25,7 +25,7 @@ TEXT_LIMIT = 20_000
 _text = partial(clean_text, required=False)
 
 
-def _check_version(obj, expected_version: int | None) -> None:
+def _check_version(obj: Bulletin | AnnualReport, expected_version: int | None) -> None:
     if expected_version is not None and obj.version != expected_version:
         raise Conflict("内容已被他人修改，请刷新后重试", "conflict")
 
@@ -112,7 +112,7 @@ def annual_report_save(*, actor: User, unit: Unit, year: int, last_year_summary:
     return report
 
 
-def _quantity(value) -> Decimal | None:
+def _quantity(value: object) -> Decimal | None:
     if value in (None, ""):
         return None
     try:
@@ -124,7 +124,7 @@ def _quantity(value) -> Decimal | None:
     return number.quantize(Decimal("0.01"))
 
 
-def annual_goal_add(*, actor: User, report: AnnualReport, text: str, deadline: date, quantity=None,
+def annual_goal_add(*, actor: User, report: AnnualReport, text: str, deadline: date, quantity: object = None,
                     unit_of_measure: str = "") -> AnnualGoal:
     text = _text(text, "text", "目标", max_length=200, required=True)
     if deadline is None:

@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.db import transaction
 from django.db.models import F
@@ -34,7 +35,7 @@ TRANSITIONS: dict[str, set[str]] = {
 }
 
 
-def _decimal(value, field: str, label: str) -> Decimal | None:
+def _decimal(value: object, field: str, label: str) -> Decimal | None:
     if value in (None, ""):
         return None
     try:
@@ -79,7 +80,7 @@ def campaign_create(
     return campaign
 
 
-def _whole_number(value, field: str, label: str, low: int, high: int) -> int:
+def _whole_number(value: object, field: str, label: str, low: int, high: int) -> int:
     try:
         number = int(str(value).strip())
     except (TypeError, ValueError):
@@ -124,7 +125,8 @@ def focus_area_create(*, actor: User, campaign: Campaign, title: str, sentence: 
     return area
 
 
-def _check_relations(*, campaign: Campaign, focus_area, lead_unit, co_units, lead_leader, task_force) -> None:
+def _check_relations(*, campaign: Campaign, focus_area: FocusArea | None, lead_unit: Unit | None,
+                     co_units: Iterable[Unit], lead_leader: Person | None, task_force: Unit | None) -> None:
     if focus_area is not None and focus_area.campaign_id != campaign.id:
         raise UserError("重点方向不属于该攻坚行动", "invalid", field="focus_area")
     if lead_unit is None:
@@ -156,7 +158,7 @@ def task_create(
     description: str = "",
     indicator: str = "",
     indicator_unit: str = "",
-    target_value=None,
+    target_value: object = None,
     is_hot: bool = False,
     parent: Task | None = None,
 ) -> Task:
@@ -194,7 +196,8 @@ def _lock(task: Task, expected_version: int | None) -> Task:
     return current
 
 
-def task_update(*, actor: User, task: Task, expected_version: int | None = None, co_units=None, **fields) -> Task:
+def task_update(*, actor: User, task: Task, expected_version: int | None = None,
+                co_units: Iterable[Unit] | None = None, **fields: Any) -> Task:
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise UserError(f"不能修改字段：{'、'.join(sorted(unknown))}", "invalid", field=sorted(unknown)[0])
@@ -230,11 +233,11 @@ def task_update(*, actor: User, task: Task, expected_version: int | None = None,
     return task
 
 
-def _value(task: Task, field: str):
+def _value(task: Task, field: str) -> object:
     return getattr(task, field + "_id") if field == "lead_unit" else getattr(task, field)
 
 
-def _value_of(value):
+def _value_of(value: object) -> object:
     """A submitted value in the form the task stores it, so "unchanged" is not mistaken for a change."""
     if isinstance(value, Unit):
         return value.pk
@@ -275,7 +278,7 @@ def task_assign(*, actor: User, task: Task) -> Task:
 
 def milestone_create(
     *, actor: User, task: Task, title: str, planned_date: date | None = None, duration: int = 0,
-    weight=Decimal("1"), order: int | None = None,
+    weight: object = Decimal("1"), order: int | None = None,
 ) -> Milestone:
     title = _text(title, "title", "节点名称", max_length=200)
     if duration < 0 or duration > 2000:

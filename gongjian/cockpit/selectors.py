@@ -5,10 +5,13 @@ same rows (cards on the latest run date, tasks by the task filter, projects by t
 link shows exactly n rows. Sums (investment) link to the projects they add up."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -18,7 +21,9 @@ from gongjian.campaigns.models import Campaign, Task, task_overdue_q
 from gongjian.org.models import Person, Unit
 from gongjian.projects.calc import ZERO, time_progress_phrase, wan
 from gongjian.supervision.models import Blocker, Card, Color, SupervisionRun, blocker_overdue_q
+from gongjian.types import User
 from gongjian.workdays import days
+from gongjian.workdays.calendar import WorkdayCalendar
 
 COLORS = tuple(Color.values)
 COLOR_LABELS: dict[str | None, str] = dict(Color.choices)
@@ -30,7 +35,7 @@ def _url(name: str, params: list[tuple[str, object]]) -> str:
     return f"{reverse(name)}?{urlencode([(k, v) for k, v in params if v is not None])}"
 
 
-def link(n, name: str, params: list[tuple[str, object]]) -> dict:
+def link(n: int | Decimal | None, name: str, params: list[tuple[str, object]]) -> dict:
     return {"n": n, "url": _url(name, params)}
 
 
@@ -38,7 +43,7 @@ def latest_run_date(on: date) -> date | None:
     return SupervisionRun.objects.filter(date__lte=on).order_by("-date").values_list("date", flat=True).first()
 
 
-def cached_cockpit_data(user, campaign: Campaign, on: date) -> dict:
+def cached_cockpit_data(user: User | AnonymousUser, campaign: Campaign, on: date) -> dict:
     """cockpit_data, computed once per supervision run (a re-run of the same day replaces it) and per leader for the
     leader's own part. Task totals, overdue items and blockers move during the day too, so an entry also expires after
     COCKPIT_CACHE_SECONDS."""
@@ -129,10 +134,10 @@ def _investment(campaign: Campaign, on: date) -> dict | None:
     }
 
 
-def _task_rows(tasks, colors: dict[int, str], on: date, calendar) -> list[dict]:
+def _task_rows(tasks: Iterable[Task], colors: dict[int, str], on: date, calendar: WorkdayCalendar) -> list[dict]:
     return [{"id": t.pk, "title": t.title, "url": reverse("task_detail", args=[t.pk]),
              "deadline": t.deadline.isoformat(), "unit": t.lead_unit.name,
-             "leader": t.lead_leader.display_name if t.lead_leader_id else "",
+             "leader": t.lead_leader.display_name if t.lead_leader_id and t.lead_leader else "",
              "late_workdays": calendar.between(t.deadline, on) if t.is_overdue(on) else 0,
              "color": colors.get(t.pk), "color_label": COLOR_LABELS.get(colors.get(t.pk), "")} for t in tasks]
 
@@ -143,7 +148,7 @@ def _card_colors(task_ids: list[int], day: date | None) -> dict[int, str]:
     return dict(Card.objects.filter(date=day, task_id__in=task_ids).values_list("task_id", "color"))
 
 
-def _overdue(campaign: Campaign, on: date, day: date | None, calendar) -> dict:
+def _overdue(campaign: Campaign, on: date, day: date | None, calendar: WorkdayCalendar) -> dict:
     overdue = Task.objects.filter(task_overdue_q(on), campaign=campaign)
     top = list(overdue.select_related("lead_unit", "lead_leader").order_by("deadline", "id")[:TOP])
     colors = _card_colors([t.pk for t in top], day)
@@ -151,7 +156,8 @@ def _overdue(campaign: Campaign, on: date, day: date | None, calendar) -> dict:
             "items": _task_rows(top, colors, on, calendar)}
 
 
-def _mine(person: Person | None, campaign: Campaign, on: date, day: date | None, calendar) -> dict | None:
+def _mine(person: Person | None, campaign: Campaign, on: date, day: date | None, calendar: WorkdayCalendar
+          ) -> dict | None:
     if person is None or not person.is_city_leader:
         return None
     tasks = Task.objects.filter(campaign=campaign, lead_leader=person)
@@ -190,7 +196,7 @@ def _blockers(on: date) -> dict:
             "principal_level": link(numbers["principal"], "blocker_list", [("level", Blocker.Level.PRINCIPAL)])}
 
 
-def cockpit_data(user, campaign: Campaign, on: date) -> dict:
+def cockpit_data(user: User | AnonymousUser, campaign: Campaign, on: date) -> dict:
     day = latest_run_date(on)
     calendar = days.calendar()
     tasks = Task.objects.filter(campaign=campaign, status__in=COUNTED_STATUSES).aggregate(

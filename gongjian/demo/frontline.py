@@ -1,5 +1,5 @@
 """万事有解 and 金点子 in Laixi, 2023 Q1: about 2,000 tickets across the towns with the hotline's category mix and a
-realistic dispatch history (a few wrong first dispatches returned and reassigned, late signatures, extensions,
+realistic assignment history (a few wrong first assignments returned and reassigned, late signatures, extensions,
 unsatisfied visits sent back for redo, suspected duplicates, graded disputes), the state on 2023-03-31, the routing
 model trained on that history, and 50 golden ideas, some adopted as tasks.
 
@@ -283,7 +283,7 @@ class _Writer:
                 "requests": len(self.requests), "visits": len(self.visits), "states": states}
 
 
-def _dispatch(clock, writer, ticket, unit, day, *, reassign: bool) -> Assignment:
+def _assign(clock, writer, ticket, unit, day, *, reassign: bool) -> Assignment:
     at = clock.at(day, 8, 18)
     at = max(at, ticket.received_at + timedelta(minutes=20))
     on = timezone.localtime(at).date()
@@ -294,7 +294,7 @@ def _dispatch(clock, writer, ticket, unit, day, *, reassign: bool) -> Assignment
     writer.assignments.append(assignment)
     ticket.unit, ticket.state, ticket.assigned_at = unit, Ticket.State.ASSIGNED, at
     ticket.sign_due, ticket.reply_due = due.sign_due, due.reply_due
-    writer.event(ticket, "reassign" if reassign else "dispatch", at, writer.office,
+    writer.event(ticket, "reassign" if reassign else "assign", at, writer.office,
                  f"派至{unit.name}办理，答复时限{due.reply_due:%Y-%m-%d}", public=True, unit=unit)
     return assignment
 
@@ -307,7 +307,7 @@ def _life(rng, clock, writer, ticket, unit, row, units, leaders) -> None:
         return
     if rng.random() < 0.06:
         wrong = rng.choice([u for name, u in units.items() if name in DUTY_LISTS and u != unit])
-        first = _dispatch(clock, writer, ticket, wrong, day, reassign=False)
+        first = _assign(clock, writer, ticket, wrong, day, reassign=False)
         asked = clock.later(first.assigned_on, rng.randint(0, 1))
         if asked > DEMO_DAY:
             return
@@ -322,9 +322,9 @@ def _life(rng, clock, writer, ticket, unit, row, units, leaders) -> None:
         writer.event(ticket, "return_request", asked_at, writer.editor(wrong), "该事项不属于本单位职责", unit=wrong)
         writer.event(ticket, "return_approve", decided_at, writer.office, "同意退单，重新派单", unit=wrong)
         first.outcome = Assignment.Outcome.RETURNED
-        assignment = _dispatch(clock, writer, ticket, unit, timezone.localtime(decided_at).date(), reassign=True)
+        assignment = _assign(clock, writer, ticket, unit, timezone.localtime(decided_at).date(), reassign=True)
     else:
-        assignment = _dispatch(clock, writer, ticket, unit, day, reassign=False)
+        assignment = _assign(clock, writer, ticket, unit, day, reassign=False)
     _handle(rng, clock, writer, ticket, assignment, row, leaders)
 
 

@@ -1,6 +1,6 @@
 """Reproducible synthetic 万事有解 tickets and 金点子 ideas for Laixi (莱西), used by the demo, the bench and tests.
 
-A ticket is a topic template filled with places, shops, amounts and times. Like real dispatch, some topics go to
+A ticket is a topic template filled with places, shops, amounts and times. Like real assignment (派单), some topics go to
 different units depending on circumstances (供电 to 发改局 or the town, 夜间施工 to 住建局 or 生态环境分局, 宅基地纠纷
 to 自然资源局 or the town…), and a few tickets raise a second matter, so routing on them is realistic, not perfect.
 """

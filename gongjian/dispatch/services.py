@@ -1,9 +1,12 @@
 """The monthly dispatch workflow (每月调度): draft → submitted → returned/approved; approved is locked."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
@@ -15,6 +18,7 @@ from gongjian.dispatch.models import Contribution, Evidence, ProgressReport, Rep
 from gongjian.dispatch.signals import report_approved
 from gongjian.errors import Conflict, UserError
 from gongjian.messaging.services import unit_notify
+from gongjian.org.models import Unit
 from gongjian.types import User
 
 State = ProgressReport.State
@@ -27,7 +31,8 @@ PROBLEM_CATEGORIES = {
 PROBLEM_CATEGORY_CHOICES = list(PROBLEM_CATEGORIES.items())
 
 
-def _decimal(value, field: str, label: str, *, low=None, high=None) -> Decimal | None:
+def _decimal(value: object, field: str, label: str, *, low: int | None = None, high: int | None = None
+             ) -> Decimal | None:
     if value in (None, ""):
         return None
     try:
@@ -41,7 +46,7 @@ def _decimal(value, field: str, label: str, *, low=None, high=None) -> Decimal |
     return number.quantize(Decimal("0.01"))
 
 
-def _problems(value) -> list[dict]:
+def _problems(value: object) -> list[dict]:
     if value in (None, ""):
         return []
     if not isinstance(value, list):
@@ -62,7 +67,7 @@ def _problems(value) -> list[dict]:
     return cleaned
 
 
-def _milestones_done(task: Task, value, period: ReportingPeriod) -> dict[str, str]:
+def _milestones_done(task: Task, value: object, period: ReportingPeriod) -> dict[str, str]:
     if not value:
         return {}
     if not isinstance(value, dict):
@@ -131,7 +136,7 @@ def _apply_percent(task: Task, report: ProgressReport, typed: Decimal | None) ->
 
 
 def report_save(*, actor: User, task: Task, period: ReportingPeriod, expected_version: int | None = None,
-                **fields) -> ProgressReport:
+                **fields: Any) -> ProgressReport:
     """Create or update the lead unit's draft (or returned) report for a task and period."""
     if not task.is_open:
         raise UserError(f"任务“{task.title}”当前为“{task.get_status_display()}”，无需填报", "task_not_open", status=409)
@@ -150,7 +155,8 @@ def report_save(*, actor: User, task: Task, period: ReportingPeriod, expected_ve
         return _write_draft(actor, report, data, expected_version)
 
 
-def report_update(*, actor: User, report: ProgressReport, expected_version: int | None = None, **fields) -> ProgressReport:
+def report_update(*, actor: User, report: ProgressReport, expected_version: int | None = None,
+                  **fields: Any) -> ProgressReport:
     """Update a draft or returned report, an original or a correction."""
     data = _clean(report.task, report.period, fields)
     with transaction.atomic():
@@ -160,7 +166,7 @@ def report_update(*, actor: User, report: ProgressReport, expected_version: int 
         return _write_draft(actor, report, data, expected_version)
 
 
-def _write_draft(actor, report: ProgressReport, data: dict, expected_version: int | None) -> ProgressReport:
+def _write_draft(actor: User, report: ProgressReport, data: dict, expected_version: int | None) -> ProgressReport:
     created = report.pk is None
     if not created and expected_version is not None and report.version != expected_version:
         raise Conflict("该填报已被他人修改，请刷新后重试", "conflict")
@@ -271,7 +277,7 @@ class BulkResult:
     skipped: list[str]
 
 
-def report_approve_bulk(*, actor: User, reports) -> BulkResult:
+def report_approve_bulk(*, actor: User, reports: Iterable[ProgressReport]) -> BulkResult:
     """Approve each submitted report; the ones not submitted are named and left alone."""
     approved, skipped = 0, []
     for report in reports:
@@ -283,7 +289,7 @@ def report_approve_bulk(*, actor: User, reports) -> BulkResult:
     return BulkResult(approved, skipped)
 
 
-def report_correct(*, actor: User, report: ProgressReport, reason: str, **fields) -> ProgressReport:
+def report_correct(*, actor: User, report: ProgressReport, reason: str, **fields: Any) -> ProgressReport:
     """An approved report never changes; a correction is a new report that supersedes it once approved."""
     reason = (reason or "").strip()
     if not reason:
@@ -305,7 +311,7 @@ def report_correct(*, actor: User, report: ProgressReport, reason: str, **fields
     return correction
 
 
-def contribution_save(*, actor: User, report: ProgressReport, unit, text: str) -> Contribution:
+def contribution_save(*, actor: User, report: ProgressReport, unit: Unit, text: str) -> Contribution:
     text = (text or "").strip()
     if not text:
         raise UserError("「配合情况」不能为空", "required", field="text")
@@ -323,7 +329,8 @@ def contribution_save(*, actor: User, report: ProgressReport, unit, text: str) -
     return contribution
 
 
-def evidence_add(*, actor: User, report: ProgressReport, upload, milestone: Milestone | None = None) -> Evidence:
+def evidence_add(*, actor: User, report: ProgressReport, upload: File, milestone: Milestone | None = None
+                 ) -> Evidence:
     if report.is_locked:
         raise UserError("该填报已审核，不能再上传材料", "locked", status=409)
     if milestone is not None and milestone.task_id != report.task_id:

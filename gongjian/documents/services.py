@@ -1,5 +1,7 @@
 """Writes on documents: drafting, review, signing with its number, and the office's letterhead settings."""
 
+from typing import TYPE_CHECKING
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -11,6 +13,9 @@ from gongjian.errors import Conflict, UserError
 from gongjian.org.access import is_leader, is_office
 from gongjian.types import User
 from gongjian.validate import clean_text as _text
+
+if TYPE_CHECKING:  # bulletins sit above documents in the data flow: a type, never a runtime import
+    from gongjian.bulletins.models import Bulletin
 
 MAX_SEAL_BYTES = 1024 * 1024
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -56,7 +61,7 @@ def _fields(*, title: str, body: str, recipient: str, cc: str) -> dict:
 
 @transaction.atomic
 def document_create(*, actor: User, doc_type: str, title: str, body: str, recipient: str = "", cc: str = "",
-                    task: Task | None = None, bulletin=None) -> Document:
+                    task: Task | None = None, bulletin: "Bulletin | None" = None) -> Document:
     if doc_type not in DocType.values:
         raise UserError("请选择文种", "invalid", field="doc_type")
     document = Document.objects.create(doc_type=doc_type, drafted_by=actor, task=task, bulletin=bulletin,

@@ -1,7 +1,7 @@
 """The one place that decides who sees and changes a ticket or an idea.
 
 The supervision office (the dispatcher) sees and handles every ticket; city leaders see all, read-only. A unit sees
-the tickets dispatched to it, now or before; its editors sign, return, extend and reply to those it holds. A grid
+the tickets assigned to it, now or before; its editors sign, return, extend and reply to those it holds. A grid
 worker sees the tickets he reported or that concern his grid cells, and verifies their resolution."""
 
 from django.db.models import Q, QuerySet
@@ -47,7 +47,7 @@ def can_follow_up(user, ticket: Ticket) -> bool:
 
 
 def can_write_ticket(user, ticket: Ticket, kind: str) -> bool:
-    if kind == "dispatch":
+    if kind == "assign":
         return is_office(user)
     if kind == "handle":
         return can_handle(user, ticket)
@@ -59,7 +59,7 @@ def can_write_ticket(user, ticket: Ticket, kind: str) -> bool:
 
 
 def ticket_for(user, pk, *, write: str | None = None) -> Ticket:
-    """A ticket the user may see (404 otherwise); `write` is "dispatch", "handle", "verify" or "follow_up" (403)."""
+    """A ticket the user may see (404 otherwise); `write` is "assign", "handle", "verify" or "follow_up" (403)."""
     ticket = get_or_404(tickets_visible_to(user).select_related("category", "unit", "town", "grid"), pk)
     if write is not None:
         require(can_write_ticket(user, ticket, write))

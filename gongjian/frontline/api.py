@@ -76,7 +76,7 @@ class TicketCreateSerializer(serializers.Serializer):
     attributes = serializers.DictField(required=False)
 
 
-class TicketDispatchSerializer(serializers.Serializer):
+class TicketAssignSerializer(serializers.Serializer):
     unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.filter(is_active=True))
     urgent = serializers.BooleanField(required=False, allow_null=True, default=None)
     category = serializers.SlugRelatedField(slug_field="code", queryset=Category.objects.filter(is_active=True),
@@ -167,17 +167,17 @@ def _ticket_response(ticket: Ticket, code: int = status.HTTP_200_OK) -> Response
 
 
 class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """万事有解 tickets. The dispatcher (supervision office) dispatches, decides requests, visits and closes; the
+    """万事有解 tickets. The dispatcher (supervision office) assigns, decides requests, visits and closes; the
     unit holding a ticket signs, asks to return or extend, reports progress and replies; a grid worker reports
     events from his cells and verifies their resolution. Wrong state → 409, out of scope → 404, not yours → 403."""
 
     serializer_class = TicketSerializer
     filterset_class = TicketFilter
 
-    WRITES = {"dispatch_to": "dispatch", "sign": "handle", "return_": "handle", "extend": "handle",
-              "progress": "handle", "reply": "handle", "visit": "verify", "redo": "dispatch", "close": "dispatch",
-              "merge": "dispatch", "dispute": "dispatch", "follow_up": "follow_up", "contact": "dispatch",
-              "suggestions": "dispatch", "duplicates": "dispatch"}
+    WRITES = {"assign": "assign", "sign": "handle", "return_": "handle", "extend": "handle",
+              "progress": "handle", "reply": "handle", "visit": "verify", "redo": "assign", "close": "assign",
+              "merge": "assign", "dispute": "assign", "follow_up": "follow_up", "contact": "assign",
+              "suggestions": "assign", "duplicates": "assign"}
 
     def get_queryset(self):
         return tickets_visible_to(self.request.user).select_related("category").order_by("-received_at", "-id")
@@ -202,12 +202,12 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         ticket = services.ticket_create(actor=request.user, source=source, **data)
         return _ticket_response(ticket, status.HTTP_201_CREATED)
 
-    @extend_schema(request=TicketDispatchSerializer, responses=TicketSerializer)
-    @action(detail=True, methods=["post"], url_path="dispatch")
-    def dispatch_to(self, request, pk=None):
+    @extend_schema(request=TicketAssignSerializer, responses=TicketSerializer)
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
         ticket = self.get_object()
         return _ticket_response(services.ticket_assign(actor=request.user, ticket=ticket,
-                                                         **self._data(TicketDispatchSerializer)))
+                                                         **self._data(TicketAssignSerializer)))
 
     @extend_schema(request=None, responses=TicketSerializer)
     @action(detail=True, methods=["post"])

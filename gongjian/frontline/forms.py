@@ -74,7 +74,7 @@ def grids_of(user):
     return Grid.objects.filter(worker=user, level=Grid.Level.GRID).select_related("town", "parent")
 
 
-class DispatchForm(forms.Form):
+class AssignForm(forms.Form):
     unit = forms.ModelChoiceField(label="承办单位", queryset=Unit.objects.none(), empty_label="请选择")
     category = forms.ModelChoiceField(label="诉求类别", queryset=Category.objects.filter(is_active=True),
                                       required=False, empty_label="不变")

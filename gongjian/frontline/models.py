@@ -197,7 +197,7 @@ class Ticket(models.Model):
 
 
 class Assignment(models.Model):
-    """One dispatch of a ticket to a unit; the sign-on-time rate counts these, not tickets."""
+    """One assignment (派单) of a ticket to a unit; the sign-on-time rate counts these, not tickets."""
 
     class Outcome(models.TextChoices):
         ACTIVE = "active", "承办中"
@@ -254,7 +254,7 @@ class TicketEvent(models.Model):
     """The ticket's timeline; public events are what the citizen sees on the tracking page."""
 
     LABELS = {
-        "receive": "受理", "dispatch": "派单", "reassign": "改派", "sign": "签收", "return_request": "申请退单",
+        "receive": "受理", "assign": "派单", "reassign": "改派", "sign": "签收", "return_request": "申请退单",
         "return_approve": "同意退单", "return_reject": "不同意退单", "extension_request": "申请延期",
         "extension_approve": "同意延期", "extension_reject": "不同意延期", "progress": "办理进展", "reply": "答复",
         "visit": "回访", "redo": "重办", "close": "办结", "merge": "合并", "promote": "转督办任务",

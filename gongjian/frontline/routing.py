@@ -1,7 +1,7 @@
-"""Ticket routing (派单建议): the top units for a ticket's text and town, learned from past dispatches.
+"""Ticket routing (派单建议): the top units for a ticket's text and town, learned from past assignments.
 
 Character n-gram TF-IDF and a multinomial logistic regression; no word segmentation, no network, no downloaded
-model. Each unit's duty list (权责清单) is split into pseudo-examples, so a unit nobody has dispatched to yet can
+model. Each unit's duty list (权责清单) is split into pseudo-examples, so a unit nobody has assigned a ticket to yet can
 still be suggested, and a model trained on duty lists alone works.
 
 Location: a ticket about a local matter goes to the town/street where it happens, whichever town that is. The

@@ -1,7 +1,7 @@
-"""Routing (派单建议) against the database: train from past dispatches and duty lists, keep the model, suggest.
+"""Routing (派单建议) against the database: train from past assignments and duty lists, keep the model, suggest.
 
-The learning itself is `routing.py` (pure). A past dispatch teaches the model only once the unit signed it: a
-returned dispatch was a mistake, not an example. The latest MAX_EXAMPLES signed dispatches bound training time."""
+The learning itself is `routing.py` (pure). A past assignment teaches the model only once the unit signed it: a
+returned assignment was a mistake, not an example. The latest MAX_EXAMPLES signed assignments bound training time."""
 
 from __future__ import annotations
 
@@ -102,7 +102,7 @@ def suggest(ticket: Ticket, *, k: int = 3) -> list[UnitSuggestion]:
 
 
 def routing_evaluate(*, test_fraction: float = 0.2, seed: int = 7) -> dict:
-    """Top-1 and top-3 accuracy on a held-out split of signed dispatches (a fresh model trained on the rest)."""
+    """Top-1 and top-3 accuracy on a held-out split of signed assignments (a fresh model trained on the rest)."""
     from gongjian.frontline.routing import evaluate
 
     examples = training_examples()

@@ -89,7 +89,7 @@ def ticket_rates(unit_ids: Iterable[int], month: date, last: date | None = None)
     """The three rates (三率, docs/rules.md §6) per unit for the calendar month containing `month`, or from `month`
     through `last` (an assessment period so far).
 
-    response: dispatches to the unit in the time, signed within the sign deadline (a return the dispatcher approved
+    response: assignments to the unit in the time, signed within the sign deadline (a return the dispatcher approved
     does not count against it); resolution: closing visits in the time of tickets the unit handled; satisfaction:
     those of them where the citizen gave a rating (an unreachable citizen's visit is not rated and not counted).
     Each unit maps to {"assigned", "signed_on_time", "response_rate", "visited", "resolved", "resolution_rate",

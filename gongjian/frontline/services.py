@@ -14,6 +14,7 @@ import secrets
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from typing import cast
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
@@ -168,14 +169,14 @@ def _require_state(ticket: Ticket, *states: str, action: str) -> None:
         raise UserError(f"工单当前状态为“{ticket.get_state_display()}”，不能{action}", "bad_transition", status=409)
 
 
-def _event(ticket: Ticket, kind: str, actor, *, note: str = "", public: bool = False, unit: Unit | None = None,
+def _event(ticket: Ticket, kind: str, actor: User | AnonymousUser | None, *, note: str = "", public: bool = False, unit: Unit | None = None,
            at: datetime | None = None) -> TicketEvent:
     return TicketEvent.objects.create(ticket=ticket, kind=kind, at=at or clock.now(), actor=_user(actor),
                                       unit=unit, note=note, public=public)
 
 
-def _user(actor):
-    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+def _user(actor: User | AnonymousUser | None) -> User | None:
+    return cast(User, actor) if actor is not None and getattr(actor, "is_authenticated", False) else None
 
 
 def _save(ticket: Ticket, fields: list[str]) -> Ticket:
@@ -193,7 +194,7 @@ def _active_assignment(ticket: Ticket) -> Assignment | None:
     return ticket.assignments.filter(outcome=Assignment.Outcome.ACTIVE).order_by("-assigned_at", "-id").first()
 
 
-def _unique_code(model, field: str = "code") -> str:
+def _unique_code(model: type[Idea], field: str = "code") -> str:
     for _ in range(10):
         code = new_code()
         if not model.objects.filter(**{field: code}).exists():
@@ -327,7 +328,7 @@ def ticket_assign(*, actor: User, ticket: Ticket, unit: Unit, urgent: bool | Non
         ticket.sla_color, ticket.sla_rule = "green", sla.RULE_ON_TIME
         ticket = _save(ticket, ["category", "urgent", "unit", "state", "assigned_at", "sign_due", "reply_due",
                                 "extension_days", "signed_at", "sla_color", "sla_rule"])
-        kind = "dispatch" if ticket.assignments.count() == 1 else "reassign"
+        kind = "assign" if ticket.assignments.count() == 1 else "reassign"
         _event(ticket, kind, actor, note=f"派至{unit.name}办理，答复时限{due.reply_due:%Y-%m-%d}" +
                (f"。{note}" if note else ""), public=True, unit=unit)
         record(actor=actor, event=f"ticket.{kind}", obj=ticket,
@@ -594,7 +595,7 @@ def ticket_extension_request(*, actor: User, ticket: Ticket, days_requested: int
     return request
 
 
-def _new_request(ticket: Ticket, actor, kind: str, reason: str, days_requested: int = 0) -> TicketRequest:
+def _new_request(ticket: Ticket, actor: User, kind: str, reason: str, days_requested: int = 0) -> TicketRequest:
     if _pending(ticket) is not None:
         raise UserError("已有待审批的申请", "pending_request", status=409)
     assert ticket.unit is not None  # only the unit holding a ticket asks to return or extend it
@@ -755,7 +756,7 @@ ACCEPT_POINTS = 10
 MAX_POINTS = 1000
 
 
-def proposer_key_for(*, user=None, phone: str = "") -> str:
+def proposer_key_for(*, user: User | AnonymousUser | None = None, phone: str = "") -> str:
     """Who earns an idea's points, without keeping a phone number in the ledger."""
     if user is not None and getattr(user, "is_authenticated", False):
         return f"user:{user.pk}"
@@ -875,7 +876,7 @@ def idea_points_award(*, actor: User, idea: Idea, points: int, reason: str) -> P
         return _award(actor, idea, points, reason)
 
 
-def _award(actor, idea: Idea, points: int, reason: str) -> PointsEntry:
+def _award(actor: User | None, idea: Idea, points: int, reason: str) -> PointsEntry:
     entry = PointsEntry.objects.create(idea=idea, proposer_key=idea.proposer_key, points=points, reason=reason,
                                        at=clock.now(), by=_user(actor))
     record(actor=actor, event="idea.points", obj=idea, changes={"points": points, "reason": reason})

@@ -1,6 +1,6 @@
 """Ticket SLA clocks (docs/rules.md §6), pure: no database, the working-day calendar is passed in.
 
-Deadlines count working days from the dispatch day (never counting that day): sign within 1, reply within the
+Deadlines count working days from the assignment day (never counting that day): sign within 1, reply within the
 category's days (consultation 2, help/suggestion 10, complaint/report 15; urgent 5). An approved extension adds
 its working days to the reply deadline, once. A unit may ask to return a ticket within 2 working days.
 Cards: yellow from 1 working day before the reply deadline, red from the first day after it; a ticket not signed

@@ -18,7 +18,7 @@ from gongjian.forms_util import first_error as _first_error
 from gongjian.frontline import routing_store, selectors, services
 from gongjian.frontline.access import can_write_ticket, ticket_for, tickets_visible_to
 from gongjian.frontline.filters import TicketFilter
-from gongjian.frontline.forms import CategoryForm, DispatchForm, DisputeForm, PromoteForm, TicketForm, grids_of
+from gongjian.frontline.forms import AssignForm, CategoryForm, DisputeForm, PromoteForm, TicketForm, grids_of
 from gongjian.frontline.models import Category, Open311Key, RoutingModelRecord, Ticket, TicketRequest, Visit
 from gongjian.frontline.sla import RULE_LABELS
 from gongjian.frontline.text import mask_email, mask_name, mask_phone, scrub
@@ -49,8 +49,8 @@ EXPORT_COLUMNS = [
 COLOR_WORDS = {"red": "红", "yellow": "黄", "green": "绿"}
 ACTIONS = {
     "sign": "handle", "return": "handle", "extend": "handle", "progress": "handle", "reply": "handle",
-    "dispatch": "dispatch", "visit": "verify", "redo": "dispatch", "close": "dispatch", "merge": "dispatch",
-    "dispute": "dispatch", "follow-up": "follow_up",
+    "assign": "assign", "visit": "verify", "redo": "assign", "close": "assign", "merge": "assign",
+    "dispute": "assign", "follow-up": "follow_up",
 }
 
 
@@ -166,7 +166,7 @@ def ticket_detail(request, pk: int):
         "color_words": COLOR_WORDS, "rule_labels": RULE_LABELS, "visit_kind": Visit.Kind,
     }
     if office and ticket.is_open:
-        context["dispatch_form"] = DispatchForm(initial={"urgent": ticket.urgent})
+        context["assign_form"] = AssignForm(initial={"urgent": ticket.urgent})
         if ticket.state in (Ticket.State.RECEIVED, Ticket.State.RETURNED, Ticket.State.ASSIGNED):
             context["suggestions"] = routing_store.suggest(ticket)
             context["duplicates"] = selectors.duplicate_candidates(ticket)
@@ -192,7 +192,7 @@ def _attribute_rows(ticket: Ticket) -> list[tuple[str, str]]:
 @require_GET
 def ticket_contact(request, pk: int):
     """The full contact details, for the dispatcher, audited each time (htmx fragment)."""
-    ticket = ticket_for(request.user, pk, write="dispatch")
+    ticket = ticket_for(request.user, pk, write="assign")
     contact = services.ticket_contact(actor=request.user, ticket=ticket)
     return render(request, "frontline/contact_fragment.html", {"contact": contact, "ticket": ticket})
 
@@ -231,8 +231,8 @@ def ticket_action(request, pk: int, action: str):
 
 def _perform(request, ticket: Ticket, action: str, post) -> str:
     actor = request.user
-    if action == "dispatch":
-        form = DispatchForm(post)
+    if action == "assign":
+        form = AssignForm(post)
         if not form.is_valid():
             raise UserError(_first_error(form), "invalid")
         data = form.cleaned_data

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from django.core.files import File
 from django.db import transaction
 
 from gongjian import clock
@@ -29,7 +30,7 @@ MAX_PHOTOS = 9
 RELAPSE_DAYS = 10
 
 
-def _number(value, field: str, label: str, *, low: float, high: float) -> Decimal | None:
+def _number(value: object, field: str, label: str, *, low: float, high: float) -> Decimal | None:
     if value in (None, ""):
         return None
     try:
@@ -84,8 +85,8 @@ def _last_claim(task: Task) -> ProgressReport | None:
 
 
 def finding_record(*, actor: User, inspection: Inspection, task: Task, description: str, checklist_item: str = "",
-                   progress_seen=None, latitude=None, longitude=None, accuracy_m=None,
-                   photos: Sequence = ()) -> Finding:
+                   progress_seen: object = None, latitude: object = None, longitude: object = None,
+                   accuracy_m: object = None, photos: Sequence[File] = ()) -> Finding:
     """A finding on site, with its photos checked against the site of the item. Nothing is written unless every
     photo is acceptable."""
     if not inspection.tasks.filter(pk=task.pk).exists():
@@ -172,7 +173,7 @@ def rectification_create(*, actor: User, finding: Finding, deadline: date, requi
     return rectification
 
 
-def rectification_close(*, actor: User, rectification: Rectification, note: str, upload) -> Rectification:
+def rectification_close(*, actor: User, rectification: Rectification, note: str, upload: File) -> Rectification:
     """The unit reports the rectification done; without evidence it cannot close."""
     note = _text(note, "note", "整改情况", 2000)
     kind = evidence_files.check(upload)

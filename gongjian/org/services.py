@@ -3,15 +3,17 @@
 import logging
 import secrets
 import string
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import login, logout, password_validation
 from django.contrib.auth.hashers import check_password, get_hasher, identify_hasher, make_password
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
@@ -29,14 +31,14 @@ _DUMMY_HASHES: dict[str | None, str] = {}
 RESERVED_USERNAMES = {"admin", "root", "test", "administrator", "guest", "user"}
 
 
-def _end_sessions(user) -> int:
+def _end_sessions(user: User) -> int:
     keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
     Session.objects.filter(session_key__in=keys).delete()
     UserSession.objects.filter(user=user).delete()
     return len(keys)
 
 
-def _register_failure(person: Person, now) -> bool:
+def _register_failure(person: Person, now: datetime) -> bool:
     """Count a failed login inside the window; return True when this failure locks the account."""
     window = timedelta(minutes=settings.LOCKOUT_WINDOW_MINUTES)
     if person.first_failure_at is None or now - person.first_failure_at > window:
@@ -78,7 +80,7 @@ def _count_address_failure() -> None:
             cache.add(key, 1, timeout=settings.LOCKOUT_WINDOW_MINUTES * 60)
 
 
-def session_login(*, request, username: str, password: str):
+def session_login(*, request: HttpRequest, username: str, password: str) -> User:
     """Check credentials with lockout; on success rotate the session key and remember it for the user.
 
     A locked account is refused even with the right password, with the same message as a wrong one. Failures
@@ -128,10 +130,11 @@ def session_login(*, request, username: str, password: str):
     if refused:
         _count_address_failure()
         raise UserError(LOGIN_REFUSED, "login_failed")
+    assert user is not None  # every refusal raised above
     return user
 
 
-def session_logout(*, request) -> None:
+def session_logout(*, request: HttpRequest) -> None:
     user = request.user if request.user.is_authenticated else None
     with transaction.atomic():
         if user is not None:
@@ -141,7 +144,7 @@ def session_logout(*, request) -> None:
         logout(request)
 
 
-def password_is_expired(user) -> bool:
+def password_is_expired(user: User | AnonymousUser) -> bool:
     person = getattr(user, "person", None)
     if person is not None and person.must_change_password:
         return True
@@ -152,14 +155,14 @@ def password_is_expired(user) -> bool:
     return timezone.now() - person.password_changed_at > timedelta(days=settings.PASSWORD_MAX_AGE_DAYS)
 
 
-def _validate_password(password: str, user) -> None:
+def _validate_password(password: str, user: User) -> None:
     try:
         password_validation.validate_password(password, user)
     except ValidationError as exc:
         raise UserError("；".join(exc.messages), "weak_password", field="password") from None
 
 
-def _store_password(user, password: str) -> None:
+def _store_password(user: User, password: str) -> None:
     user.set_password(password)
     user.save(update_fields=["password"])
     PasswordHistory.objects.create(user=user, password=user.password)
@@ -167,12 +170,12 @@ def _store_password(user, password: str) -> None:
     _revoke_tokens(user, "password_change")
 
 
-def _revoke_tokens(user, reason: str) -> int:
+def _revoke_tokens(user: User, reason: str) -> int:
     return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now(),
                                                                              revoked_reason=reason)
 
 
-def token_create(*, actor: User | None, user, name: str) -> tuple[ApiToken, str]:
+def token_create(*, actor: User | None, user: User, name: str) -> tuple[ApiToken, str]:
     """A new API token for the user; the secret is returned here once and never stored."""
     from gongjian.org.tokens import PREFIX, digest_of
 
@@ -201,7 +204,7 @@ def token_revoke(*, actor: User, token: ApiToken) -> None:
             record(actor=actor, event="api_token.revoke", obj=token, changes={"user": token.user_id})
 
 
-def password_change(*, actor: User, user, old_password: str | None, new_password: str) -> None:
+def password_change(*, actor: User, user: User, old_password: str | None, new_password: str) -> None:
     """Change a password; the user must give the old one unless a security administrator resets it."""
     resetting = actor != user
     if resetting and Role.SECURITY_ADMIN not in set(RoleGrant.objects.filter(user=actor).values_list("role", flat=True)):
@@ -228,7 +231,7 @@ def user_create(
     is_city_leader: bool = False,
     allow_reserved: bool = False,
     password_hash: str | None = None,
-):
+) -> User:
     """Create an account with its profile and roles. `password_hash` (an already-hashed password, checked by
     Django's hasher registry) lets bulk provisioning skip hashing the same password once per account."""
     username = username.strip()
@@ -272,7 +275,7 @@ def _check_admin_roles(roles: set[str]) -> None:
         raise UserError(f"三员分立：同一账户不能同时担任{names}", "separation_of_duties", field="roles")
 
 
-def role_grant(*, actor: User, user, role: str) -> RoleGrant:
+def role_grant(*, actor: User, user: User, role: str) -> RoleGrant:
     if role not in Role.values:
         raise UserError(f"未知角色：{role}", "invalid", field="role")
     current = set(RoleGrant.objects.filter(user=user).values_list("role", flat=True))
@@ -284,14 +287,14 @@ def role_grant(*, actor: User, user, role: str) -> RoleGrant:
     return grant
 
 
-def role_revoke(*, actor: User, user, role: str) -> None:
+def role_revoke(*, actor: User, user: User, role: str) -> None:
     with transaction.atomic():
         deleted, _ = RoleGrant.objects.filter(user=user, role=role).delete()
         if deleted:
             record(actor=actor, event="role.revoke", obj=user, changes={"role": [role, None]})
 
 
-def user_disable(*, actor: User, user) -> None:
+def user_disable(*, actor: User, user: User) -> None:
     with transaction.atomic():
         user.is_active = False
         user.save(update_fields=["is_active"])
@@ -301,7 +304,7 @@ def user_disable(*, actor: User, user) -> None:
                changes={"is_active": [True, False], "sessions_ended": ended, "tokens_revoked": revoked})
 
 
-def _log_missing_person(user) -> None:
+def _log_missing_person(user: User) -> None:
     # The person at the login box only sees the usual refusal (no hint to an attacker); whoever runs the server must
     # be able to tell why an account that exists cannot log in.
     logger.warning(
@@ -322,7 +325,7 @@ def one_time_password() -> str:
             return password
 
 
-def password_reset_one_time(*, actor: User, user) -> str:
+def password_reset_one_time(*, actor: User, user: User) -> str:
     """A security administrator hands a new password over; its holder must change it at the next login."""
     require_security_admin(actor)
     _check_not_self(actor, user)
@@ -341,12 +344,12 @@ def require_security_admin(actor: User) -> None:
         raise UserError("只有安全管理员可以管理账户", "forbidden", status=403)
 
 
-def _check_not_self(actor, user) -> None:
+def _check_not_self(actor: User, user: User) -> None:
     if actor == user:
         raise UserError("不能对自己的账户执行此操作，请由另一位安全管理员办理", "self", status=403)
 
 
-def user_enable(*, actor: User, user) -> None:
+def user_enable(*, actor: User, user: User) -> None:
     require_security_admin(actor)
     with transaction.atomic():
         user.is_active = True
@@ -354,7 +357,7 @@ def user_enable(*, actor: User, user) -> None:
         record(actor=actor, event="user.enable", obj=user, changes={"is_active": [False, True]})
 
 
-def user_unlock(*, actor: User, user) -> None:
+def user_unlock(*, actor: User, user: User) -> None:
     require_security_admin(actor)
     with transaction.atomic():
         person = Person.objects.select_for_update().get(user=user)
@@ -366,7 +369,7 @@ def user_unlock(*, actor: User, user) -> None:
         record(actor=actor, event="user.unlock", obj=user, changes={"locked_until": [was, None]})
 
 
-def user_roles_set(*, actor: User, user, roles: set[str]) -> None:
+def user_roles_set(*, actor: User, user: User, roles: set[str]) -> None:
     """Replace a user's roles, within the 三员 rules: one administrator role per account, none beside business
     roles (administrators see no business data), and nobody changes their own roles."""
     require_security_admin(actor)

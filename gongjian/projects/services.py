@@ -59,7 +59,7 @@ _PAST_DATES = ("actual_start", "actual_completion", "actual_production", "stats_
 STATS_ORDER = [s.value for s in Project.StatsStatus]
 
 
-def money(value, field: str, label: str, *, required: bool = False) -> Decimal | None:
+def money(value: object, field: str, label: str, *, required: bool = False) -> Decimal | None:
     """Yuan as a Decimal with two places, never negative."""
     number = _decimal(value, field, label)
     if number is None:
@@ -71,7 +71,7 @@ def money(value, field: str, label: str, *, required: bool = False) -> Decimal |
     return number
 
 
-def clean_value(name: str, value):
+def clean_value(name: str, value: Any) -> Any:
     label = PROJECT_FIELDS[name]
     if name == "code":
         value = _text(value, name, label, max_length=40, required=False)
@@ -113,7 +113,7 @@ def clean_value(name: str, value):
     return value
 
 
-def _coordinate(value, field: str, label: str, bound: int) -> Decimal | None:
+def _coordinate(value: object, field: str, label: str, bound: int) -> Decimal | None:
     number = _decimal(value, field, label)
     if number is None:
         return None
@@ -122,7 +122,7 @@ def _coordinate(value, field: str, label: str, bound: int) -> Decimal | None:
     return Decimal(str(value)).quantize(Decimal("0.000001"))
 
 
-def _count(value, field: str, label: str) -> int:
+def _count(value: Any, field: str, label: str) -> int:
     if value in (None, ""):
         return 0
     try:
@@ -195,7 +195,7 @@ def project_create(
     task_force: Unit | None = None,
     description: str = "",
     source: str = Task.Source.CAMPAIGN,
-    **fields,
+    **fields: Any,
 ) -> Project:
     unknown = set(fields) - set(PROJECT_FIELDS)
     if unknown:
@@ -232,8 +232,8 @@ def project_create(
     return project
 
 
-def project_update(*, actor: User, project: Project, expected_version: int | None = None, co_units=None,
-                   **fields) -> Project:
+def project_update(*, actor: User, project: Project, expected_version: int | None = None,
+                   co_units: Iterable[Unit] | None = None, **fields: Any) -> Project:
     """Task fields (title, lead unit, planned start/completion as start/deadline …) go through task_update, so
     after assignment a new completion date needs an approved adjustment; project fields are checked here."""
     task_fields = {k: v for k, v in fields.items() if k in EDITABLE_FIELDS}
@@ -461,7 +461,7 @@ def on_report_approved(*, report: ProgressReport, actor: User) -> None:
 
 
 def battle_target_set(*, actor: User, campaign: Campaign, focus_area: FocusArea | None = None, town: Unit | None = None,
-                      attract: int = 0, start: int = 0, produce: int = 0, investment=None,
+                      attract: int = 0, start: int = 0, produce: int = 0, investment: object = None,
                       leader: Person | None = None, unit: Unit | None = None) -> BattleTarget:
     if (focus_area is None) == (town is None):
         raise UserError("作战目标须针对一个重点方向或一个镇街", "invalid", field="focus_area")

@@ -2,10 +2,11 @@
 
 Every count here is computed from the same queryset the matching list shows, so a number and its list agree."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Case, CharField, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 
 from gongjian import clock
@@ -23,6 +24,7 @@ from gongjian.supervision.models import (
     blocker_overdue_q,
 )
 from gongjian.supervision.rules import default_rules, effective_rules, rule_names
+from gongjian.types import User
 from gongjian.workdays import days
 from gongjian.xlsx import Column, SheetSpec, write_table
 
@@ -40,7 +42,7 @@ class _RuleLabels(Mapping):
     def __getitem__(self, code: str) -> str:
         return self._all()[code]
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         return iter(self._all())
 
     def __len__(self) -> int:
@@ -205,7 +207,7 @@ def blocker_summary(blockers: QuerySet[Blocker]) -> dict:
     return {"by_category": category_rows, "by_unit": unit_rows, "overdue": blockers.filter(blocker_overdue_q(clock.today())).count()}
 
 
-def unit_desk(unit: Unit, user, on: date | None) -> dict:
+def unit_desk(unit: Unit, user: User | AnonymousUser, on: date | None) -> dict:
     """A unit's supervision page: its cards on the run date, notices awaiting it, blockers it clears or suffers."""
     visible = tasks_visible_to(user)
     cards = Card.objects.filter(task__in=visible, task__lead_unit=unit, date=on) if on else Card.objects.none()
@@ -235,7 +237,7 @@ def export_cards(cards: QuerySet[Card]) -> bytes:
                Column("leader", "牵头领导", "text"), Column("deadline", "办结时限", "date"),
                Column("color", "亮牌", "text"), Column("findings", "亮牌依据", "text")]
 
-    def rows():
+    def rows() -> Iterator[dict[str, object]]:
         for c in cards.iterator(chunk_size=2000):
             yield {"date": c.date, "task": c.task.title, "focus_area": c.task.focus_area.title if c.task.focus_area
                    else "", "lead_unit": c.task.lead_unit.name,
@@ -252,7 +254,7 @@ def export_notices(notices: QuerySet[Notice]) -> bytes:
                Column("rule", "依据", "text"), Column("reason", "事由", "text"), Column("state", "状态", "text"),
                Column("reply", "回复", "text")]
 
-    def rows():
+    def rows() -> Iterator[dict[str, object]]:
         for n in notices.iterator(chunk_size=2000):
             yield {"issued_on": n.issued_on, "kind": n.get_kind_display(), "task": n.task.title if n.task else "",
                    "unit": n.unit.name, "leader": n.leader.display_name if n.leader else "",
@@ -270,7 +272,7 @@ def export_blockers(blockers: QuerySet[Blocker]) -> bytes:
                Column("level", "协调层级", "text"), Column("state", "状态", "text"),
                Column("resolution", "办理情况", "text")]
 
-    def rows():
+    def rows() -> Iterator[dict[str, object]]:
         for chunk in _chunks(blockers.iterator(chunk_size=2000), 2000):
             for b in with_age(chunk):
                 yield {"description": b.description, "category": b.get_category_display(), "task": b.task.title,

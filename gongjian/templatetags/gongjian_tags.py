@@ -14,6 +14,8 @@ EVENT_LABELS = {
     "category.attribute_create": "新增分类属性", "project_ledger.export": "导出项目台账",
     "setup.init": "系统初始化", "org.import": "导入单位与人员", "user.enable": "启用用户", "user.disable": "停用用户",
     "workday.year_set": "录入全年工作日历", "campaign.settings": "修改攻坚行动设置",
+    # Ticket 派单 was recorded as ticket.dispatch before it became ticket.assign; the chain keeps the old rows.
+    "ticket.assign": "派单", "ticket.dispatch": "派单", "ticket.reassign": "改派",
 }
 NOUNS = {
     "task": "任务", "milestone": "节点", "dependency": "节点依赖", "adjustment": "调整", "card": "亮牌",
@@ -29,7 +31,7 @@ VERBS = {
     "create": "新建", "update": "修改", "delete": "删除", "submit": "提交", "approve": "通过", "return": "退回",
     "reject": "不予采纳", "accept": "采纳", "evaluate": "评价", "compute": "计算", "publish": "发布", "export": "导出",
     "complete": "完成", "raise": "提出", "add": "录入", "set": "设置", "approvals_set": "设置审批手续",
-    "funding_set": "设置资金", "plan_set": "设置计划", "assign": "交办", "dispatch": "派单", "close": "办结",
+    "funding_set": "设置资金", "plan_set": "设置计划", "assign": "交办", "close": "办结",
     "reopen": "重新办理", "resolve": "解决", "revoke": "吊销", "lock": "锁定", "unlock": "解锁", "grant": "授权",
     "denied": "被拒绝", "escalate": "升级", "answer": "答复", "acknowledge": "签收", "attribute_create": "新增属性",
     "change": "修改", "reset": "重置", "import": "导入", "upload": "上传", "correct": "更正",

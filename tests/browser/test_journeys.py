@@ -118,7 +118,7 @@ def test_citizen_submits_a_ticket_dispatcher_routes_it_citizen_follows_it(cast, 
     ticket = Ticket.objects.get(code=code)
     dispatcher.goto(f"{live_server.url}/tickets/{ticket.pk}/")
     dispatcher.select_option("select[name=unit]", label="姜山镇")
-    dispatcher.click("section#dispatch form.row button.btn-primary")
+    dispatcher.click("section#assign form.row button.btn-primary")
     dispatcher.wait_for_load_state("networkidle")
     ticket.refresh_from_db()
     assert ticket.state == "assigned" and ticket.unit == cast.unit_a

@@ -1,5 +1,5 @@
 """The copy to the configured group bot leaves only after the transaction commits, through the job queue, as the
-unit's messages do (tests/messaging/test_who_gets_what.py): a rolled-back dispatch sends nothing, and nothing is sent
+unit's messages do (tests/messaging/test_who_gets_what.py): a rolled-back assignment sends nothing, and nothing is sent
 while the ticket's row is locked."""
 
 import json
@@ -62,7 +62,7 @@ def with_email(cast):
     cast.editor_a.save(update_fields=["email"])
 
 
-def test_dispatch_sends_after_commit_not_inside_the_transaction(cast, make_ticket, bot, queue, with_email,
+def test_assignment_sends_after_commit_not_inside_the_transaction(cast, make_ticket, bot, queue, with_email,
                                                                django_capture_on_commit_callbacks):
     ticket = make_ticket()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -90,7 +90,7 @@ def test_a_failing_transaction_sends_nothing(cast, make_ticket, bot, queue, with
     assert ticket.unit_id is None
 
 
-def test_a_refusing_webhook_does_not_undo_the_dispatch(cast, make_ticket, bot, queue,
+def test_a_refusing_webhook_does_not_undo_the_assignment(cast, make_ticket, bot, queue,
                                                        django_capture_on_commit_callbacks):
     bot.status = 500
     ticket = make_ticket()

@@ -15,7 +15,7 @@ def _due(assigned_on: date, kind: str, *, urgent: bool = False) -> sla.Deadlines
     return sla.deadlines(assigned_on=assigned_on, sign_days=sign, reply_days=reply, urgent=urgent, cal=CAL)
 
 
-def test_complaint_dispatched_before_spring_festival_skips_the_holiday_and_counts_make_up_days():
+def test_complaint_assigned_before_spring_festival_skips_the_holiday_and_counts_make_up_days():
     # Holiday 01-21..01-27; Saturday 01-28 and Sunday 01-29 were working days.
     due = _due(date(2023, 1, 20), "complaint")
     assert due.sign_due == date(2023, 1, 28)
@@ -37,7 +37,7 @@ def test_urgent_ticket_replies_within_five_working_days():
     assert _due(date(2023, 1, 20), "complaint", urgent=True).reply_due == date(2023, 2, 1)
 
 
-def test_dispatch_on_a_holiday_starts_counting_on_the_next_working_day():
+def test_assignment_on_a_holiday_starts_counting_on_the_next_working_day():
     due = _due(date(2023, 1, 23), "consultation")
     assert (due.sign_due, due.reply_due) == (date(2023, 1, 28), date(2023, 1, 29))
 

@@ -60,7 +60,7 @@ def test_human_readable_output():
 
 
 def _history(cast, n: int):
-    """Signed dispatches to real Laixi units, from the synthetic generator."""
+    """Signed assignments to real Laixi units, from the synthetic generator."""
     category = services.category_save(actor=None, code="any", name="诉求", kind="help")
     units = {}
     for name in TOWNS:

@@ -29,11 +29,29 @@ def test_only_the_holding_units_editor_signs(cast, api_for, assigned, who, statu
 
 @pytest.mark.parametrize(("who", "status"), [("editor_a", 403), ("viewer_a", 403), ("leader", 403),
                                              ("outsider_b", 404)])
-def test_only_the_dispatcher_dispatches(cast, api_for, assigned, who, status):
-    response = api_for(getattr(cast, who)).post(_url(assigned, "dispatch"), {"unit": cast.unit_b.pk}, format="json")
+def test_only_the_dispatcher_assigns(cast, api_for, assigned, who, status):
+    response = api_for(getattr(cast, who)).post(_url(assigned, "assign"), {"unit": cast.unit_b.pk}, format="json")
     assert response.status_code == status
-    assert api_for(cast.office).post(_url(assigned, "dispatch"), {"unit": cast.unit_b.pk},
-                                     format="json").status_code == 200
+    assert Ticket.objects.get(pk=assigned.pk).unit == cast.unit_a
+    response = api_for(cast.office).post(_url(assigned, "assign"), {"unit": cast.unit_b.pk}, format="json")
+    assert response.status_code == 200 and response.json()["state"] == "assigned"
+    assert Ticket.objects.get(pk=assigned.pk).unit == cast.unit_b
+    assert AuditEvent.objects.filter(event="ticket.reassign", object_id=str(assigned.pk)).count() == 1
+
+
+def test_first_assignment_through_the_api_is_audited_as_ticket_assign(cast, api_for, make_ticket):
+    ticket = make_ticket()
+    response = api_for(cast.office).post(_url(ticket, "assign"), {"unit": cast.unit_a.pk}, format="json")
+    assert response.status_code == 200 and response.json()["state"] == "assigned"
+    assert AuditEvent.objects.filter(event="ticket.assign", object_id=str(ticket.pk)).count() == 1
+    assert not AuditEvent.objects.filter(event="ticket.dispatch").exists()
+
+
+def test_the_old_dispatch_url_is_gone(cast, api_for, make_ticket):
+    ticket = make_ticket()
+    response = api_for(cast.office).post(_url(ticket, "dispatch"), {"unit": cast.unit_a.pk}, format="json")
+    assert response.status_code == 404
+    assert Ticket.objects.get(pk=ticket.pk).state == "received"
 
 
 def test_a_received_ticket_is_invisible_to_units(cast, api_for, make_ticket):
@@ -46,8 +64,8 @@ def test_anonymous_gets_401(api_for, assigned):
     assert api_for(None).get("/api/v1/tickets/").status_code in (401, 403)
 
 
-def test_dispatch_without_a_unit_names_the_field(cast, api_for, make_ticket):
-    response = api_for(cast.office).post(_url(make_ticket(), "dispatch"), {}, format="json")
+def test_assign_without_a_unit_names_the_field(cast, api_for, make_ticket):
+    response = api_for(cast.office).post(_url(make_ticket(), "assign"), {}, format="json")
     assert response.status_code == 400 and "unit" in response.json()
 
 
@@ -131,6 +149,7 @@ def test_categories_are_listed_with_attributes(cast, api_for, categories):
 def test_schema_documents_the_frontline_endpoints(cast, api_for):
     schema = api_for(cast.office).get("/api/schema/?format=json").json()
     paths = schema["paths"]
-    assert "/api/v1/tickets/{id}/dispatch/" in paths and "/api/v1/ideas/{id}/accept/" in paths
+    assert "/api/v1/tickets/{id}/assign/" in paths and "/api/v1/tickets/{id}/dispatch/" not in paths
+    assert "/api/v1/ideas/{id}/accept/" in paths
     assert "/api/v1/ticket-rates/" in paths
     assert not any(p.startswith("/open311/") for p in paths)

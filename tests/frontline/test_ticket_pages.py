@@ -1,4 +1,4 @@
-"""The staff pages: dispatch queue, lists, ticket detail and its actions, as each member of the cast sees them."""
+"""The staff pages: the dispatcher's queue, lists, ticket detail and its actions, as each member of the cast sees them."""
 
 import io
 from datetime import date
@@ -13,18 +13,39 @@ from gongjian.frontline.models import Ticket
 pytestmark = pytest.mark.django_db
 
 
-def test_office_dispatches_from_the_detail_page(cast, client_for, make_ticket):
+def test_office_assigns_from_the_detail_page(cast, client_for, make_ticket):
     ticket = make_ticket()
     client = client_for(cast.office)
     page = client.get(f"/tickets/{ticket.pk}/").content.decode()
     assert "确认派单" in page and "138****5678" in page and "13812345678" not in page
-    response = client.post(f"/tickets/{ticket.pk}/dispatch/", {"unit": cast.unit_a.pk, "note": "请尽快处理"})
+    assert f'action="/tickets/{ticket.pk}/assign/"' in page and f"/tickets/{ticket.pk}/dispatch/" not in page
+    response = client.post(f"/tickets/{ticket.pk}/assign/", {"unit": cast.unit_a.pk, "note": "请尽快处理"})
     assert response.status_code == 302
     ticket.refresh_from_db()
     assert (ticket.state, ticket.unit) == ("assigned", cast.unit_a)
+    event = AuditEvent.objects.get(event="ticket.assign", object_id=str(ticket.pk))
+    assert event.actor == cast.office and event.changes["unit"] == [None, cast.unit_a.name]
+    assert [e.kind for e in ticket.events.all()][-1] == "assign"
 
 
-def test_dispatch_page_shows_ranked_suggestions_with_confidence(cast, client_for, make_ticket):
+@pytest.mark.parametrize(("who", "status"), [("editor_a", 404), ("viewer_a", 404), ("outsider_b", 404),
+                                             ("leader", 403)])
+def test_only_the_office_assigns_on_the_page(cast, client_for, make_ticket, who, status):
+    ticket = make_ticket()
+    response = client_for(getattr(cast, who)).post(f"/tickets/{ticket.pk}/assign/", {"unit": cast.unit_a.pk})
+    assert response.status_code == status
+    assert Ticket.objects.get(pk=ticket.pk).state == "received"
+    assert not AuditEvent.objects.filter(event="ticket.assign").exists()
+
+
+def test_the_old_dispatch_page_url_is_gone(cast, client_for, make_ticket):
+    ticket = make_ticket()
+    response = client_for(cast.office).post(f"/tickets/{ticket.pk}/dispatch/", {"unit": cast.unit_a.pk})
+    assert response.status_code == 404
+    assert Ticket.objects.get(pk=ticket.pk).state == "received"
+
+
+def test_assign_section_shows_ranked_suggestions_with_confidence(cast, client_for, make_ticket):
     cast.unit_a.duty_list = "村内道路 路灯 邻里纠纷"
     cast.unit_a.save()
     cast.unit_b.duty_list = "电力供应协调 供电保障 停电"
@@ -210,3 +231,11 @@ def test_sla_colour_shows_with_its_word(cast, client_for, assigned, settings):
     ticket_sla_run(date(2023, 3, 16))
     html = client_for(cast.office).get("/tickets/?color=red").content.decode()
     assert 'id="row-count">1<' in html and 'card-red">红<' in html
+
+
+def test_audit_page_reads_old_and_new_assignment_events_in_words(cast, client_for, assigned):
+    from gongjian.audit.services import record
+    record(actor=cast.office, event="ticket.dispatch", obj=assigned, changes={"unit": [None, cast.unit_a.name]})
+    page = client_for(cast.audit_admin).get("/audit/").content.decode()
+    assert page.count("<td data-label=\"事件\">派单</td>") == 2  # the new ticket.assign and the stored ticket.dispatch
+    assert "ticket.dispatch" not in page.split("<tbody")[-1] and "ticket.assign" not in page.split("<tbody")[-1]

@@ -38,22 +38,22 @@ def test_full_life_of_a_ticket_and_its_audit_trail(cast, make_ticket, settings):
     services.ticket_visit(actor=cast.office, ticket=ticket, resolved=True, satisfaction="satisfied")
     ticket = services.ticket_close(actor=cast.office, ticket=ticket)
     assert ticket.state == State.CLOSED and ticket.closed_at is not None
-    assert _events(ticket) == ["ticket.create", "ticket.dispatch", "ticket.sign", "ticket.progress", "ticket.reply",
+    assert _events(ticket) == ["ticket.create", "ticket.assign", "ticket.sign", "ticket.progress", "ticket.reply",
                                "ticket.visit", "ticket.close"]
     public = [e.kind for e in selectors.timeline(ticket, public_only=True)]
-    assert public == ["receive", "dispatch", "sign", "reply", "visit", "close"]
+    assert public == ["receive", "assign", "sign", "reply", "visit", "close"]
     assignment = Assignment.objects.get(ticket=ticket)
     assert (assignment.signed_on_time, assignment.outcome) == (True, Assignment.Outcome.ACTIVE)
 
 
-def test_dispatch_needs_a_unit_that_can_hold_tickets(cast, make_ticket):
+def test_assignment_needs_a_unit_that_can_hold_tickets(cast, make_ticket):
     ticket = make_ticket()
     _refused("invalid", services.ticket_assign, actor=cast.office, ticket=ticket, unit=cast.leadership)
     ticket.refresh_from_db()
     assert ticket.state == State.RECEIVED and _events(ticket) == ["ticket.create"]
 
 
-def test_urgent_dispatch_shortens_the_reply_deadline(cast, make_ticket):
+def test_urgent_assignment_shortens_the_reply_deadline(cast, make_ticket):
     ticket = services.ticket_assign(actor=cast.office, ticket=make_ticket(category="complaint",
                                                                              attributes={"repeat": "no"}),
                                       unit=cast.unit_a, urgent=True)
@@ -72,7 +72,7 @@ def test_reassign_to_the_same_unit_is_refused(cast, assigned):
     _refused("same_unit", services.ticket_assign, actor=cast.office, ticket=assigned, unit=cast.unit_a)
 
 
-def test_dispatch_of_a_signed_ticket_is_refused(cast, signed):
+def test_assignment_of_a_signed_ticket_is_refused(cast, signed):
     _refused("bad_transition", services.ticket_assign, actor=cast.office, ticket=signed, unit=cast.unit_b)
 
 
@@ -87,7 +87,7 @@ def test_return_approved_then_reassigned(cast, assigned):
     _refused("returned_by_unit", services.ticket_assign, actor=cast.office, ticket=ticket, unit=cast.unit_a)
     ticket = services.ticket_assign(actor=cast.office, ticket=ticket, unit=cast.unit_b)
     assert (ticket.state, ticket.unit) == (State.ASSIGNED, cast.unit_b)
-    assert _events(ticket) == ["ticket.create", "ticket.dispatch", "ticket.return_request", "ticket.return_approve",
+    assert _events(ticket) == ["ticket.create", "ticket.assign", "ticket.return_request", "ticket.return_approve",
                                "ticket.reassign"]
     request.refresh_from_db()
     assert (request.decided_by, request.status) == (cast.office, TicketRequest.Status.APPROVED)
