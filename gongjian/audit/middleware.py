@@ -1,3 +1,4 @@
+import hashlib
 import time
 
 from django.conf import settings
@@ -51,7 +52,9 @@ class RequestContextMiddleware:
         if user is None or not user.is_authenticated:
             return
         # One row per actor, path and minute: a scripted flood of refusals cannot flood the log.
-        key = f"audit-refusal:{user.pk}:{request.path[:200]}:{int(time.time() // 60)}"
+        # Hashed: a path may hold any character, and memcached refuses keys with spaces or control characters.
+        path = hashlib.blake2b(request.path.encode(), digest_size=16).hexdigest()
+        key = f"audit-refusal:{user.pk}:{path}:{int(time.time() // 60)}"
         if not cache.add(key, 1, timeout=120):
             return
         record(actor=user, event="access.denied", object_type=request.resolver_match.view_name or "", success=False,
