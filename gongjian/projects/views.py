@@ -376,7 +376,8 @@ def battle_progress(request):
     group = request.GET.get("group", "town")
     return render(request, "projects/battle_progress.html", {
         "form": form, "group": group if group in dict(battle.GROUPS) else "town",
-        "json_query": request.GET.urlencode(), "today": clock.today(),
+        "json_query": request.GET.urlencode(), "today": clock.today(), "page_first": battle.PAGE_FIRST,
+        "page_max": battle.PAGE_MAX,
     })
 
 
