@@ -342,3 +342,4 @@ def test_appended_windows_join_the_chart_as_if_drawn_at_once(open_chart, site):
 
 def col_of(name: str) -> int:
     return FIELDS.index(name)
+

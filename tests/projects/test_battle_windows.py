@@ -164,3 +164,20 @@ def test_progress_page_names_its_window_sizes(cast, client_for, today):
     page = client_for(cast.office).get("/battle/progress/").content.decode()
     assert f'data-first="{battle.PAGE_FIRST}"' in page and f'data-page="{battle.PAGE_MAX}"' in page
     assert 'id="gantt-loading"' in page
+
+
+def test_bench_server_build_times_the_first_window_and_every_window(many, cast, monkeypatch, today):
+    from django.contrib.auth import get_user_model
+
+    from gongjian.bench import gantt_e2e
+    from gongjian.bench.registry import Context
+    from gongjian.bench.scale import Scale
+
+    get_user_model().objects.filter(pk=cast.office.pk).update(username="bench000office")
+    monkeypatch.setattr(battle, "PAGE_FIRST", 3)
+    monkeypatch.setattr(battle, "PAGE_MAX", 4)
+    ctx = Context(scale=Scale("tiny", blocks=1, tasks=1, projects=10, tickets=0), seed=7, today=today)
+    result = gantt_e2e.server_build(ctx)
+    assert result["server_rows"] == 10
+    assert 0 < result["server_first_window_seconds"] <= result["server_all_windows_seconds"]
+    assert result["first_window_bytes"] < result["json_bytes"]
