@@ -120,17 +120,50 @@ def _plain(field: str, output) -> Cast:
     return Cast(field, output_field=output)
 
 
-def progress_data(user, data: dict, on: date, *, offset: int = 0, limit: int | None = None) -> dict:
-    """gantt/v1 for the projects (and tasks) the user may see under the filters in `data` (ProgressFilter, with
-    `group` as the page groups): rows offset … offset + limit in display order (all from offset when limit is None),
-    with `total`, `offset` and `span` (first and last day of all rows). Seven queries whatever the number of rows (eight for
-    a window that is not all of them)."""
+def _scope(user, data: dict) -> tuple[QuerySet, QuerySet]:
     kind = data.get("kind") or "project"
     project_only = bool(data.get("chain") or data.get("level"))
     projects = _filtered(projects_visible_to(user), data, is_project=True) if kind in ("project", "all") \
         else Project.objects.none()
     tasks = (_filtered(tasks_visible_to(user).filter(project__isnull=True), data, is_project=False)
              if kind in ("task", "all") and not project_only else Task.objects.none())
+    return projects, tasks
+
+
+def progress_data(user, data: dict, on: date, *, offset: int = 0, limit: int | None = None,
+                  rows_key: str | None = None, latest=None) -> dict:
+    """gantt/v1 for the projects (and tasks) the user may see under the filters in `data` (ProgressFilter, with
+    `group` as the page groups): rows offset … offset + limit in display order (all from offset when limit is None),
+    with `total`, `offset` and `span` (first and last day of all rows and their milestones).
+
+    All rows in display order, without their milestones, are built once per data version and kept under `rows_key`
+    (when given), so a later window reads only its own milestones. Eight queries whatever the number of rows; a
+    window once the rows are kept, one. `latest`: the latest card date when the caller has it (progress_version)."""
+    ordered = cache.get(rows_key) if rows_key else None
+    if ordered is None:
+        ordered = _ordered(user, data, on, latest_card_date(on) if latest is None else latest)
+        if rows_key:
+            cache.set(rows_key, ordered, PROGRESS_CACHE_SECONDS)
+    rows, total = ordered["rows"], len(ordered["rows"])
+    window = rows[offset:] if limit is None else rows[offset:offset + limit]
+    origin = _origin(on)
+    if offset == 0 and len(window) == total:
+        projects, tasks = _scope(user, data)
+        in_window = Milestone.objects.filter(Q(task__in=projects.values("pk")) | Q(task__in=tasks.values("pk")))
+    else:
+        in_window = Milestone.objects.filter(task_id__in=[r[0] for r in window])
+    milestones = _milestones(in_window, {}, origin, on.isoformat())
+    return {
+        "v": 1, "origin": origin.isoformat(), "today": (on - origin).days, "fields": FIELDS,
+        "dict": {**ordered["dict"], "milestone": milestones.titles},
+        "total": total, "offset": offset, "span": ordered["span"],
+        "rows": [[*r, milestones.get(r[0], [])] for r in window],
+    }
+
+
+def _ordered(user, data: dict, on: date, latest: date | None) -> dict:
+    """All rows in display order, each as its gantt/v1 row but the milestones, with the dicts and the span."""
+    projects, tasks = _scope(user, data)
     rows = [(*row, 0) for row in projects.values_list(
         "id", "title", "lead_unit_id", "lead_leader_id", "town_id", "industry_chain", _text("start"),
         _text("deadline"), _plain("progress", FloatField()), "status")]
@@ -139,7 +172,6 @@ def progress_data(user, data: dict, on: date, *, offset: int = 0, limit: int | N
                  "id", "title", "lead_unit_id", "lead_leader_id", _text("start"), _text("deadline"),
                  _plain("progress", FloatField()), "status")]
     both = Q(task__in=projects.values("pk")) | Q(task__in=tasks.values("pk"))
-    latest = latest_card_date(on)
     cards = {pk: CARD_CODES.get(color, 0) for pk, color in
              Card.objects.filter(both, date=latest).values_list("task_id", "color")} if latest else {}
     wanted_card = CARD_CODES.get(data.get("card") or "", 0)
@@ -149,15 +181,13 @@ def progress_data(user, data: dict, on: date, *, offset: int = 0, limit: int | N
     unit_name = {pk: name for pk, name, _ in units}
     areas = {pk for pk, _, k in units if k in Unit.AREA_KINDS}
     leader_name = dict(Person.objects.filter(is_city_leader=True).order_by("id").values_list("id", "display_name"))
-    # Every dict is built from all rows, not the window's, so it is the same in every window of one data version.
+    # Every dict is built from all rows, not a window's, so it is the same in every window of one data version.
     used_units = {r[2] for r in rows}
     unit_ix = _Index((pk, name) for pk, name, _ in units if pk in used_units)
     leader_ix = _Index(leader_name.items())
     town_ix = _Index((pk, name) for pk, name, k in units if pk in areas)
     chain_ix = _Index((c, c) for c in sorted({r[5] for r in rows if r[5]}))
     rows.sort(key=_display_order(data.get("group", "town"), unit_ix, leader_ix, town_ix, chain_ix, areas))
-    total = len(rows)
-    window = rows[offset:] if limit is None else rows[offset:offset + limit]
     origin = _origin(on)
     offsets: dict[str, int] = {}
 
@@ -167,26 +197,20 @@ def progress_data(user, data: dict, on: date, *, offset: int = 0, limit: int | N
             n = offsets[iso] = (date.fromisoformat(iso[:10]) - origin).days
         return n
 
-    if len(window) == total:
-        in_window = Milestone.objects.filter(both)
-    else:
-        in_window = Milestone.objects.filter(task_id__in=[r[0] for r in window])
-    milestones = _milestones(in_window, offsets, origin, on.isoformat())
     out = [[
         pk, title, kind_code, unit_ix.index(unit_id, unit_name.get(unit_id)),
         leader_ix.index(leader_id, leader_name.get(leader_id)),
         town_ix.index(town_id, unit_name.get(town_id)) if town_id in areas else None,
         chain_ix.index(chain, chain), day(start), day(end),
-        100.0 if status == Task.Status.COMPLETED else round(progress, 2), cards.get(pk, 0), milestones.get(pk, []),
-    ] for pk, title, unit_id, leader_id, town_id, chain, start, end, progress, status, kind_code in window]
-    return {
-        "v": 1, "origin": origin.isoformat(), "today": (on - origin).days, "fields": FIELDS,
-        "dict": {"kind": KINDS, "unit": unit_ix.values, "leader": leader_ix.values, "town": town_ix.values,
-                 "chain": chain_ix.values, "milestone": milestones.titles},
-        "total": total, "offset": offset,
-        "span": _span(rows, milestones if len(window) == total else Milestone.objects.filter(both), day),
-        "rows": out,
-    }
+        100.0 if status == Task.Status.COMPLETED else round(progress, 2), cards.get(pk, 0),
+    ] for pk, title, unit_id, leader_id, town_id, chain, start, end, progress, status, kind_code in rows]
+    days = list(offsets.values())
+    when = Milestone.objects.filter(both).aggregate(lo=Min(Coalesce("planned_date", "done_on")),
+                                                    hi=Max(Coalesce("planned_date", "done_on")))
+    days += [(when[k] - origin).days for k in ("lo", "hi") if when[k]]
+    return {"rows": out, "span": [min(days), max(days)] if days else None,
+            "dict": {"kind": KINDS, "unit": unit_ix.values, "leader": leader_ix.values, "town": town_ix.values,
+                     "chain": chain_ix.values}}
 
 
 def _display_order(group: str, unit_ix: _Index, leader_ix: _Index, town_ix: _Index, chain_ix: _Index, areas: set):
@@ -201,19 +225,6 @@ def _display_order(group: str, unit_ix: _Index, leader_ix: _Index, town_ix: _Ind
         "kind": lambda r: r[10],
     }.get(group, lambda r: 0)
     return lambda r: (rank(r), r[10], r[6] or "", r[0])
-
-
-def _span(rows: list, milestones, day) -> list[int] | None:
-    """[first day, last day] of all rows' bars and milestones: the page's timeline before every window is in.
-    `milestones`: those already read when the window is all rows, else the query of all rows' milestones."""
-    days = [day(r[i]) for r in rows for i in (6, 7) if r[i]]
-    if isinstance(milestones, QuerySet):
-        when = milestones.aggregate(lo=Min(Coalesce("planned_date", "done_on")),
-                                    hi=Max(Coalesce("planned_date", "done_on")))
-        days += [day(when[k].isoformat()) for k in ("lo", "hi") if when[k]]
-    else:
-        days += [entry[0] for bucket in milestones.values() for entry in bucket]
-    return [min(days), max(days)] if days else None
 
 
 class _Milestones(dict):
@@ -248,21 +259,28 @@ def _milestones(queryset, offsets: dict[str, int], origin: date, today: str) -> 
     return out
 
 
-def progress_etag(user, query: list, on: date) -> str:
-    head = AuditHead.objects.filter(pk=1).values_list("seq", flat=True).first() or 0
-    latest_run = latest_card_date(on)
-    material = json.dumps([head, str(latest_run), user.pk, on.isoformat(), query], ensure_ascii=False)
+def progress_version(on: date) -> tuple[int, date | None]:
+    """What the data version of the chart is made of: the audit chain's head and the latest card date."""
+    return AuditHead.objects.filter(pk=1).values_list("seq", flat=True).first() or 0, latest_card_date(on)
+
+
+def progress_etag(user, query: list, on: date, *, version: tuple | None = None, window: tuple | None = None) -> str:
+    """The ETag of the chart's rows for this viewer, day and filters (`query` without offset/limit); with `window`
+    ((offset, limit)), of that window."""
+    head, latest_run = version or progress_version(on)
+    material = json.dumps([head, str(latest_run), user.pk, on.isoformat(), query, window], ensure_ascii=False)
     return f'"g{hashlib.sha256(material.encode()).hexdigest()[:32]}"'
 
 
-def progress_body(user, data: dict, on: date, etag: str, *, offset: int = 0,
-                  limit: int | None = None) -> tuple[bytes, bytes]:
+def progress_body(user, data: dict, on: date, etag: str, *, offset: int = 0, limit: int | None = None,
+                  rows_etag: str | None = None, latest=None) -> tuple[bytes, bytes]:
     """(JSON, gzipped JSON) of one window for `etag` (which names the window), from the cache or built and
-    compressed once."""
+    compressed once; `rows_etag` names all the rows, kept for the other windows."""
     key = f"battle-progress:{etag}"
     cached = cache.get(key)
     if cached is None:
-        document = progress_data(user, data, on, offset=offset, limit=limit)
+        document = progress_data(user, data, on, offset=offset, limit=limit, latest=latest,
+                                 rows_key=f"battle-rows:{rows_etag}" if rows_etag else None)
         body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
         cached = (body, gzip.compress(body, compresslevel=6))
         cache.set(key, cached, PROGRESS_CACHE_SECONDS)

@@ -401,11 +401,15 @@ def battle_progress_json(request):
     offset, limit = window["offset"] or 0, window["limit"] or battle.PAGE_MAX
     data = {**form.cleaned_data, "group": request.GET.get("group", "town")}
     today = clock.today()
-    etag = battle.progress_etag(request.user, [*sorted(request.GET.lists()), ["window", offset, limit]], today)
+    query = sorted((k, v) for k, v in request.GET.lists() if k not in ("offset", "limit"))
+    version = battle.progress_version(today)
+    rows_etag = battle.progress_etag(request.user, query, today, version=version)
+    etag = battle.progress_etag(request.user, query, today, version=version, window=(offset, limit))
     if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
         response = HttpResponse(status=304)
     else:
-        body, gzipped = battle.progress_body(request.user, data, today, etag, offset=offset, limit=limit)
+        body, gzipped = battle.progress_body(request.user, data, today, etag, offset=offset, limit=limit,
+                                             rows_etag=rows_etag, latest=version[1])
         use_gzip = "gzip" in request.headers.get("Accept-Encoding", "")
         response = HttpResponse(gzipped if use_gzip else body, content_type="application/json; charset=utf-8")
         if use_gzip:

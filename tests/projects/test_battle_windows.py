@@ -7,7 +7,9 @@ import json
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from gongjian.campaigns import services as task_services
 from gongjian.projects import battle, services
@@ -181,3 +183,18 @@ def test_bench_server_build_times_the_first_window_and_every_window(many, cast, 
     assert result["server_rows"] == 10
     assert 0 < result["server_first_window_seconds"] <= result["server_all_windows_seconds"]
     assert result["first_window_bytes"] < result["json_bytes"]
+
+
+def test_later_windows_reuse_the_rows_and_a_write_renews_them(many, cast, client_for, today):
+    client = client_for(cast.office)
+    with CaptureQueriesContext(connection) as cold:
+        first = _window(client, "offset=0&limit=3")
+    with CaptureQueriesContext(connection) as warm:
+        second = _window(client, "offset=3&limit=3")
+    # the later window reads only the viewer, the data version and its own milestones
+    assert len(warm) <= len(cold) - 5
+    assert {r[0] for r in first["rows"]}.isdisjoint(r[0] for r in second["rows"])
+    project = battle.Project.objects.get(pk=second["rows"][0][0])
+    services.project_update(actor=cast.office, project=project, title="改名后的项目")
+    renamed = _window(client, "offset=3&limit=3")
+    assert renamed["rows"][0][1] == "改名后的项目"
