@@ -59,10 +59,15 @@ def test_progress_view_draws_5000_projects_from_its_endpoint(browser, live_serve
     data.generate(Scale("projects5k", blocks=1, tasks=30, projects=5000, tickets=0), 7, lambda text: None)
     page = _page(browser, live_server, cast.office, cast.password)
     page.goto(f"{live_server.url}/battle/progress/?group=town")
+    first = _chart_stats(page)
+    page.wait_for_function("() => window.BATTLE_FIRST_DRAWN > 0")
+    # the first window is drawn before the rest arrives
+    assert first["count"] == "5000" and page.evaluate("() => window.BATTLE_FIRST_ROWS") == 200
+    page.wait_for_function("() => window.BATTLE_LOADED === true", timeout=120_000)
     stats = _chart_stats(page)
     assert stats["rows"] == 5000 and stats["count"] == "5000"
     assert stats["groups"] >= 10  # grouped by the block's towns, streets and zone
-    assert stats["renderMs"] <= 500, stats
+    assert first["renderMs"] <= 500, first
 
 
 def test_progress_view_draws_50000_rows(browser, live_server, cast, settings):

@@ -70,6 +70,7 @@
       // After the first frame is on screen, so the background windows never delay it.
       requestAnimationFrame(function () {
         window.BATTLE_FIRST_DRAWN = performance.now();
+        window.BATTLE_FIRST_ROWS = chart.stats.rows;
         setTimeout(function () { rest(chart, (body.offset || 0) + body.rows.length, total); }, 0);
       });
     })
