@@ -181,10 +181,17 @@ def test_progress_view_draws_the_first_window_then_every_row(browser, live_serve
     assert _screen_is_full(page)
     assert page.evaluate("() => document.documentElement.scrollWidth") <= width
     page.screenshot(path=str(tmp_path / f"first-{width}.png"), full_page=True)
+    # printing before every row is in waits for them
+    page.evaluate("() => { window.print = () => { window.PRINTED = document.querySelectorAll('.gg-print-page').length; }; }")
+    page.click("#print-a3")
+    assert "加载完成后打印" in page.evaluate("() => document.getElementById('gantt-loading').textContent")
+    assert page.evaluate("() => window.PRINTED === undefined && !document.querySelector('.gg-print-root')")
     release.append(True)
     for route in held:
         route.continue_()
     page.wait_for_function("() => window.BATTLE_LOADED === true", timeout=60_000)
+    assert page.evaluate("() => window.PRINTED") >= 450 // 32  # every row, 32 lines to an A3 page
+    page.evaluate("() => window.BATTLE_CHART.clearPrint()")
     assert len(asked) >= 2 and "offset=40&limit=100" in asked[1]
     whole = page.evaluate("""async () => {
       const r = await fetch('/battle/progress.json?group=town&offset=0&limit=100', {credentials: 'same-origin'});

@@ -25,14 +25,18 @@
 
   function say(text) { if (status) status.textContent = text; }
 
+  let loadedAll = false, printWhenLoaded = false;
+
   // The later windows, one at a time (each is a cached gzip on the server); done when every row is in.
   function rest(chart, loaded, total) {
     if (loaded >= total) {
       say("");
+      loadedAll = true;
       window.BATTLE_LOADED = true;
+      if (printWhenLoaded) chart.printA3();
       return;
     }
-    say("（已加载 " + loaded + " 项，其余正在加载…）");
+    say("（已加载 " + loaded + " 项，其余正在加载…" + (printWhenLoaded ? "加载完成后打印" : "") + "）");
     load(loaded, size)
       .then(function (res) {
         if (!res.ok || !res.body.rows || !res.body.rows.length) throw new Error(res.body.detail || "加载失败");
@@ -58,7 +62,12 @@
         onRowClick: function (row) { location.href = (row.kind === "项目" ? "/projects/" : "/tasks/") + row.id + "/"; },
       });
       window.BATTLE_CHART = chart;
-      document.getElementById("print-a3").addEventListener("click", function () { chart.printA3(); });
+      // A printed chart must hold every row: a click before the last window waits for it.
+      document.getElementById("print-a3").addEventListener("click", function () {
+        if (loadedAll || total <= body.rows.length) { chart.printA3(); return; }
+        printWhenLoaded = true;
+        say("（正在加载全部 " + total + " 项，加载完成后打印…）");
+      });
       if (group) {
         group.addEventListener("change", function () {
           chart.setGroupBy(group.value || null);
