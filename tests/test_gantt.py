@@ -23,6 +23,7 @@ from gongjian.bench.gantt_fixture import (
     make_gantt_data,
     to_dhtmlx,
     to_frappe,
+    to_windows,
 )
 
 STATIC = Path(__file__).resolve().parents[1] / "gongjian" / "static"
@@ -78,6 +79,20 @@ def test_peer_conversions_keep_every_row_and_its_dates():
     # dhtmlx's end_date is exclusive, frappe's end is inclusive.
     assert frappe[0]["end"] < dhtmlx["data"][0]["end_date"]
     json.dumps(dhtmlx, ensure_ascii=False)
+
+
+def test_windows_cut_the_rows_in_group_order_with_the_whole_span():
+    data = make_gantt_data(1000)
+    windows = to_windows(data, 60, 300)
+    assert [len(w["rows"]) for w in windows] == [60, 300, 300, 300, 40]
+    assert [w["offset"] for w in windows] == [0, 60, 360, 660, 960] and {w["total"] for w in windows} == {1000}
+    col = {f: i for i, f in enumerate(FIELDS)}
+    rows = [r for w in windows for r in w["rows"]]
+    assert sorted(r[0] for r in rows) == sorted(r[0] for r in data["rows"])
+    keys = [(r[col["town"]], r[col["start"]], r[0]) for r in rows]
+    assert keys == sorted(keys)
+    days = [d for r in data["rows"] for d in (r[col["start"]], r[col["end"]], *(m[0] for m in r[col["milestones"]]))]
+    assert {tuple(w["span"]) for w in windows} == {(min(days), max(days))}
 
 
 # --- the renderer in Chromium -------------------------------------------------------------------------------
@@ -286,3 +301,45 @@ def test_first_render_of_50000_rows_finishes(open_chart):
     assert stats(page)["rows"] == 50000
     assert page.evaluate("() => window.RENDER_MS") < 5000
     assert time.perf_counter() - started < 60
+
+
+@pytest.mark.browser
+def test_appended_windows_join_the_chart_as_if_drawn_at_once(open_chart, site):
+    """The page draws the first window, then appends the rest: the timeline does not move, the groups and rows end
+    up as with the whole document, and a window's own milestone dict is mapped onto the chart's."""
+    data = make_gantt_data(1000)
+    windows = to_windows(data, 60, 300)
+    # the second window numbers its milestone titles the other way round, as a window with its own dict would
+    moved = windows[1]
+    moved["dict"] = dict(moved["dict"], milestone=list(reversed(data["dict"]["milestone"])))
+    last = len(data["dict"]["milestone"]) - 1
+    moved["rows"] = [[*r[:-1], [[d, st, cr, last - t] for d, st, cr, t in r[-1]]] for r in moved["rows"]]
+    for i, w in enumerate(windows[1:], start=1):
+        (site["root"] / f"win1000-{i}.json").write_text(json.dumps(w, ensure_ascii=False), encoding="utf-8")
+    whole = open_chart(to_windows(data, 1000, 1000)[0], "win1000-whole", options={"groupBy": "town"})
+    expected = stats(whole)
+    page = open_chart(windows[0], "win1000-0", options={"groupBy": "town"})
+    before = stats(page)
+    assert before["rows"] == 60 and before["day0"] == expected["day0"]
+    page.evaluate("""async (n) => {
+      for (let i = 1; i <= n; i++) window.G.append(await (await fetch('win1000-' + i + '.json')).json());
+      await window.nextFrame();
+    }""", len(windows) - 1)
+    after = stats(page)
+    assert after["rows"] == 1000 and after["day0"] == before["day0"] and after["dayWidth"] == expected["dayWidth"]
+    assert (after["groups"], after["visibleRows"]) == (expected["groups"], expected["visibleRows"])
+    for p in (page, whole):
+        p.evaluate("() => { const sc = document.querySelector('.gg-scroller'); sc.scrollTop = sc.scrollHeight; }")
+        p.evaluate("() => window.nextFrame()")
+    assert stats(page)["lastDrawnId"] == stats(whole)["lastDrawnId"] == windows[-1]["rows"][-1][0]
+    row = data["rows"][[r[0] for r in data["rows"]].index(moved["rows"][5][0])]
+    assert page.evaluate("(id) => window.G.scrollToRow(id)", row[0])
+    spot = page.evaluate("([id, day]) => window.G.locate(id, day)", [row[0], row[col_of("start")]])
+    page.mouse.click(spot["x"], spot["y"])
+    titles = page.evaluate("() => window.CLICKED.milestones.map((m) => m.title)")
+    assert titles == [data["dict"]["milestone"][m[3]] for m in row[col_of("milestones")]]
+
+
+def col_of(name: str) -> int:
+    return FIELDS.index(name)
+

@@ -147,3 +147,28 @@ def to_dhtmlx_grouped(data: dict) -> dict:
                    "start_date": _iso(data, m[0]), "duration": 0, "parent": r[col["id"]]}
                   for r in data["rows"] for j, m in enumerate(r[col["milestones"]])]
     return {"data": groups + tasks + milestones, "links": []}
+
+
+def to_windows(data: dict, first: int, size: int, group: str = "town") -> list[dict]:
+    """`data` as the endpoint sends it in windows (projects/battle.py): rows in display order — by the group's dict
+    index ("not set" last), then start, then id — cut into a first window of `first` rows and then `size` each, every
+    window with the total, its offset and the span of all rows."""
+    col = _columns(data)
+    g = col.get(group)
+
+    def key(row):
+        rank = row[g] if g is not None and row[g] is not None else float("inf")
+        return (rank if g is not None else 0, row[col["start"]], row[col["id"]])
+
+    rows = sorted(data["rows"], key=key)
+    days = []
+    for r in rows:
+        days += [r[col["start"]], r[col["end"]]]
+        if "milestones" in col:
+            days += [m[0] for m in r[col["milestones"]] or ()]
+    days = [d for d in days if d is not None]
+    head = {k: v for k, v in data.items() if k != "rows"}
+    span = [min(days), max(days)] if days else None
+    cuts = [0, *range(first, len(rows), size)] if len(rows) > first else [0]
+    return [{**head, "total": len(rows), "offset": at, "span": span,
+             "rows": rows[at:first] if at == 0 else rows[at:at + size]} for at in cuts]

@@ -1,5 +1,9 @@
-"""The progress view's data (作战进度图): projects and tasks with their milestones as one compact JSON document in the
-format static/js/gantt.js reads ("gantt/v1"), built in a fixed number of queries however many rows there are."""
+"""The progress view's data (作战进度图): projects and tasks with their milestones as compact JSON documents in the
+format static/js/gantt.js reads ("gantt/v1"), built in a fixed number of queries however many rows there are.
+
+Paged: every document is one window (`offset`, `limit`) of the rows in display order — grouped as the page groups
+them, each group in the order the chart draws its groups — with the total and the time span of all rows, so the page
+draws the first window at once and appends the rest without its timeline or its groups moving."""
 
 import gzip
 import hashlib
@@ -8,8 +12,8 @@ from datetime import date
 
 from django import forms
 from django.core.cache import cache
-from django.db.models import CharField, FloatField, IntegerField, Q, QuerySet
-from django.db.models.functions import Cast
+from django.db.models import CharField, FloatField, IntegerField, Max, Min, Q, QuerySet
+from django.db.models.functions import Cast, Coalesce
 
 from gongjian.audit.models import AuditHead
 from gongjian.campaigns.access import tasks_visible_to
@@ -26,6 +30,9 @@ CARD_CODES = {"green": 1, "yellow": 2, "red": 3}
 PROGRESS_CACHE_SECONDS = 3600  # entries are keyed by data version; this only bounds their memory
 MS_PLANNED, MS_DONE, MS_OVERDUE = 0, 1, 2
 SHOWN_STATUSES = (Task.Status.ASSIGNED, Task.Status.IN_PROGRESS, Task.Status.COMPLETED, Task.Status.SUSPENDED)
+PAGE_FIRST = 200  # the first window: a full screen of rows and group headers at any height a screen has
+PAGE_MAX = 5000  # the later windows, and the most one request may ask for
+OFFSET_MAX = 10_000_000
 GROUPS = [("town", "按镇街"), ("leader", "按包联领导"), ("chain", "按产业链"), ("unit", "按牵头单位"), ("kind", "按类型"),
           ("", "不分组")]
 
@@ -113,62 +120,111 @@ def _plain(field: str, output) -> Cast:
     return Cast(field, output_field=output)
 
 
-def progress_data(user, data: dict, on: date) -> dict:
-    """gantt/v1 for the projects (and tasks) the user may see under the filters in `data` (ProgressFilter).
-    Seven queries whatever the number of rows."""
+def _scope(user, data: dict) -> tuple[QuerySet, QuerySet]:
     kind = data.get("kind") or "project"
     project_only = bool(data.get("chain") or data.get("level"))
     projects = _filtered(projects_visible_to(user), data, is_project=True) if kind in ("project", "all") \
         else Project.objects.none()
     tasks = (_filtered(tasks_visible_to(user).filter(project__isnull=True), data, is_project=False)
              if kind in ("task", "all") and not project_only else Task.objects.none())
-    rows = list(projects.order_by("start", "id").values_list(
+    return projects, tasks
+
+
+def progress_data(user, data: dict, on: date, *, offset: int = 0, limit: int | None = None,
+                  rows_key: str | None = None, latest=None) -> dict:
+    """gantt/v1 for the projects (and tasks) the user may see under the filters in `data` (ProgressFilter, with
+    `group` as the page groups): rows offset … offset + limit in display order (all from offset when limit is None),
+    with `total`, `offset` and `span` (first and last day of all rows and their milestones).
+
+    All rows in display order, without their milestones, are built once per data version and kept under `rows_key`
+    (when given), so a later window reads only its own milestones. Eight queries whatever the number of rows; a
+    window once the rows are kept, one. `latest`: the latest card date when the caller has it (progress_version)."""
+    ordered = cache.get(rows_key) if rows_key else None
+    if ordered is None:
+        ordered = _ordered(user, data, on, latest_card_date(on) if latest is None else latest)
+        if rows_key:
+            cache.set(rows_key, ordered, PROGRESS_CACHE_SECONDS)
+    rows, total = ordered["rows"], len(ordered["rows"])
+    window = rows[offset:] if limit is None else rows[offset:offset + limit]
+    origin = _origin(on)
+    if offset == 0 and len(window) == total:
+        projects, tasks = _scope(user, data)
+        in_window = Milestone.objects.filter(Q(task__in=projects.values("pk")) | Q(task__in=tasks.values("pk")))
+    else:
+        in_window = Milestone.objects.filter(task_id__in=[r[0] for r in window])
+    milestones = _milestones(in_window, {}, origin, on.isoformat())
+    return {
+        "v": 1, "origin": origin.isoformat(), "today": (on - origin).days, "fields": FIELDS,
+        "dict": {**ordered["dict"], "milestone": milestones.titles},
+        "total": total, "offset": offset, "span": ordered["span"],
+        "rows": [[*r, milestones.get(r[0], [])] for r in window],
+    }
+
+
+def _ordered(user, data: dict, on: date, latest: date | None) -> dict:
+    """All rows in display order, each as its gantt/v1 row but the milestones, with the dicts and the span."""
+    projects, tasks = _scope(user, data)
+    rows = [(*row, 0) for row in projects.values_list(
         "id", "title", "lead_unit_id", "lead_leader_id", "town_id", "industry_chain", _text("start"),
-        _text("deadline"), _plain("progress", FloatField()), "status"))
-    n_projects = len(rows)
-    rows += [(pk, title, unit, leader, unit, None, start, end, progress, status)
-             for pk, title, unit, leader, start, end, progress, status in tasks.order_by("start", "id").values_list(
+        _text("deadline"), _plain("progress", FloatField()), "status")]
+    rows += [(pk, title, unit, leader, unit, None, start, end, progress, status, 1)
+             for pk, title, unit, leader, start, end, progress, status in tasks.values_list(
                  "id", "title", "lead_unit_id", "lead_leader_id", _text("start"), _text("deadline"),
                  _plain("progress", FloatField()), "status")]
-    origin = _origin(on)
-    offsets: dict[str, int] = {}
-
-    def day(iso: str) -> int:
-        offset = offsets.get(iso)
-        if offset is None:
-            offset = offsets[iso] = (date.fromisoformat(iso[:10]) - origin).days
-        return offset
-
     both = Q(task__in=projects.values("pk")) | Q(task__in=tasks.values("pk"))
-    milestones = _milestones(Milestone.objects.filter(both), offsets, origin, on.isoformat())
-    latest = latest_card_date(on)
-    cards = dict(Card.objects.filter(both, date=latest).values_list("task_id", "color")) if latest else {}
+    cards = {pk: CARD_CODES.get(color, 0) for pk, color in
+             Card.objects.filter(both, date=latest).values_list("task_id", "color")} if latest else {}
     wanted_card = CARD_CODES.get(data.get("card") or "", 0)
+    if wanted_card:
+        rows = [row for row in rows if cards.get(row[0], 0) == wanted_card]
     units = list(Unit.objects.order_by("order", "id").values_list("id", "name", "kind"))
     unit_name = {pk: name for pk, name, _ in units}
     areas = {pk for pk, _, k in units if k in Unit.AREA_KINDS}
     leader_name = dict(Person.objects.filter(is_city_leader=True).order_by("id").values_list("id", "display_name"))
-    unit_ix, leader_ix = _Index(), _Index(leader_name.items())
+    # Every dict is built from all rows, not a window's, so it is the same in every window of one data version.
+    used_units = {r[2] for r in rows}
+    unit_ix = _Index((pk, name) for pk, name, _ in units if pk in used_units)
+    leader_ix = _Index(leader_name.items())
     town_ix = _Index((pk, name) for pk, name, k in units if pk in areas)
     chain_ix = _Index((c, c) for c in sorted({r[5] for r in rows if r[5]}))
-    out = []
-    for i, (pk, title, unit_id, leader_id, town_id, chain, start, end, progress, status) in enumerate(rows):
-        card = CARD_CODES.get(cards.get(pk), 0)
-        if wanted_card and card != wanted_card:
-            continue
-        out.append([
-            pk, title, 0 if i < n_projects else 1, unit_ix.index(unit_id, unit_name.get(unit_id)),
-            leader_ix.index(leader_id, leader_name.get(leader_id)),
-            town_ix.index(town_id, unit_name.get(town_id)) if town_id in areas else None,
-            chain_ix.index(chain, chain), day(start), day(end),
-            100.0 if status == Task.Status.COMPLETED else round(progress, 2), card, milestones.get(pk, []),
-        ])
-    return {
-        "v": 1, "origin": origin.isoformat(), "today": (on - origin).days, "fields": FIELDS,
-        "dict": {"kind": KINDS, "unit": unit_ix.values, "leader": leader_ix.values, "town": town_ix.values,
-                 "chain": chain_ix.values, "milestone": milestones.titles},
-        "rows": out,
-    }
+    rows.sort(key=_display_order(data.get("group", "town"), unit_ix, leader_ix, town_ix, chain_ix, areas))
+    origin = _origin(on)
+    offsets: dict[str, int] = {}
+
+    def day(iso: str) -> int:
+        n = offsets.get(iso)
+        if n is None:
+            n = offsets[iso] = (date.fromisoformat(iso[:10]) - origin).days
+        return n
+
+    out = [[
+        pk, title, kind_code, unit_ix.index(unit_id, unit_name.get(unit_id)),
+        leader_ix.index(leader_id, leader_name.get(leader_id)),
+        town_ix.index(town_id, unit_name.get(town_id)) if town_id in areas else None,
+        chain_ix.index(chain, chain), day(start), day(end),
+        100.0 if status == Task.Status.COMPLETED else round(progress, 2), cards.get(pk, 0),
+    ] for pk, title, unit_id, leader_id, town_id, chain, start, end, progress, status, kind_code in rows]
+    days = list(offsets.values())
+    when = Milestone.objects.filter(both).aggregate(lo=Min(Coalesce("planned_date", "done_on")),
+                                                    hi=Max(Coalesce("planned_date", "done_on")))
+    days += [(when[k] - origin).days for k in ("lo", "hi") if when[k]]
+    return {"rows": out, "span": [min(days), max(days)] if days else None,
+            "dict": {"kind": KINDS, "unit": unit_ix.values, "leader": leader_ix.values, "town": town_ix.values,
+                     "chain": chain_ix.values}}
+
+
+def _display_order(group: str, unit_ix: _Index, leader_ix: _Index, town_ix: _Index, chain_ix: _Index, areas: set):
+    """The sort key of a row: its group's place (the dict's order, as gantt.js orders groups; "not set" last), then
+    projects before tasks, then by start and id."""
+    last = float("inf")
+    rank = {
+        "town": lambda r: town_ix.pos[r[4]] if r[4] in areas else last,
+        "unit": lambda r: unit_ix.pos.get(r[2], last),
+        "leader": lambda r: leader_ix.pos.get(r[3], last),
+        "chain": lambda r: chain_ix.pos.get(r[5], last),
+        "kind": lambda r: r[10],
+    }.get(group, lambda r: 0)
+    return lambda r: (rank(r), r[10], r[6] or "", r[0])
 
 
 class _Milestones(dict):
@@ -203,19 +259,29 @@ def _milestones(queryset, offsets: dict[str, int], origin: date, today: str) -> 
     return out
 
 
-def progress_etag(user, query: list, on: date) -> str:
-    head = AuditHead.objects.filter(pk=1).values_list("seq", flat=True).first() or 0
-    latest_run = latest_card_date(on)
-    material = json.dumps([head, str(latest_run), user.pk, on.isoformat(), query], ensure_ascii=False)
+def progress_version(on: date) -> tuple[int, date | None]:
+    """What the data version of the chart is made of: the audit chain's head and the latest card date."""
+    return AuditHead.objects.filter(pk=1).values_list("seq", flat=True).first() or 0, latest_card_date(on)
+
+
+def progress_etag(user, query: list, on: date, *, version: tuple | None = None, window: tuple | None = None) -> str:
+    """The ETag of the chart's rows for this viewer, day and filters (`query` without offset/limit); with `window`
+    ((offset, limit)), of that window."""
+    head, latest_run = version or progress_version(on)
+    material = json.dumps([head, str(latest_run), user.pk, on.isoformat(), query, window], ensure_ascii=False)
     return f'"g{hashlib.sha256(material.encode()).hexdigest()[:32]}"'
 
 
-def progress_body(user, data: dict, on: date, etag: str) -> tuple[bytes, bytes]:
-    """(JSON, gzipped JSON) for `etag`, from the cache or built and compressed once."""
+def progress_body(user, data: dict, on: date, etag: str, *, offset: int = 0, limit: int | None = None,
+                  rows_etag: str | None = None, latest=None) -> tuple[bytes, bytes]:
+    """(JSON, gzipped JSON) of one window for `etag` (which names the window), from the cache or built and
+    compressed once; `rows_etag` names all the rows, kept for the other windows."""
     key = f"battle-progress:{etag}"
     cached = cache.get(key)
     if cached is None:
-        body = json.dumps(progress_data(user, data, on), ensure_ascii=False, separators=(",", ":")).encode()
+        document = progress_data(user, data, on, offset=offset, limit=limit, latest=latest,
+                                 rows_key=f"battle-rows:{rows_etag}" if rows_etag else None)
+        body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
         cached = (body, gzip.compress(body, compresslevel=6))
         cache.set(key, cached, PROGRESS_CACHE_SECONDS)
     return cached

@@ -16,7 +16,7 @@ from gongjian.dispatch import selectors as dispatch_selectors
 from gongjian.dispatch.models import ProgressReport, ReportingPeriod
 from gongjian.dispatch.services import PROBLEM_CATEGORIES
 from gongjian.errors import UserError
-from gongjian.forms_util import add_user_error, int_param
+from gongjian.forms_util import BadParameter, add_user_error, int_param
 from gongjian.listing import SortColumn, page_of, querystring_without, sorted_queryset, xlsx_response
 from gongjian.org.access import get_or_404, is_office, require
 from gongjian.org.models import Unit
@@ -376,25 +376,40 @@ def battle_progress(request):
     group = request.GET.get("group", "town")
     return render(request, "projects/battle_progress.html", {
         "form": form, "group": group if group in dict(battle.GROUPS) else "town",
-        "json_query": request.GET.urlencode(), "today": clock.today(),
+        "json_query": request.GET.urlencode(), "today": clock.today(), "page_first": battle.PAGE_FIRST,
+        "page_max": battle.PAGE_MAX,
     })
 
 
 @require_GET
 def battle_progress_json(request):
-    """gantt/v1, built once per data version: the ETag names the audit chain's head (every write service records an
-    event), the viewer, the day and the filters, so an unchanged chart answers 304, and a changed one is built and
-    gzipped once and then served from the cache to every request that asks the same."""
+    """One window of gantt/v1 (`offset`, `limit`; battle.py), built once per data version: the ETag names the audit
+    chain's head (every write service records an event), the viewer, the day, the filters and the window, so an
+    unchanged window answers 304, and a changed one is built and gzipped once and then served from the cache to every
+    request that asks the same."""
     form = battle.ProgressFilter(request.GET)
     if not form.is_valid():
         field, message = form.first_error()
         return JsonResponse({"detail": message, "code": "invalid", "field": field}, status=400)
+    window = {}
+    for name, label, minimum, maximum in (("offset", "起始行", 0, battle.OFFSET_MAX),
+                                          ("limit", "每次行数", 1, battle.PAGE_MAX)):
+        try:
+            window[name] = int_param(request, name, minimum=minimum, maximum=maximum)
+        except BadParameter as exc:
+            return JsonResponse({"detail": f"「{label}」{exc}", "code": "invalid", "field": name}, status=400)
+    offset, limit = window["offset"] or 0, window["limit"] or battle.PAGE_MAX
+    data = {**form.cleaned_data, "group": request.GET.get("group", "town")}
     today = clock.today()
-    etag = battle.progress_etag(request.user, sorted(request.GET.lists()), today)
+    query = sorted((k, v) for k, v in request.GET.lists() if k not in ("offset", "limit"))
+    version = battle.progress_version(today)
+    rows_etag = battle.progress_etag(request.user, query, today, version=version)
+    etag = battle.progress_etag(request.user, query, today, version=version, window=(offset, limit))
     if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
         response = HttpResponse(status=304)
     else:
-        body, gzipped = battle.progress_body(request.user, form.cleaned_data, today, etag)
+        body, gzipped = battle.progress_body(request.user, data, today, etag, offset=offset, limit=limit,
+                                             rows_etag=rows_etag, latest=version[1])
         use_gzip = "gzip" in request.headers.get("Accept-Encoding", "")
         response = HttpResponse(gzipped if use_gzip else body, content_type="application/json; charset=utf-8")
         if use_gzip:

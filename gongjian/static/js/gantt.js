@@ -13,6 +13,7 @@
  *     title: "作战进度图", printMaxRows: 1500,
  *   });
  *   chart.setFilter(fn | null); chart.setGroupBy(key | null); chart.printA3(); chart.destroy(); chart.stats
+ *   chart.append(moreData)      // the next window of the same chart (see "Windows" below), drawn where it falls
  *
  * Data format, version 1 — one compact columnar JSON document ("gantt/v1"):
  *
@@ -41,6 +42,10 @@
  *   start and end are inclusive day offsets (a task from day 31 to day 272 covers both days); null = unknown.
  *   Any other field (town, chain, …) is carried along and can be grouped by; the row order is the display
  *   order within a group, and a dict's order is the order of the groups.
+ *
+ * Windows: a document may be one window of a longer list — "total" (all rows), "offset" (this window's first row)
+ * and "span" ([first day, last day] of all rows, so the timeline is laid out once) — and the later windows are
+ * handed to append(), in order. Each window carries its own dicts; append() maps its indexes onto the chart's.
  */
 (function (global) {
   'use strict';
@@ -98,13 +103,57 @@
       });
       this.cal = new Calendar(data.origin);
       this.today = data.today === undefined ? null : data.today;
-      this.range();
+      this.span = Array.isArray(data.span) ? data.span : null;
+      this.range(0);
     }
 
-    range() {
+    // The rows of a later window, their dict indexes turned into this model's (a new value joins the dict's end).
+    append(data) {
+      const rows = data.rows || [], dicts = data.dict || {};
+      const maps = [];
+      Object.keys(dicts).forEach((f) => {
+        const c = f === 'milestone' ? this.col.milestones : this.col[f];
+        if (c === undefined) return;
+        const mine = this.dict[f] || (this.dict[f] = []);
+        const theirs = dicts[f];
+        if (theirs.length <= mine.length && theirs.every((v, i) => mine[i] === v)) return;
+        if (!this.dictPos) this.dictPos = {};
+        let pos = this.dictPos[f];
+        if (!pos) { pos = this.dictPos[f] = new Map(); mine.forEach((v, i) => { if (!pos.has(v)) pos.set(v, i); }); }
+        const to = theirs.map((v) => {
+          let i = pos.get(v);
+          if (i === undefined) { i = mine.length; mine.push(v); pos.set(v, i); }
+          return i;
+        });
+        maps.push({ c, to, milestone: f === 'milestone' });
+      });
+      for (let k = 0; k < rows.length; k++) {
+        const r = rows[k];
+        for (let j = 0; j < maps.length; j++) {
+          const { c, to, milestone } = maps[j];
+          const v = r[c];
+          if (milestone) {
+            if (v) for (let q = 0; q < v.length; q++) if (typeof v[q][3] === 'number') v[q][3] = to[v[q][3]];
+          } else if (typeof v === 'number') {
+            r[c] = to[v];
+          }
+        }
+        this.rows.push(r);
+      }
+      const before = this.n;
+      this.n = this.rows.length;
+      return this.range(before);
+    }
+
+    // Months shown: the span when the data gives one, widened by any row outside it (from row `from` on).
+    // True when they changed.
+    range(from) {
       const cs = this.col.start, ce = this.col.end, cm = this.col.milestones;
+      const old = [this.day0, this.day1];
       let lo = Infinity, hi = -Infinity;
-      for (let i = 0; i < this.n; i++) {
+      if (from > 0) { lo = this.lo; hi = this.hi; }
+      if (this.span) { lo = Math.min(lo, this.span[0]); hi = Math.max(hi, this.span[1]); }
+      for (let i = from; i < this.n; i++) {
         const r = this.rows[i];
         const s = r[cs], e = r[ce];
         if (s !== null && s < lo) lo = s;
@@ -118,11 +167,13 @@
         }
       }
       if (this.today !== null) { lo = Math.min(lo, this.today); hi = Math.max(hi, this.today); }
+      this.lo = lo; this.hi = hi;
       if (lo === Infinity) { lo = 0; hi = 30; }
       // Whole months on both ends, so the header starts and ends on a month boundary.
       const a = this.cal.date(lo), b = this.cal.date(hi);
       this.day0 = this.cal.dayOf(a.getUTCFullYear(), a.getUTCMonth(), 1);
       this.day1 = this.cal.dayOf(b.getUTCFullYear(), b.getUTCMonth() + 1, 1);  // exclusive
+      return old[0] !== this.day0 || old[1] !== this.day1;
     }
 
     resolve(field, v) {
@@ -742,6 +793,18 @@
       this.draw();
     }
 
+    // A later window: rows join the view where they fall; the scroll position and the hovered row stay.
+    append(data) {
+      const moved = this.model.append(data);
+      this.rebuild();
+      if (this.hover >= this.view.lines.length) this.hover = -1;
+      this.layout(false);
+      if (moved) this.tip.style.display = 'none';
+      this.scroller.setAttribute('aria-label', (this.options.title || '作战进度图') + '：' + this.model.n
+        + ' 项，可用方向键滚动');
+      this.draw();
+    }
+
     setFilter(fn) { this.filterFn = fn || null; this.refresh(); }
 
     setGroupBy(key) { this.groupBy = key || null; this.collapsed.clear(); this.refresh(); }
@@ -847,6 +910,7 @@
       stats: chart.stats,
       setFilter: (fn) => chart.setFilter(fn),
       setGroupBy: (key) => chart.setGroupBy(key),
+      append: (data) => chart.append(data),
       scrollToRow: (id) => chart.scrollToRow(id),
       locate: (id, day) => chart.locate(id, day),
       redraw: () => chart.draw(),
