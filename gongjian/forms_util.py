@@ -1,5 +1,7 @@
 import re
 
+import django_filters
+import django_filters.fields
 from django import forms
 from django.core.exceptions import BadRequest
 from django.http import Http404, JsonResponse
@@ -81,6 +83,60 @@ class PinyinSelect(_PinyinOptions, forms.Select):
 
 class PinyinSelectMultiple(_PinyinOptions, forms.SelectMultiple):
     pass
+
+
+ALL = "全部"
+_YES, _NO = ("true", "True", "1"), ("false", "False", "0")
+
+
+class _YesNoField(django_filters.fields.ChoiceField):
+    """全部/是/否 rather than django-filter's 未知/是/否; a shared link's "true"/"1"/"false"/"0" keep working."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["choices"] = [("true", "是"), ("false", "否")]
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        value = "true" if value in _YES else "false" if value in _NO else value
+        return super().to_python(value)
+
+    def clean(self, value):
+        value = super().clean(value)
+        return None if value in ("", None) else value == "true"
+
+
+class YesNoFilter(django_filters.ChoiceFilter):
+    field_class = _YesNoField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("empty_label", ALL)
+        super().__init__(*args, choices=[("true", "是"), ("false", "否")], **kwargs)
+
+
+class FilterSet(django_filters.FilterSet):
+    """Every list's filters: "全部" where nothing is chosen (never "---------"), Bootstrap's small controls, and the
+    only 攻坚行动 chosen when there is one."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.form.fields.items():
+            if getattr(field, "empty_label", None) is not None:
+                field.empty_label = ALL
+            css = "form-select form-select-sm" if hasattr(field, "choices") else "form-control form-control-sm"
+            field.widget.attrs.setdefault("class", css)
+            queryset = getattr(field, "queryset", None)
+            if name == "campaign" and queryset is not None and not self.is_bound:
+                only = list(queryset.values_list("pk", flat=True)[:2])
+                if len(only) == 1:
+                    field.initial = only[0]
+
+    @property
+    def active_count(self) -> int:
+        """How many filters the viewer has set, for the folded form's "筛选 (n)" on a phone."""
+        if not self.is_bound:
+            return 0
+        values = self.data.getlist if hasattr(self.data, "getlist") else lambda name: [self.data.get(name) or ""]
+        return sum(1 for name in self.filters if any(str(v).strip() for v in values(name)))
 
 
 _INTEGER = re.compile(r"^\s*[+-]?\d+\s*$")

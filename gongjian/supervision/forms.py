@@ -6,6 +6,7 @@ from django import forms
 
 from gongjian import clock
 from gongjian.campaigns.models import Campaign, FocusArea
+from gongjian.forms_util import FilterSet, YesNoFilter
 from gongjian.org.models import Person, Unit
 from gongjian.supervision import registry
 from gongjian.supervision.models import Blocker, Card, Color, Notice
@@ -48,10 +49,7 @@ def _style(fields) -> None:
         widget.attrs.setdefault("class", css)
 
 
-class StyledFilterSet(django_filters.FilterSet):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _style(self.form.fields)
+StyledFilterSet = FilterSet
 
 
 class CardFilter(StyledFilterSet):
@@ -90,8 +88,7 @@ class BlockerFilter(StyledFilterSet):
                                             label="责任单位", empty_label=ALL)
     state = django_filters.ChoiceFilter(choices=Blocker.State.choices, label="状态", empty_label=ALL)
     level = django_filters.ChoiceFilter(choices=Blocker.Level.choices, label="协调层级", empty_label=ALL)
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label="已超期",
-                                           widget=forms.Select(choices=[("", ALL), ("true", "是"), ("false", "否")]))
+    overdue = YesNoFilter(method="filter_overdue", label="已超期")
     task = django_filters.NumberFilter(field_name="task", label="任务")
 
     class Meta:

@@ -109,9 +109,10 @@
       "数据日期：" + data.today + "；亮牌取 " + data.colors.date + " 的每日督查结果。" : "尚未运行每日督查，暂无亮牌。";
     fill("cards-date", document.createTextNode(data.colors.date || ""));
     var kpis = document.getElementById("kpis");
-    kpis.appendChild(kpi("任务总数", data.tasks.total));
+    kpis.appendChild(kpi("攻坚任务", data.tasks.total));
     kpis.appendChild(kpi("已办结", data.tasks.completed, "", data.tasks.completion_rate ? "（" + data.tasks.completion_rate + "%）" : ""));
     ["red", "yellow", "green"].forEach(function (c) { kpis.appendChild(kpi(LABELS[c], data.colors.totals[c], "card-" + c)); });
+    kpis.appendChild(kpi("未亮牌", data.colors.totals.no_card));
     kpis.appendChild(kpi("逾期事项", data.overdue.count));
     kpis.appendChild(kpi("超期要素保障", data.blockers.overdue));
     kpis.appendChild(kpi("要素保障·分管领导协调", data.blockers.leader_level));
