@@ -130,13 +130,6 @@ class FilterSet(django_filters.FilterSet):
                 if len(only) == 1:
                     field.initial = only[0]
 
-    @property
-    def active_count(self) -> int:
-        """How many filters the viewer has set, for the folded form's "筛选 (n)" on a phone."""
-        if not self.is_bound:
-            return 0
-        values = self.data.getlist if hasattr(self.data, "getlist") else lambda name: [self.data.get(name) or ""]
-        return sum(1 for name in self.filters if any(str(v).strip() for v in values(name)))
 
 
 _INTEGER = re.compile(r"^\s*[+-]?\d+\s*$")

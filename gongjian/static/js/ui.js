@@ -60,7 +60,7 @@
 
     // A filter panel folds on a phone so that the page's content comes first.
     document.querySelectorAll("details[data-fold-on-phone]").forEach(function (d) {
-      if (window.matchMedia("(min-width: 768px)").matches) d.open = true;
+      if (window.matchMedia("(min-width: 577px)").matches) d.open = true;
     });
 
     // Long unit and leader lists: a box above filters them by name or pinyin initials ("fgj" → 发改局).
