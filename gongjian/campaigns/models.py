@@ -3,6 +3,7 @@ from decimal import Decimal
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from gongjian import clock
 from gongjian.org.models import Person, Unit
 
 
@@ -15,7 +16,7 @@ class Campaign(models.Model):
     routine = models.BooleanField("日常督办", default=False)
     start = models.DateField("开始日期")
     end = models.DateField("结束日期")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["-year", "id"]
@@ -94,8 +95,8 @@ class Task(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     version = models.PositiveIntegerField(default=1)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(default=clock.now)
+    updated_at = clock.UpdatedAtField()
 
     class Meta:
         ordering = ["campaign", "focus_area", "id"]
@@ -167,7 +168,7 @@ class Adjustment(models.Model):
     reason = models.TextField("理由")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
     requested_by = models.ForeignKey("auth.User", on_delete=models.PROTECT, related_name="+")
-    requested_at = models.DateTimeField(auto_now_add=True)
+    requested_at = models.DateTimeField(default=clock.now)
     decided_by = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField("审批意见", blank=True)

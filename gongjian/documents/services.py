@@ -1,7 +1,6 @@
 """Writes on documents: drafting, review, signing with its number, and the office's letterhead settings."""
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from gongjian import clock
 from gongjian.audit.services import record
@@ -134,7 +133,7 @@ def document_sign(*, actor, document: Document) -> Document:
     document.issued_on = today
     document.save()
     record(actor=actor, event="document.sign", obj=document,
-           changes={"number": document.number, "signer": document.signer_name, "at": timezone.now()})
+           changes={"number": document.number, "signer": document.signer_name, "at": clock.now()})
     return document
 
 
