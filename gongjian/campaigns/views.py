@@ -75,14 +75,11 @@ def _count_note(filterset: TaskFilter) -> str:
     """What the list's total counts, in the words the cockpit and the campaign page use for theirs."""
     data = filterset.form.cleaned_data if filterset.is_bound and filterset.is_valid() else {}
     statuses = set(data.get("status") or ())
-    parts = []
-    if not data.get("campaign"):
-        parts.append("各攻坚行动的任务和督办事项")
-    if not statuses:
-        parts.append("含草稿、已撤销")
-    elif statuses == set(selectors.COUNTED_STATUSES):
-        parts.append("不含草稿、已撤销")
-    return "，".join(parts)
+    included = ([] if data.get("campaign") else ["督办事项"]) + ([] if statuses else ["草稿", "已撤销"])
+    note = f"含{'、'.join(included)}" if included else ""
+    if statuses == set(selectors.COUNTED_STATUSES):
+        note += ("，" if note else "") + "不含草稿、已撤销"
+    return note
 
 
 @require_GET

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles.handlers import StaticFilesHandler
+from django.db import connections
 from django.test.testcases import LiveServerThread
 
 from gongjian.demo.org import DEMO_PASSWORD
@@ -46,7 +47,12 @@ WRAPS = """() => {
 def server(demo_db, django_db_blocker):  # noqa: F811
     """A live server on the module's demo database (pytest-django's live_server would empty it after each test)."""
     with django_db_blocker.unblock():
-        thread = LiveServerThread("localhost", StaticFilesHandler, port=0)
+        # The server shares the test's in-memory SQLite connection, as Django's LiveServerTestCase does: a connection
+        # of its own finds each test's transaction holding the write lock, and every login fails ("table is locked").
+        shared = {c.alias: c for c in connections.all() if c.vendor == "sqlite" and c.is_in_memory_db()}
+        for conn in shared.values():
+            conn.inc_thread_sharing()
+        thread = LiveServerThread("localhost", StaticFilesHandler, connections_override=shared, port=0)
         thread.daemon = True
         thread.start()
         thread.is_ready.wait()
@@ -54,6 +60,8 @@ def server(demo_db, django_db_blocker):  # noqa: F811
             raise thread.error
         yield f"http://localhost:{thread.port}"
         thread.terminate()
+        for conn in shared.values():
+            conn.dec_thread_sharing()
 
 
 @pytest.fixture(scope="module")
@@ -86,6 +94,7 @@ def _open(chromium, base: str, username: str, width: int, *, inject: bool = Fals
     page = context.new_page()
     page.set_default_timeout(30_000)
     login(page, base, username, DEMO_PASSWORD)
+    assert "/login/" not in page.url, f"{username} could not log in"
     return page
 
 

@@ -48,7 +48,7 @@ def test_every_page_counts_the_same_tasks(march, client_for):
     listed = office.get(cockpit["tasks"]["total"]["url"])
     assert listed.context["count"] == total
     assert "不含草稿、已撤销" in listed.content.decode()
-    assert "含草稿、已撤销" in office.get("/tasks/").content.decode()
+    assert "（含督办事项、草稿、已撤销）" in office.get("/tasks/").content.decode()
     for c in ("red", "yellow", "green"):
         assert page.context["numbers"][c] == cockpit["colors"]["totals"][c]["n"]
     assert page.context["numbers"]["no_card"] == cockpit["colors"]["totals"]["no_card"]["n"]
