@@ -77,6 +77,11 @@ class _PinyinOptions:
         return option
 
 
+# The hints beside a long unit list, one wording everywhere.
+PINYIN_HINT = "可输入单位名称或拼音首字母查找，如“fgj”找发改局。"
+MULTI_HINT = "可选多个：按住 Ctrl（苹果电脑按 ⌘）逐个点选；可输入名称或拼音首字母查找。"
+
+
 class PinyinSelect(_PinyinOptions, forms.Select):
     pass
 

@@ -6,7 +6,7 @@ from django import forms
 
 from gongjian import clock
 from gongjian.campaigns.models import Campaign, FocusArea
-from gongjian.forms_util import FilterSet, YesNoFilter
+from gongjian.forms_util import FilterSet, PinyinSelect, YesNoFilter
 from gongjian.org.models import Person, Unit
 from gongjian.supervision import registry
 from gongjian.supervision.models import Blocker, Card, Color, Notice
@@ -135,7 +135,7 @@ class BlockerForm(StyledForm):
     category = forms.ChoiceField(label="问题类别", choices=Blocker.Category.choices)
     description = forms.CharField(label="问题描述", max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
     responsible_unit = forms.ModelChoiceField(label="责任单位", queryset=Unit.objects.filter(is_active=True),
-                                              required=False, empty_label="按类别默认",
+                                              required=False, empty_label="按类别默认", widget=PinyinSelect,
                                               help_text="不选则按类别交给默认单位（如土地交自然资源局）")
     due_on = forms.DateField(label="办理时限", required=False, widget=forms.DateInput(attrs={"type": "date"}),
                              help_text="不填则为10个工作日")
