@@ -17,7 +17,7 @@ from gongjian.campaigns.speech import parse_speech
 from gongjian.errors import UserError
 from gongjian.forms_util import add_user_error
 from gongjian.listing import SortColumn, page_of, querystring_without, sorted_queryset, xlsx_response
-from gongjian.org.access import get_or_404, is_leader, is_office, require, unit_id_of
+from gongjian.org.access import get_or_404, is_leader, is_office, require, sees_everything, unit_id_of
 from gongjian.org.models import Person, Unit
 
 TASK_COLUMNS = [
@@ -48,7 +48,8 @@ def campaign_detail(request, pk: int):
     numbers = selectors.task_totals(tasks_visible_to(request.user).filter(campaign=campaign), on=clock.today())
     counted = urlencode([("campaign", campaign.pk), *[("status", s) for s in selectors.COUNTED_STATUSES]])
     return render(request, "campaigns/campaign_detail.html", {"campaign": campaign, "areas": areas,
-                                                              "numbers": numbers, "counted_query": counted})
+                                                              "numbers": numbers, "counted_query": counted,
+                                                              "own_unit_only": not sees_everything(request.user)})
 
 
 @require_GET

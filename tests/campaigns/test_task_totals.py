@@ -5,6 +5,7 @@ import pytest
 
 from gongjian.campaigns import selectors
 from gongjian.campaigns import services as task_services
+from gongjian.campaigns.access import tasks_visible_to
 from gongjian.campaigns.models import Task
 from tests.bulletins.conftest import build_march
 
@@ -71,3 +72,14 @@ def test_task_totals_on_a_queryset(march):
     numbers = selectors.task_totals(Task.objects.filter(campaign=march.campaign), on=march.campaign.start)
     assert numbers["completed"] == 1
     assert numbers["total"] == numbers["red"] + numbers["yellow"] + numbers["green"] + numbers["no_card"]
+
+
+def test_a_unit_sees_its_own_share_said_so(march, client_for):
+    page = client_for(march.cast.editor_a).get(f"/campaigns/{march.campaign.pk}/")
+    assert page.status_code == 200
+    own = selectors.counted_tasks(tasks_visible_to(march.cast.editor_a).filter(campaign=march.campaign)).count()
+    assert 0 < own < selectors.counted_tasks(Task.objects.filter(campaign=march.campaign)).count()
+    assert page.context["numbers"]["total"] == own
+    assert "本单位牵头或配合的攻坚任务" in page.content.decode()
+    office = client_for(march.cast.office).get(f"/campaigns/{march.campaign.pk}/").content.decode()
+    assert "本单位牵头或配合的" not in office
