@@ -49,6 +49,8 @@ def test_every_page_counts_the_same_tasks(march, client_for):
     listed = office.get(cockpit["tasks"]["total"]["url"])
     assert listed.context["count"] == total
     assert "不含草稿、已撤销" in listed.content.decode()
+    # The four statuses stay chosen when the viewer changes another filter and submits again.
+    assert 'name="status" id="id_status" class="form-select form-select-sm" multiple' in listed.content.decode()
     assert "（含督办事项、草稿、已撤销）" in office.get("/tasks/").content.decode()
     for c in ("red", "yellow", "green"):
         assert page.context["numbers"][c] == cockpit["colors"]["totals"][c]["n"]
