@@ -1,5 +1,7 @@
 import re
 
+import django_filters
+import django_filters.fields
 from django import forms
 from django.core.exceptions import BadRequest
 from django.http import Http404, JsonResponse
@@ -81,12 +83,64 @@ class _PinyinOptions:
         return option
 
 
+# The hints beside a long unit list, one wording everywhere.
+PINYIN_HINT = "可输入单位名称或拼音首字母查找，如“fgj”找发改局。"
+MULTI_HINT = "可选多个：按住 Ctrl（苹果电脑按 ⌘）逐个点选；可输入名称或拼音首字母查找。"
+
+
 class PinyinSelect(_PinyinOptions, forms.Select):
     pass
 
 
 class PinyinSelectMultiple(_PinyinOptions, forms.SelectMultiple):
     pass
+
+
+ALL = "全部"
+_YES, _NO = ("true", "True", "1"), ("false", "False", "0")
+
+
+class _YesNoField(django_filters.fields.ChoiceField):
+    """全部/是/否 rather than django-filter's 未知/是/否; a shared link's "true"/"1"/"false"/"0" keep working."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["choices"] = [("true", "是"), ("false", "否")]
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        value = "true" if value in _YES else "false" if value in _NO else value
+        return super().to_python(value)
+
+    def clean(self, value):
+        value = super().clean(value)
+        return None if value in ("", None) else value == "true"
+
+
+class YesNoFilter(django_filters.ChoiceFilter):
+    field_class = _YesNoField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("empty_label", ALL)
+        super().__init__(*args, choices=[("true", "是"), ("false", "否")], **kwargs)
+
+
+class FilterSet(django_filters.FilterSet):
+    """Every list's filters: "全部" where nothing is chosen (never "---------"), Bootstrap's small controls, and the
+    only 攻坚行动 chosen when there is one."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.form.fields.items():
+            if getattr(field, "empty_label", None) is not None:
+                field.empty_label = ALL
+            css = "form-select form-select-sm" if hasattr(field, "choices") else "form-control form-control-sm"
+            field.widget.attrs.setdefault("class", css)
+            queryset = getattr(field, "queryset", None)
+            if name == "campaign" and queryset is not None and not self.is_bound:
+                only = list(queryset.values_list("pk", flat=True)[:2])
+                if len(only) == 1:
+                    field.initial = only[0]
+
 
 
 _INTEGER = re.compile(r"^\s*[+-]?\d+\s*$")

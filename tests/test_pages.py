@@ -122,3 +122,38 @@ def test_every_response_carries_a_content_security_policy_without_inline_script(
         assert "unsafe-inline" not in directives["script-src"] and "unsafe-eval" not in policy
     settings.GONGJIAN_PRODUCTION = True
     assert "script-src 'self'" in client.get("/login/")["Content-Security-Policy"]
+
+
+@pytest.mark.slow
+def test_the_demo_task_totals_agree_with_the_readme(demo_db, db):  # noqa: F811
+    from pathlib import Path
+
+    from gongjian.campaigns.models import Campaign
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    written = int(re.search(r"攻坚任务 (\d+) 项", readme).group(1))
+    campaign = Campaign.objects.get(routine=False)
+    office = _login("office")
+    cockpit = office.get(f"/cockpit/data.json?campaign={campaign.pk}").json()
+    totals = cockpit["colors"]["totals"]
+    assert cockpit["tasks"]["total"]["n"] == written
+    assert sum(totals[c]["n"] for c in ("red", "yellow", "green", "no_card")) == written
+    assert office.get(f"/campaigns/{campaign.pk}/").context["numbers"]["total"] == written
+    assert office.get(cockpit["tasks"]["total"]["url"]).context["count"] == written
+
+
+EMPTY_OPTION = re.compile(r"<option[^>]*>\s*(-{3,}|未知)\s*</option>")
+
+
+@pytest.mark.slow
+def test_no_filter_offers_dashes_or_unknown(demo_db, db):  # noqa: F811
+    found: dict[str, list[str]] = {}
+    for username in ("office", "mayor", "jiangshan_editor"):
+        client = _login(username)
+        for url in _main_pages(client):
+            response = client.get(url)
+            if response.status_code == 200 and "html" in response.get("Content-Type", ""):
+                shown = EMPTY_OPTION.findall(response.content.decode())
+                if shown:
+                    found[f"{username} {url}"] = sorted(set(shown))
+    assert not found, found

@@ -19,7 +19,7 @@ class AdjustmentForm(forms.Form):
 
 
 class EvaluationForm(forms.Form):
-    indicator = forms.ModelChoiceField(label="评价指标", queryset=Indicator.objects.none())
+    indicator = forms.ModelChoiceField(label="评价指标", queryset=Indicator.objects.none(), empty_label="请选择")
     points = forms.DecimalField(label="分值", max_digits=6, decimal_places=2, required=False,
                                 help_text="报送不实可不填，按方案分值计")
     reason = forms.CharField(label="理由", max_length=200)

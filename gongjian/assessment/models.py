@@ -3,6 +3,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 
+from gongjian import clock
 from gongjian.assessment import periods
 from gongjian.campaigns.models import Campaign
 from gongjian.org.models import Unit
@@ -37,7 +38,7 @@ class Scheme(models.Model):
     base = models.DecimalField("基础分", max_digits=6, decimal_places=2, default=Decimal("100"))
     award_threshold = models.PositiveSmallIntegerField(
         "取消评优的未完成任务数", default=2, help_text="年度内牵头任务未按期完成达到此数，取消评优资格")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["campaign", "period_type"]
@@ -166,7 +167,7 @@ class ManualEvaluation(models.Model):
     points = models.DecimalField("分值", max_digits=6, decimal_places=2)
     reason = models.CharField("理由", max_length=200)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["ranking", "id"]
@@ -181,7 +182,7 @@ class Adjustment(models.Model):
     points = models.DecimalField("分值", max_digits=6, decimal_places=2)
     reason = models.CharField("理由", max_length=200)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["ranking", "id"]

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 
+from gongjian import clock
 from gongjian.campaigns.models import Campaign, Task
 from gongjian.org.models import Unit
 
@@ -24,7 +25,7 @@ class Bulletin(models.Model):
     state = models.CharField("状态", max_length=10, choices=State.choices, default=State.DRAFT, db_index=True)
     content = models.JSONField("发布时的内容", default=dict, blank=True)
     version = models.PositiveIntegerField(default=1)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = clock.UpdatedAtField()
     published_at = models.DateTimeField(null=True, blank=True)
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="+")
@@ -52,7 +53,7 @@ class AnnualReport(models.Model):
     approach = models.TextField("本年工作思路", blank=True)
     measures = models.TextField("具体措施", blank=True)
     version = models.PositiveIntegerField(default=1)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = clock.UpdatedAtField()
 
     class Meta:
         ordering = ["year", "unit__order", "unit_id"]

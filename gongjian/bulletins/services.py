@@ -5,8 +5,8 @@ from decimal import Decimal, InvalidOperation
 from functools import partial
 
 from django.db import transaction
-from django.utils import timezone
 
+from gongjian import clock
 from gongjian.audit.services import record
 from gongjian.bulletins import selectors
 from gongjian.bulletins.models import AnnualGoal, AnnualReport, Bulletin
@@ -67,7 +67,7 @@ def bulletin_publish(*, actor: User, bulletin: Bulletin) -> Bulletin:
             raise Conflict("通报已发布", "published")
         bulletin.content = selectors.month_figures(bulletin.campaign, bulletin.month)
         bulletin.state = Bulletin.State.PUBLISHED
-        bulletin.published_at = timezone.now()
+        bulletin.published_at = clock.now()
         bulletin.published_by = actor if getattr(actor, "is_authenticated", False) else None
         bulletin.version += 1
         bulletin.save()

@@ -1,13 +1,14 @@
 import django_filters
-from django import forms
 from django.db.models import Q
 
 from gongjian import clock
+from gongjian.campaigns import colors as task_colors
 from gongjian.campaigns.models import Campaign, FocusArea, Task, task_overdue_q
+from gongjian.forms_util import FilterSet, YesNoFilter
 from gongjian.org.models import Person, Unit
 
 
-class TaskFilter(django_filters.FilterSet):
+class TaskFilter(FilterSet):
     """One filter set for the task pages and the API, so a shared link and an API call select the same rows."""
 
     campaign = django_filters.ModelChoiceFilter(queryset=Campaign.objects.all(), label="攻坚行动")
@@ -20,21 +21,13 @@ class TaskFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Task.Status.choices, label="状态")
     source = django_filters.ChoiceFilter(choices=Task.Source.choices, label="来源")
     q = django_filters.CharFilter(method="filter_q", label="关键词")
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label="已逾期", widget=forms.Select(
-        choices=[("", "全部"), ("true", "是"), ("false", "否")]))
+    overdue = YesNoFilter(method="filter_overdue", label="已逾期")
+    color = django_filters.ChoiceFilter(choices=[("red", "红牌"), ("yellow", "黄牌"), ("green", "绿牌"),
+                                                 ("none", "未亮牌")], method="filter_color", label="亮牌")
 
     class Meta:
         model = Task
-        fields = ["campaign", "focus_area", "unit", "lead_unit", "lead_leader", "status", "source", "q", "overdue"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.form.fields.values():
-            if getattr(field, "empty_label", None) is not None:
-                field.empty_label = "全部"
-            css = "form-select form-select-sm" if hasattr(field, "queryset") or hasattr(field, "choices") else \
-                "form-control form-control-sm"
-            field.widget.attrs.setdefault("class", css)
+        fields = ["campaign", "focus_area", "unit", "lead_unit", "lead_leader", "status", "source", "q", "overdue", "color"]
 
     def filter_unit(self, queryset, name, value):
         co = Task.co_units.through.objects.filter(unit=value).values("task_id")
@@ -47,3 +40,8 @@ class TaskFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         overdue = task_overdue_q(clock.today())
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+    def filter_color(self, queryset, name, value):
+        """The card of the latest supervision run, as the list's colour column shows it; "未亮牌" is a task without
+        one (completed, or assigned after the run)."""
+        return task_colors.with_current_color(queryset).filter(color_rank=task_colors.red_first(value))

@@ -1,7 +1,7 @@
 from django import forms
 
 from gongjian.campaigns.models import Campaign, Dependency, FocusArea, Task
-from gongjian.forms_util import PinyinSelect, PinyinSelectMultiple
+from gongjian.forms_util import MULTI_HINT, PINYIN_HINT, PinyinSelect, PinyinSelectMultiple
 from gongjian.org.models import Person, Unit
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -17,11 +17,10 @@ class TaskForm(forms.Form):
     lead_leader = forms.ModelChoiceField(Person.objects.filter(is_city_leader=True), label="牵头市级领导",
                                          required=False, widget=PinyinSelect)
     lead_unit = forms.ModelChoiceField(Unit.objects.filter(is_active=True), label="牵头单位", widget=PinyinSelect,
-                                       help_text="可输入单位名称或拼音首字母查找，如“fgj”找发改局。")
+                                       help_text=PINYIN_HINT)
     co_units = forms.ModelMultipleChoiceField(Unit.objects.filter(is_active=True), label="配合单位", required=False,
                                               widget=PinyinSelectMultiple(attrs={"size": 6}),
-                                              help_text="可选多个：按住 Ctrl（苹果电脑按 ⌘）逐个点选；"
-                                                        "可输入名称或拼音首字母查找。")
+                                              help_text=MULTI_HINT)
     task_force = forms.ModelChoiceField(Unit.objects.filter(kind=Unit.Kind.TASK_FORCE), label="专班", required=False)
     start = forms.DateField(label="开始日期", widget=DATE_WIDGET)
     deadline = forms.DateField(label="办结时限", widget=DATE_WIDGET)
@@ -60,7 +59,8 @@ class CompleteMilestoneForm(forms.Form):
 
 class AdjustmentForm(forms.Form):
     deadline = forms.DateField(label="新的办结时限", widget=DATE_WIDGET, required=False)
-    lead_unit = forms.ModelChoiceField(Unit.objects.filter(is_active=True), label="新的牵头单位", required=False)
+    lead_unit = forms.ModelChoiceField(Unit.objects.filter(is_active=True), label="新的牵头单位", required=False,
+                                       widget=PinyinSelect, help_text=PINYIN_HINT)
     target_value = forms.DecimalField(label="新的目标值", max_digits=18, decimal_places=2, required=False)
     reason = forms.CharField(label="调整理由", widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)
 

@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from gongjian import clock
 from gongjian.campaigns.overdue import overdue_on
 from gongjian.org.models import Person, Unit
 
@@ -26,7 +27,7 @@ class Campaign(models.Model):
     # Each change of the due day, oldest first: {"on": "YYYY-MM-DD", "from": n, "to": m}. A change reaches only
     # the periods not yet due on that day (dispatch.periods.report_due_on), so past lateness never moves.
     report_due_changes = models.JSONField("填报截止调整记录", default=list, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["-year", "id"]
@@ -105,8 +106,8 @@ class Task(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     version = models.PositiveIntegerField(default=1)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(default=clock.now)
+    updated_at = clock.UpdatedAtField()
 
     class Meta:
         ordering = ["campaign", "focus_area", "id"]
@@ -200,7 +201,7 @@ class Adjustment(models.Model):
     reason = models.TextField("理由")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
     requested_by = models.ForeignKey("auth.User", on_delete=models.PROTECT, related_name="+")
-    requested_at = models.DateTimeField(auto_now_add=True)
+    requested_at = models.DateTimeField(default=clock.now)
     decided_by = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField("审批意见", blank=True)

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 
 from gongjian import clock
 from gongjian.audit.services import record
@@ -447,7 +446,7 @@ def adjustment_decide(*, actor: User, adjustment: Adjustment, approve: bool, not
             task.save()
         adjustment.status = Adjustment.Status.APPROVED if approve else Adjustment.Status.REJECTED
         adjustment.decided_by = actor
-        adjustment.decided_at = timezone.now()
+        adjustment.decided_at = clock.now()
         adjustment.decision_note = note
         adjustment.save()
         record(actor=actor, event="adjustment.approve" if approve else "adjustment.reject", obj=adjustment,

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,7 +18,7 @@ from gongjian.errors import UserError
 from gongjian.forms_util import add_user_error
 from gongjian.forms_util import first_error as _first_error
 from gongjian.listing import SortColumn, page_of, querystring_without, sorted_queryset, xlsx_response
-from gongjian.org.access import get_or_404, is_leader, is_office, require, unit_id_of
+from gongjian.org.access import get_or_404, is_leader, is_office, require, sees_everything, unit_id_of
 from gongjian.org.models import Person, Unit
 from gongjian.validate import int_or_none as _int
 
@@ -45,7 +47,11 @@ def campaign_detail(request, pk: int):
     areas = selectors.campaign_overview(campaign=campaign, user=request.user)
     if not is_office(request.user) and not any(a["tasks"] for a in areas):
         raise Http404
-    return render(request, "campaigns/campaign_detail.html", {"campaign": campaign, "areas": areas})
+    numbers = selectors.task_totals(tasks_visible_to(request.user).filter(campaign=campaign), on=clock.today())
+    counted = urlencode([("campaign", campaign.pk), *[("status", s) for s in selectors.COUNTED_STATUSES]])
+    return render(request, "campaigns/campaign_detail.html", {"campaign": campaign, "areas": areas,
+                                                              "numbers": numbers, "counted_query": counted,
+                                                              "own_unit_only": not sees_everything(request.user)})
 
 
 @require_GET
@@ -62,9 +68,21 @@ def task_list(request):
     page = page_of(tasks, request)
     return render(request, "campaigns/task_list.html", {
         "filter": filterset, "page": page, "count": page.paginator.count, "columns": TASK_COLUMNS, "sort": sort,
+        "count_note": _count_note(filterset),
         "qs": querystring_without(request, "sort", "page", "export"),
         "qs_export": querystring_without(request, "page", "export"),
     })
+
+
+def _count_note(filterset: TaskFilter) -> str:
+    """What the list's total counts, in the words the cockpit and the campaign page use for theirs."""
+    data = filterset.form.cleaned_data if filterset.is_bound and filterset.is_valid() else {}
+    statuses = set(data.get("status") or ())
+    included = ([] if data.get("campaign") else ["督办事项"]) + ([] if statuses else ["草稿", "已撤销"])
+    note = f"含{'、'.join(included)}" if included else ""
+    if statuses == set(selectors.COUNTED_STATUSES):
+        note += ("，" if note else "") + "不含草稿、已撤销"
+    return note
 
 
 @require_GET
@@ -73,15 +91,15 @@ def leader_desk(request):
     require(is_leader(request.user) or is_office(request.user))
     person = getattr(request.user, "person", None)
     visible = tasks_visible_to(request.user)
-    mine = visible.filter(lead_leader=person) if person is not None else visible.none()
-    shown = mine if mine.exists() else visible.filter(status__in=Task.OPEN_STATUSES)
-    tasks = list(task_colors.with_current_color(selectors.task_rows(shown)).order_by("color_rank", "deadline", "id"))
-    colors = {c: sum(1 for t in tasks if t.current_color == c) for c in ("red", "yellow", "green")}
-    today = clock.today()
+    mine = selectors.counted_tasks(visible.filter(lead_leader=person)) if person is not None else visible.none()
+    own = mine.exists()
+    shown = mine if own else visible.filter(status__in=Task.OPEN_STATUSES)
+    numbers = selectors.task_totals(shown, on=clock.today())
+    tasks = task_colors.with_current_color(selectors.task_rows(shown)).order_by("color_rank", "deadline", "id")[:50]
+    statuses = selectors.COUNTED_STATUSES if own else Task.OPEN_STATUSES
+    query = urlencode([*([("lead_leader", person.pk)] if own else []), *[("status", s) for s in statuses]])
     return render(request, "campaigns/leader_desk.html", {
-        "person": person, "own": mine.exists(), "tasks": tasks[:50], "total": len(tasks), "colors": colors,
-        "overdue": sum(1 for t in tasks if t.is_overdue(today)),
-        "done": sum(1 for t in tasks if t.status == Task.Status.COMPLETED),
+        "person": person, "own": own, "tasks": list(tasks), "numbers": numbers, "list_url": f"?{query}",
     })
 
 

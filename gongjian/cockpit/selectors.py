@@ -18,6 +18,7 @@ from django.urls import reverse
 
 from gongjian.bulletins.selectors import campaign_cards, counted_projects, investment, percent, short_title
 from gongjian.campaigns.models import Campaign, Task, task_overdue_q
+from gongjian.campaigns.selectors import COUNTED_STATUSES, counted_tasks
 from gongjian.org.models import Person, Unit
 from gongjian.projects.calc import ZERO, time_progress_phrase, wan
 from gongjian.supervision.models import Blocker, Card, Color, SupervisionRun, blocker_overdue_q
@@ -27,7 +28,6 @@ from gongjian.workdays.calendar import WorkdayCalendar
 
 COLORS = tuple(Color.values)
 COLOR_LABELS: dict[str | None, str] = dict(Color.choices)
-COUNTED_STATUSES = (Task.Status.ASSIGNED, Task.Status.IN_PROGRESS, Task.Status.COMPLETED, Task.Status.SUSPENDED)
 TOP = 10
 
 
@@ -59,11 +59,16 @@ def cached_cockpit_data(user: User | AnonymousUser, campaign: Campaign, on: date
     return data
 
 
-def _colors(campaign: Campaign, day: date | None) -> dict:
-    """Totals, by focus area and by town (towns, streets and zones), from one grouped query."""
+def _counted_params(campaign: Campaign) -> list[tuple[str, object]]:
+    return [("campaign", campaign.pk), *[("status", s) for s in COUNTED_STATUSES]]
+
+
+def _colors(campaign: Campaign, day: date | None, total: int) -> dict:
+    """Totals, by focus area and by town (towns, streets and zones), from one grouped query; cards of counted tasks
+    only, so that the colours and `no_card` add up to the task total."""
     card_params: list[tuple[str, object]] = [("date", day.isoformat() if day else None), ("campaign", campaign.pk)]
-    grouped = (campaign_cards(campaign, date=day).values("task__focus_area", "task__lead_unit",
-                                                                            "color")
+    grouped = (campaign_cards(campaign, date=day, task__status__in=COUNTED_STATUSES)
+               .values("task__focus_area", "task__lead_unit", "color")
                .annotate(n=Count("id")).order_by()) if day else []
     totals = dict.fromkeys(COLORS, 0)
     areas: dict[int | None, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COLORS, 0))
@@ -86,7 +91,9 @@ def _colors(campaign: Campaign, day: date | None) -> dict:
 
     return {
         "date": day.isoformat() if day else None,
-        "totals": counts([], totals),
+        "totals": {**counts([], totals),
+                   "no_card": link(total - sum(totals.values()), "task_list",
+                                   _counted_params(campaign) + [("color", "none")])},
         "by_area": [{"id": pk, "name": name, **counts([("focus_area", pk if pk is not None else "null")], numbers)}
                     for pk, name, numbers in area_rows],
         "by_town": [{"id": pk, "name": name, **counts([("unit", pk)], units[pk])} for pk, name in towns],
@@ -118,7 +125,7 @@ def _investment(campaign: Campaign, on: date) -> dict | None:
     year = campaign.year
     last_month = 12 if on.year > year else (on.month if on.year == year else 0)
     inv = investment(projects, year, last_month, on)
-    params = [("campaign", campaign.pk), *[("status", s) for s in COUNTED_STATUSES]]
+    params = _counted_params(campaign)
     cumulative_plan = [str(wan(sum(inv.plan[:m], ZERO))) for m in range(1, 13)]
     cumulative_actual = [str(wan(sum(inv.actual[:m], ZERO))) for m in range(1, inv.month + 1)]
     return {
@@ -160,7 +167,7 @@ def _mine(person: Person | None, campaign: Campaign, on: date, day: date | None,
           ) -> dict | None:
     if person is None or not person.is_city_leader:
         return None
-    tasks = Task.objects.filter(campaign=campaign, lead_leader=person)
+    tasks = counted_tasks(Task.objects.filter(campaign=campaign, lead_leader=person))
     numbers = dict.fromkeys(COLORS, 0)
     if day is not None:
         for color, n in Card.objects.filter(date=day, task__in=tasks).values_list("color") \
@@ -175,7 +182,7 @@ def _mine(person: Person | None, campaign: Campaign, on: date, day: date | None,
                                              ("leader", person.pk)]
     return {
         "leader": person.display_name,
-        "tasks": link(tasks.count(), "task_list", [("campaign", campaign.pk), ("lead_leader", person.pk)]),
+        "tasks": link(tasks.count(), "task_list", _counted_params(campaign) + [("lead_leader", person.pk)]),
         "open": link(len(open_tasks), "task_list", [("campaign", campaign.pk), ("lead_leader", person.pk),
                                                     ("status", Task.Status.ASSIGNED),
                                                     ("status", Task.Status.IN_PROGRESS)]),
@@ -199,7 +206,7 @@ def _blockers(on: date) -> dict:
 def cockpit_data(user: User | AnonymousUser, campaign: Campaign, on: date) -> dict:
     day = latest_run_date(on)
     calendar = days.calendar()
-    tasks = Task.objects.filter(campaign=campaign, status__in=COUNTED_STATUSES).aggregate(
+    tasks = counted_tasks(Task.objects.filter(campaign=campaign)).aggregate(
         total=Count("id"), completed=Count("id", filter=Q(status=Task.Status.COMPLETED)))
     task_params = [("campaign", campaign.pk)]
     person = getattr(user, "person", None)
@@ -207,11 +214,11 @@ def cockpit_data(user: User | AnonymousUser, campaign: Campaign, on: date) -> di
         "campaign": {"id": campaign.pk, "name": campaign.name, "year": campaign.year},
         "today": on.isoformat(),
         "tasks": {
-            "total": link(tasks["total"], "task_list", task_params + [("status", s) for s in COUNTED_STATUSES]),
+            "total": link(tasks["total"], "task_list", _counted_params(campaign)),
             "completed": link(tasks["completed"], "task_list", task_params + [("status", Task.Status.COMPLETED)]),
             "completion_rate": percent(tasks["completed"], tasks["total"]),
         },
-        "colors": _colors(campaign, day),
+        "colors": _colors(campaign, day, tasks["total"]),
         "trend": _trend(campaign, on),
         "investment": _investment(campaign, on),
         "overdue": _overdue(campaign, on, day, calendar),

@@ -1,10 +1,12 @@
 from django.db import models
 
+from gongjian import clock
+
 
 class DemoLoad(models.Model):
     """What the last `gongjian demo` created, so that a later run can tell demo data from a county's own."""
 
-    loaded_at = models.DateTimeField(auto_now=True)
+    loaded_at = clock.UpdatedAtField()
     usernames = models.JSONField(default=list)
     unit_names = models.JSONField(default=list)
 

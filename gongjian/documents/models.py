@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from gongjian import clock
 from gongjian.campaigns.models import Task
 
 
@@ -29,7 +30,7 @@ class Letterhead(models.Model):
     codes = models.JSONField("各文种代字", default=dict, blank=True)
     printer = models.CharField("印发机关", max_length=40, default="市委市政府督查室")
     seal = models.BinaryField("印章图片（PNG）", null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = clock.UpdatedAtField()
 
     class Meta:
         verbose_name = verbose_name_plural = "公文版式设置"
@@ -78,8 +79,8 @@ class Document(models.Model):
                                   related_name="+")
     signer_name = models.CharField("签发人", max_length=60, blank=True)
     issued_on = models.DateField("成文日期", null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(default=clock.now)
+    updated_at = clock.UpdatedAtField()
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -3,7 +3,6 @@
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from gongjian import clock
 from gongjian.audit.services import record
@@ -132,7 +131,7 @@ def document_sign(*, actor: User, document: Document) -> Document:
     document.issued_on = today
     document.save()
     record(actor=actor, event="document.sign", obj=document,
-           changes={"number": document.number, "signer": document.signer_name, "at": timezone.now()})
+           changes={"number": document.number, "signer": document.signer_name, "at": clock.now()})
     return document
 
 

@@ -1,17 +1,12 @@
 import django_filters
 from django.db.models import Q
 
+from gongjian.forms_util import FilterSet
 from gongjian.frontline.models import Category, Idea, Ticket
 from gongjian.org.models import Unit
 
 
-def _style(filterset) -> None:
-    for field in filterset.form.fields.values():
-        css = "form-select form-select-sm" if hasattr(field, "choices") else "form-control form-control-sm"
-        field.widget.attrs.setdefault("class", css)
-
-
-class TicketFilter(django_filters.FilterSet):
+class TicketFilter(FilterSet):
     """One filter set for the ticket list, its export and the API, so a shared link selects the same rows."""
 
     state = django_filters.ChoiceFilter(choices=Ticket.State.choices, label="状态", empty_label="全部")
@@ -32,10 +27,6 @@ class TicketFilter(django_filters.FilterSet):
         fields = ["state", "category", "town", "unit", "source", "color", "risk_level", "received_from",
                   "received_to", "q"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _style(self)
-
     def filter_color(self, queryset, name, value):
         return queryset.filter(sla_color=value, state__in=Ticket.CLOCK_STATES)
 
@@ -45,7 +36,7 @@ class TicketFilter(django_filters.FilterSet):
             if value else queryset
 
 
-class IdeaFilter(django_filters.FilterSet):
+class IdeaFilter(FilterSet):
     state = django_filters.ChoiceFilter(choices=Idea.State.choices, label="状态", empty_label="全部")
     category = django_filters.ChoiceFilter(choices=Idea.Category.choices, label="领域", empty_label="全部")
     town = django_filters.ModelChoiceFilter(queryset=Unit.objects.filter(kind__in=Unit.AREA_KINDS), label="镇街",
@@ -55,10 +46,6 @@ class IdeaFilter(django_filters.FilterSet):
     class Meta:
         model = Idea
         fields = ["state", "category", "town", "q"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _style(self)
 
     def filter_q(self, queryset, name, value):
         value = value.strip()

@@ -3,7 +3,7 @@ from datetime import date
 from django import forms
 
 from gongjian.campaigns.models import Campaign
-from gongjian.forms_util import style_fields
+from gongjian.forms_util import PINYIN_HINT, PinyinSelect, style_fields
 from gongjian.frontline.models import Category, CategoryAttribute, Idea, Ticket
 from gongjian.frontline.services import ASSIGNABLE_KINDS
 from gongjian.org.models import Grid, Person, Unit
@@ -75,7 +75,8 @@ def grids_of(user):
 
 
 class AssignForm(forms.Form):
-    unit = forms.ModelChoiceField(label="承办单位", queryset=Unit.objects.none(), empty_label="请选择")
+    unit = forms.ModelChoiceField(label="承办单位", queryset=Unit.objects.none(), empty_label="请选择",
+                                  widget=PinyinSelect, help_text=PINYIN_HINT)
     category = forms.ModelChoiceField(label="诉求类别", queryset=Category.objects.filter(is_active=True),
                                       required=False, empty_label="不变")
     urgent = forms.BooleanField(label="紧急（5个工作日内答复）", required=False)
@@ -100,7 +101,8 @@ class DisputeForm(forms.Form):
 class PromoteForm(forms.Form):
     campaign = forms.ModelChoiceField(label="攻坚行动", queryset=Campaign.objects.all(), empty_label="请选择")
     title = forms.CharField(label="任务名称", max_length=200)
-    lead_unit = forms.ModelChoiceField(label="牵头单位", queryset=Unit.objects.none(), empty_label="请选择")
+    lead_unit = forms.ModelChoiceField(label="牵头单位", queryset=Unit.objects.none(), empty_label="请选择",
+                                       widget=PinyinSelect, help_text=PINYIN_HINT)
     deadline = forms.DateField(label="办结时限", widget=forms.DateInput(attrs={"type": "date"}))
     description = forms.CharField(label="任务描述", max_length=5000, required=False,
                                   widget=forms.Textarea(attrs={"rows": 3}))
@@ -134,7 +136,8 @@ class IdeaAcceptForm(forms.Form):
     answer = forms.CharField(label="公开答复", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
     campaign = forms.ModelChoiceField(label="攻坚行动", queryset=Campaign.objects.all(), empty_label="请选择")
     task_title = forms.CharField(label="任务名称", max_length=200, required=False, help_text="不填则用金点子标题")
-    lead_unit = forms.ModelChoiceField(label="牵头单位", queryset=Unit.objects.none(), empty_label="请选择")
+    lead_unit = forms.ModelChoiceField(label="牵头单位", queryset=Unit.objects.none(), empty_label="请选择",
+                                       widget=PinyinSelect, help_text=PINYIN_HINT)
     deadline = forms.DateField(label="办结时限", widget=forms.DateInput(attrs={"type": "date"}))
     milestones = forms.CharField(label="推进节点", widget=forms.Textarea(attrs={"rows": 3}),
                                  help_text="每行一个：节点名称 计划完成日期，例如“制定实施方案 2023-05-31”")

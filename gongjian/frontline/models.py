@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 
+from gongjian import clock
 from gongjian.campaigns.models import Task
 from gongjian.frontline.text import scrub
 from gongjian.org.models import Grid, Person, Unit
@@ -29,7 +30,7 @@ class Category(models.Model):
     reply_days = models.PositiveSmallIntegerField("答复时限（工作日）", default=15)
     is_active = models.BooleanField("启用", default=True)
     order = models.PositiveIntegerField("排序", default=0)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = clock.UpdatedAtField()
 
     class Meta:
         ordering = ["order", "id"]
@@ -315,7 +316,7 @@ class TicketCard(models.Model):
 
 
 class RoutingModelRecord(models.Model):
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
     n_examples = models.PositiveIntegerField()
@@ -334,7 +335,7 @@ class Open311Key(models.Model):
     key_hash = models.CharField(max_length=64, unique=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -700,7 +700,7 @@ def attribute_save(*, actor: User, category: Category, code: str, description: s
             defaults={"description": _text(description, "description", "问题", max_length=200),
                       "datatype": datatype, "required": required, "values": values, "order": order,
                       "datatype_description": datatype_description[:200]})
-        Category.objects.filter(pk=category.pk).update(updated_at=timezone.now())
+        Category.objects.filter(pk=category.pk).update(updated_at=clock.now())
         record(actor=actor, event="category.attribute_" + ("create" if created else "update"), obj=attribute,
                changes={"category": category.code, "code": code, "datatype": datatype, "required": required})
     return attribute

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from gongjian import clock
 from gongjian.campaigns.models import Campaign, Task
 from gongjian.dispatch.models import ProgressReport
 from gongjian.org.models import Unit
@@ -40,7 +41,7 @@ class Inspection(models.Model):
     document = models.OneToOneField("documents.Document", null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="inspection", verbose_name="督查专报")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["-start", "-id"]
@@ -118,7 +119,7 @@ class Photo(models.Model):
     distance_m = models.PositiveIntegerField("距项目位置（米）", null=True, blank=True)
     verdict = models.CharField("位置核验", max_length=15, choices=Verdict.choices)
     verdict_note = models.CharField("核验说明", max_length=300)
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["finding", "id"]

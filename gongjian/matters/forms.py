@@ -1,6 +1,7 @@
 from django import forms
 
 from gongjian.documents.forms import StyledForm
+from gongjian.forms_util import MULTI_HINT, PinyinSelect, PinyinSelectMultiple
 from gongjian.matters.models import Proposal
 from gongjian.org.models import Person, Unit
 
@@ -8,12 +9,14 @@ DATE = {"widget": forms.DateInput(attrs={"type": "date"})}
 
 
 def _units(**kwargs):
-    return forms.ModelChoiceField(queryset=Unit.objects.filter(is_active=True).order_by("order", "id"), **kwargs)
+    return forms.ModelChoiceField(queryset=Unit.objects.filter(is_active=True).order_by("order", "id"),
+                                  widget=PinyinSelect, **kwargs)
 
 
 def _co_units(label="配合单位"):
     return forms.ModelMultipleChoiceField(queryset=Unit.objects.filter(is_active=True).order_by("order", "id"),
-                                          label=label, required=False, widget=forms.SelectMultiple(attrs={"size": 4}))
+                                          label=label, required=False, help_text=MULTI_HINT,
+                                          widget=PinyinSelectMultiple(attrs={"size": 4}))
 
 
 class InstructionForm(StyledForm):

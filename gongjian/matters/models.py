@@ -4,6 +4,7 @@ apply unchanged; the subclass row holds what is specific to its kind."""
 from django.conf import settings
 from django.db import models
 
+from gongjian import clock
 from gongjian.campaigns.models import Task
 from gongjian.org.models import Person, Unit
 
@@ -35,7 +36,7 @@ class Meeting(models.Model):
     held_on = models.DateField("会议日期")
     chair = models.CharField("主持人", max_length=60)
     minutes = models.TextField("会议纪要", blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["-held_on", "-id"]

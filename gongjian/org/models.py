@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from gongjian import clock
+
 
 def pinyin_initials(text: str) -> str:
     # pypinyin loads its phrase dictionary on import (~0.8 s, ~40 MB): only a process that saves a name pays for it
@@ -120,6 +122,7 @@ class RoleGrant(models.Model):
 class PasswordHistory(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="password_history")
     password = models.CharField(max_length=128)
+    # Security records keep the machine's time: a fixed demo day must not reorder which passwords came last.
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -131,7 +134,7 @@ class UserSession(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sessions")
     session_key = models.CharField(max_length=40, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True)  # the machine's time, as every session record
 
 
 class Grid(models.Model):
@@ -162,7 +165,7 @@ class Notification(models.Model):
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)
     link = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(default=clock.now, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

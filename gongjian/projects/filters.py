@@ -4,6 +4,7 @@ from django.db.models import Q
 
 from gongjian import clock
 from gongjian.campaigns.models import Campaign, FocusArea, Task
+from gongjian.forms_util import FilterSet, YesNoFilter
 from gongjian.org.models import Person, Unit
 from gongjian.projects.models import Project
 from gongjian.projects.selectors import REGISTERED_STAGES, SIGNED_STAGES
@@ -18,7 +19,7 @@ class YearFilter(django_filters.NumberFilter):
         super().__init__(*args, min_value=2000, max_value=2100, **kwargs)
 
 
-class ProjectFilter(django_filters.FilterSet):
+class ProjectFilter(FilterSet):
     """One filter set for the project list, its export and the API: a dashboard number links to the rows it counts."""
 
     campaign = django_filters.ModelChoiceFilter(queryset=Campaign.objects.all(), label="攻坚行动")
@@ -38,14 +39,14 @@ class ProjectFilter(django_filters.FilterSet):
     card = django_filters.ChoiceFilter(choices=[("red", "红牌"), ("yellow", "黄牌"), ("green", "绿牌")],
                                        method="filter_card", label="亮牌", empty_label="全部")
     q = django_filters.CharFilter(method="filter_q", label="关键词")
-    attracted = django_filters.BooleanFilter(method="filter_attracted", label="招商引资项目")
-    signed = django_filters.BooleanFilter(method="filter_signed", label="已签约")
-    registered = django_filters.BooleanFilter(method="filter_registered", label="已注册落地")
-    start_due = django_filters.BooleanFilter(method="filter_start_due", label="应开工")
-    started = django_filters.BooleanFilter(method="filter_started", label="已开工")
-    production_due = django_filters.BooleanFilter(method="filter_production_due", label="应投产")
-    producing = django_filters.BooleanFilter(method="filter_producing", label="已投产")
-    foreign = django_filters.BooleanFilter(field_name="is_foreign", label="外资项目")
+    attracted = YesNoFilter(method="filter_attracted", label="招商引资项目")
+    signed = YesNoFilter(method="filter_signed", label="已签约")
+    registered = YesNoFilter(method="filter_registered", label="已注册落地")
+    start_due = YesNoFilter(method="filter_start_due", label="应开工")
+    started = YesNoFilter(method="filter_started", label="已开工")
+    production_due = YesNoFilter(method="filter_production_due", label="应投产")
+    producing = YesNoFilter(method="filter_producing", label="已投产")
+    foreign = YesNoFilter(field_name="is_foreign", label="外资项目")
     signed_year = YearFilter(field_name="signed_on", lookup_expr="year", label="签约年度")
     start_year = YearFilter(field_name="start", lookup_expr="year", label="计划开工年度")
     started_year = YearFilter(field_name="actual_start", lookup_expr="year", label="实际开工年度")
@@ -62,14 +63,6 @@ class ProjectFilter(django_filters.FilterSet):
                   "production_year", "produced_year"]
 
     FORM_FIELDS = ("q", "campaign", "focus_area", "town", "unit", "lead_leader", "level", "nature", "chain", "card")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.form.fields.values():
-            if hasattr(field, "empty_label"):
-                field.empty_label = "全部"
-            css = "form-select form-select-sm" if hasattr(field, "choices") else "form-control form-control-sm"
-            field.widget.attrs.setdefault("class", css)
 
     def filter_unit(self, queryset, name, value):
         co = Task.co_units.through.objects.filter(unit=value).values("task_id")

@@ -4,6 +4,7 @@ from django import forms
 
 from gongjian.campaigns.models import Campaign, FocusArea
 from gongjian.dispatch.forms import ReportForm
+from gongjian.forms_util import MULTI_HINT, PINYIN_HINT, PinyinSelect, PinyinSelectMultiple
 from gongjian.org.models import Person, Unit
 from gongjian.projects.calc import TEN_THOUSAND
 from gongjian.projects.models import BattleTarget, Project, ProjectApproval, ProjectFunding
@@ -48,10 +49,11 @@ class ProjectForm(forms.Form):
     contact_name = forms.CharField(label="项目联系人", max_length=40, required=False)
     contact_phone = forms.CharField(label="联系电话", max_length=20, required=False)
     lead_leader = forms.ModelChoiceField(Person.objects.filter(is_city_leader=True), label="包联市级领导",
-                                         required=False)
-    lead_unit = forms.ModelChoiceField(Unit.objects.filter(is_active=True), label="牵头单位")
+                                         required=False, widget=PinyinSelect)
+    lead_unit = forms.ModelChoiceField(Unit.objects.filter(is_active=True), label="牵头单位", widget=PinyinSelect,
+                                       help_text=PINYIN_HINT)
     co_units = forms.ModelMultipleChoiceField(Unit.objects.filter(is_active=True), label="配合单位", required=False,
-                                              widget=forms.SelectMultiple(attrs={"size": 5}))
+                                              widget=PinyinSelectMultiple(attrs={"size": 5}), help_text=MULTI_HINT)
     task_force = forms.ModelChoiceField(Unit.objects.filter(kind=Unit.Kind.TASK_FORCE), label="专班", required=False)
     planned_start = forms.DateField(label="计划开工", widget=DATE_WIDGET)
     planned_completion = forms.DateField(label="计划竣工", widget=DATE_WIDGET)
@@ -214,7 +216,8 @@ class BattleTargetForm(forms.Form):
     produce = forms.IntegerField(label="投产项目", min_value=0, max_value=100000, required=False)
     investment = wan_field("完成投资")
     leader = forms.ModelChoiceField(Person.objects.filter(is_city_leader=True), label="责任领导", required=False)
-    unit = forms.ModelChoiceField(Unit.objects.filter(is_active=True), label="责任单位", required=False)
+    unit = forms.ModelChoiceField(Unit.objects.filter(is_active=True), label="责任单位", required=False,
+                                  widget=PinyinSelect)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

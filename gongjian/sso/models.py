@@ -1,5 +1,6 @@
 from django.db import models
 
+from gongjian import clock
 from gongjian.org.models import Person
 
 
@@ -10,7 +11,7 @@ class Identity(models.Model):
     issuer = models.CharField("身份平台", max_length=200)
     subject = models.CharField("平台账号标识", max_length=255)
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="identities")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["issuer", "subject"], name="one_person_per_subject")]

@@ -6,6 +6,7 @@ from django import forms
 
 from gongjian import clock
 from gongjian.campaigns.models import Campaign, FocusArea
+from gongjian.forms_util import FilterSet, PinyinSelect, YesNoFilter
 from gongjian.org.models import Person, Unit
 from gongjian.supervision import registry
 from gongjian.supervision.models import Blocker, Card, Color, Notice, blocker_overdue_q
@@ -47,10 +48,7 @@ def _style(fields) -> None:
         widget.attrs.setdefault("class", css)
 
 
-class StyledFilterSet(django_filters.FilterSet):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _style(self.form.fields)
+StyledFilterSet = FilterSet
 
 
 class CardFilter(StyledFilterSet):
@@ -89,8 +87,7 @@ class BlockerFilter(StyledFilterSet):
                                             label="责任单位", empty_label=ALL)
     state = django_filters.ChoiceFilter(choices=Blocker.State.choices, label="状态", empty_label=ALL)
     level = django_filters.ChoiceFilter(choices=Blocker.Level.choices, label="协调层级", empty_label=ALL)
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label="已超期",
-                                           widget=forms.Select(choices=[("", ALL), ("true", "是"), ("false", "否")]))
+    overdue = YesNoFilter(method="filter_overdue", label="已超期")
     task = django_filters.NumberFilter(field_name="task", label="任务")
 
     class Meta:
@@ -138,7 +135,7 @@ class BlockerForm(StyledForm):
     category = forms.ChoiceField(label="问题类别", choices=Blocker.Category.choices)
     description = forms.CharField(label="问题描述", max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
     responsible_unit = forms.ModelChoiceField(label="责任单位", queryset=Unit.objects.filter(is_active=True),
-                                              required=False, empty_label="按类别默认",
+                                              required=False, empty_label="按类别默认", widget=PinyinSelect,
                                               help_text="不选则按类别交给默认单位（如土地交自然资源局）")
     due_on = forms.DateField(label="办理时限", required=False, widget=forms.DateInput(attrs={"type": "date"}),
                              help_text="不填则为10个工作日")

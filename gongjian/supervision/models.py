@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from gongjian import clock
 from gongjian.campaigns.models import Campaign, Task
 from gongjian.campaigns.overdue import overdue_on
 from gongjian.dispatch.models import ProgressReport
@@ -25,7 +26,7 @@ class Rule(models.Model):
     task_kind = models.CharField("任务类型", max_length=20, blank=True, help_text="task 或 project；空为全部")
     enabled = models.BooleanField("启用", default=True)
     params = models.JSONField("参数", default=dict, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = clock.UpdatedAtField()
 
     class Meta:
         # Uniqueness across a NULL campaign is kept by rule_set's update_or_create: SQLite cannot enforce it.
@@ -64,7 +65,7 @@ class CardOverride(models.Model):
     valid_from = models.DateField()
     valid_until = models.DateField(help_text="含当日")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -187,7 +188,7 @@ def blocker_overdue_q(on: date) -> Q:
 
 class SupervisionRun(models.Model):
     date = models.DateField(unique=True)
-    finished_at = models.DateTimeField(auto_now=True)
+    finished_at = clock.UpdatedAtField()
     seconds = models.FloatField()
     summary = models.JSONField(default=dict)
 

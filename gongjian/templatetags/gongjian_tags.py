@@ -201,3 +201,16 @@ def weekday_note(day) -> str:
         return ""
     return format_html('<span class="text-muted small weekday-note">（{}年节假日未录入，按周一至周五计算）</span>',
                        day.year)
+
+
+NOT_FILTERS = {"sort", "page", "export", "group"}
+
+
+@register.simple_tag(takes_context=True)
+def active_filters(context) -> str:
+    """The folded filter panel's count on a phone: how many filters the query string sets."""
+    request = context.get("request")
+    if request is None:
+        return ""
+    n = sum(1 for name in request.GET if name not in NOT_FILTERS and any(v.strip() for v in request.GET.getlist(name)))
+    return f"（已选 {n} 项）" if n else ""

@@ -1,5 +1,7 @@
 from django.db import models
 
+from gongjian import clock
+
 
 class WorkdayOverride(models.Model):
     """An administrator's entry from the State Council's annual notice, which wins over chinesecalendar."""
@@ -7,7 +9,7 @@ class WorkdayOverride(models.Model):
     date = models.DateField("日期", unique=True)
     is_workday = models.BooleanField("是否工作日")
     note = models.CharField("说明", max_length=100)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = clock.UpdatedAtField()
 
     class Meta:
         ordering = ["date"]

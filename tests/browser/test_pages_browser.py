@@ -2,10 +2,12 @@
 phone width no cell or button breaks a date, a status or a short word across lines, and no page scrolls sideways."""
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles.handlers import StaticFilesHandler
+from django.db import connections
 from django.test.testcases import LiveServerThread
 
 from gongjian.demo.org import DEMO_PASSWORD
@@ -24,7 +26,7 @@ NAV_LINKS = "Array.from(document.querySelectorAll('nav a.nav-link[href^=\"/\"], 
 WRAPS = """() => {
   const out = [];
   const shortWord = /^[\\u4e00-\\u9fff]{2,4}$/;
-  const date = /^(\\d{4}-\\d{1,2}-\\d{1,2}|\\d{4}年\\d{1,2}月\\d{1,2}日|\\d{1,2}月\\d{1,2}日|\\d{1,2}-\\d{1,2})$/;
+  const date = /^(\\d{4}-\\d{1,2}-\\d{1,2}( \\d{1,2}:\\d{2}(:\\d{2})?)?|\\d{4}年\\d{1,2}月\\d{1,2}日|\\d{1,2}月\\d{1,2}日( ?\\d{1,2}:\\d{2})?|\\d{1,2}-\\d{1,2})$/;
   for (const el of document.querySelectorAll('td, th, button, .btn, .badge, .badge-card')) {
     if (!el.offsetParent) continue;
     for (const node of el.childNodes) {
@@ -45,7 +47,12 @@ WRAPS = """() => {
 def server(demo_db, django_db_blocker):  # noqa: F811
     """A live server on the module's demo database (pytest-django's live_server would empty it after each test)."""
     with django_db_blocker.unblock():
-        thread = LiveServerThread("localhost", StaticFilesHandler, port=0)
+        # The server shares the test's in-memory SQLite connection, as Django's LiveServerTestCase does: a connection
+        # of its own finds each test's transaction holding the write lock, and every login fails ("table is locked").
+        shared = {c.alias: c for c in connections.all() if c.vendor == "sqlite" and c.is_in_memory_db()}
+        for conn in shared.values():
+            conn.inc_thread_sharing()
+        thread = LiveServerThread("localhost", StaticFilesHandler, connections_override=shared, port=0)
         thread.daemon = True
         thread.start()
         thread.is_ready.wait()
@@ -53,6 +60,8 @@ def server(demo_db, django_db_blocker):  # noqa: F811
             raise thread.error
         yield f"http://localhost:{thread.port}"
         thread.terminate()
+        for conn in shared.values():
+            conn.dec_thread_sharing()
 
 
 @pytest.fixture(scope="module")
@@ -85,6 +94,7 @@ def _open(chromium, base: str, username: str, width: int, *, inject: bool = Fals
     page = context.new_page()
     page.set_default_timeout(30_000)
     login(page, base, username, DEMO_PASSWORD)
+    assert "/login/" not in page.url, f"{username} could not log in"
     return page
 
 
@@ -110,12 +120,29 @@ def test_axe_finds_no_wcag_a_or_aa_violation(chromium, server, username):
     assert not problems, json.dumps(problems, ensure_ascii=False, indent=1)
 
 
-@pytest.mark.parametrize("width", [1440, 390])
+DETAIL = re.compile(r"^/(tasks|projects|tickets|dispatch/reports)/\d+/$")
+LINKS = "Array.from(document.querySelectorAll('main a[href^=\"/\"]')).map(a => a.getAttribute('href'))"
+
+
+def _with_details(page, base: str, pages: list[str]) -> list[str]:
+    """The navigation's pages and the first detail page of each kind they link to (a task, a project …)."""
+    shapes = set()
+    for url in list(pages):
+        page.goto(base + url)
+        for href in page.evaluate(LINKS):
+            shape = DETAIL.match(href)
+            if shape and shape.group(1) not in shapes:
+                shapes.add(shape.group(1))
+                pages.append(href)
+    return pages
+
+
+@pytest.mark.parametrize("width", [1440, 1280, 390])
 def test_nothing_short_wraps_and_no_page_is_wider_than_the_screen(chromium, server, width):
     problems = {}
     for username in DEMO_USERS:
         page = _open(chromium, server, username, width)
-        for i, url in enumerate(_main_pages(page, server)):
+        for i, url in enumerate(_with_details(page, server, _main_pages(page, server))):
             page.goto(server + url)
             page.wait_for_load_state("networkidle")
             wrapped = page.evaluate(WRAPS)
@@ -128,3 +155,39 @@ def test_nothing_short_wraps_and_no_page_is_wider_than_the_screen(chromium, serv
                 _shot(page, f"pages-{username}-{width}")
         page.context.close()
     assert not problems, json.dumps(problems, ensure_ascii=False, indent=1)
+
+
+FILTERED_LISTS = ["/tasks/", "/projects/", "/tickets/", "/ideas/", "/cards/list/", "/blockers/", "/notices/",
+                  "/projects/attraction/"]
+
+
+@pytest.mark.parametrize("width", [390, 1440])
+def test_filters_fold_on_a_phone_and_the_list_comes_first(chromium, server, width):
+    page = _open(chromium, server, "office", width)
+    page.set_viewport_size({"width": width, "height": 844})
+    problems = {}
+    for url in FILTERED_LISTS:
+        page.goto(server + url)
+        page.wait_for_load_state("networkidle")
+        fold = page.locator("details.filter-fold")
+        if fold.count() != 1:
+            problems[url] = "no folding filter panel"
+            continue
+        is_open = fold.evaluate("d => d.open")
+        visible = page.locator("details.filter-fold form").is_visible()
+        content = page.locator("main table, main .cockpit-chart, main [id^=chart]").first
+        top = content.evaluate("e => e.getBoundingClientRect().top") if content.count() else None
+        if width <= 576 and (is_open or visible or page.locator("details.filter-fold > summary").inner_text() != "筛选"):
+            problems[url] = f"filters not folded behind 筛选 (open={is_open})"
+        elif width <= 576 and (top is None or top > 844):
+            problems[url] = f"the list starts at {top}px, below the screen"
+        elif width > 576 and not visible:
+            problems[url] = "filters hidden at desk width"
+    if width <= 576:
+        page.goto(server + "/tasks/?overdue=true&q=%E9%81%93")
+        assert page.locator("details.filter-fold > summary").inner_text() == "筛选（已选 2 项）"
+        page.locator("details.filter-fold > summary").click()
+        assert page.locator("details.filter-fold form").is_visible()
+    _shot(page, f"filters-fold-{width}")
+    page.context.close()
+    assert not problems, problems

@@ -36,14 +36,18 @@
     }));
   }
 
-  function townSeries(data, place, schematic) {
+  // On the schematic a town is a circle sized to the chart (104 px at desk width, smaller on a phone, where 104 px
+  // circles covered each other's names); names that would still collide are moved apart, never hidden.
+  function townSeries(data, place, schematic, width) {
     return {
       name: '镇街', type: 'scatter', z: 2, silent: true, legendHoverLink: false,
-      symbolSize: schematic ? 104 : 10,
+      symbolSize: schematic ? Math.max(44, Math.min(104, (width || 1000) / 12)) : 10,
+      labelLayout: { moveOverlap: 'shiftY' },
       itemStyle: { color: schematic ? 'rgba(91,117,144,0.08)' : 'rgba(33,37,41,0.6)', borderColor: '#90a4ae' },
       label: { show: true, position: schematic ? 'bottom' : 'right', distance: 2, color: '#37474f', fontSize: 12,
         fontWeight: 600, backgroundColor: 'rgba(255,255,255,0.8)', padding: [1, 3],
-        formatter: (p) => p.data.name + ' ' + p.data.count + '个' },
+        // On a phone the name alone (the count is in the table below): shorter labels collide less.
+        formatter: (p) => p.data.name + ((width || 1000) < 576 ? '' : ' ' + p.data.count + '个') },
       data: data.towns.map((t) => ({ name: t.name, value: place(t.value), count: t.count })),
     };
   }
@@ -55,18 +59,18 @@
       + (p.data.exact ? '' : '<br><span style="color:#6c757d">（按所在镇街示意位置）</span>');
   }
 
-  function schematicOption(data) {
+  function schematicOption(container, data) {
     const all = data.towns.concat(data.projects);
     const b = bounds(all.length ? all : [{ value: [120.53, 36.87] }]);
     const pad = 0.05;
     return {
       animation: false,
       tooltip: { trigger: 'item', formatter: tooltip },
-      legend: { top: 0, data: Object.values(CARDS).map((c) => c[0]) },
+      legend: { top: 0, type: 'scroll', data: Object.values(CARDS).map((c) => c[0]) },
       grid: { left: 24, right: 24, top: 48, bottom: 36 },
       xAxis: { type: 'value', min: b.x0 - pad, max: b.x1 + pad, show: false },
       yAxis: { type: 'value', min: b.y0 - pad, max: b.y1 + pad, show: false },
-      series: [townSeries(data, (v) => v.slice(0, 2), true)].concat(projectSeries(data, (v) => v.slice(0, 2))),
+      series: [townSeries(data, (v) => v.slice(0, 2), true, container.clientWidth)].concat(projectSeries(data, (v) => v.slice(0, 2))),
     };
   }
 
@@ -99,7 +103,7 @@
     return {
       animation: false, backgroundColor: 'transparent',
       tooltip: { trigger: 'item', formatter: tooltip },
-      legend: { top: 0, backgroundColor: 'rgba(255,255,255,0.85)', data: Object.values(CARDS).map((x) => x[0]) },
+      legend: { top: 0, type: 'scroll', backgroundColor: 'rgba(255,255,255,0.85)', data: Object.values(CARDS).map((x) => x[0]) },
       grid: { left: 0, right: 0, top: 0, bottom: 0 },
       xAxis: { type: 'value', min: 0, max: w, show: false },
       yAxis: { type: 'value', min: 0, max: h, inverse: true, show: false },
@@ -110,7 +114,7 @@
   function render(container, data, options) {
     const opts = Object.assign({ onPointClick: null }, options || {});
     const chart = global.echarts.init(container, null, { renderer: 'canvas' });
-    chart.setOption(data.tiles ? tiledOption(container, data) : schematicOption(data));
+    chart.setOption(data.tiles ? tiledOption(container, data) : schematicOption(container, data));
     chart.on('click', (p) => { if (p.data && p.data.id !== undefined && opts.onPointClick) opts.onPointClick(p.data); });
     global.addEventListener('resize', () => chart.resize());
     return chart;

@@ -30,9 +30,9 @@
     }
   });
 
-  // A date, a status or a word of two to four characters is read as one unit: a cell or button never breaks it
+  // A date (with its time), a status or a word of two to four characters is read as one unit: a cell or button never breaks it
   // across lines (a narrow column breaks the longer text beside it instead).
-  const DATE = /^(\d{4}-\d{1,2}-\d{1,2}|\d{4}年\d{1,2}月\d{1,2}日|\d{1,2}月\d{1,2}日)$/;
+  const DATE = /^(\d{4}-\d{1,2}-\d{1,2}( \d{1,2}:\d{2}(:\d{2})?)?|\d{4}年\d{1,2}月\d{1,2}日|\d{1,2}月\d{1,2}日( ?\d{1,2}:\d{2})?)$/;
   const SHORT = /^[\u4e00-\u9fff]{2,4}$/;
   function keepWhole(root) {
     root.querySelectorAll("td, th, button, .btn, .badge, .badge-card").forEach(function (el) {
@@ -60,7 +60,7 @@
 
     // A filter panel folds on a phone so that the page's content comes first.
     document.querySelectorAll("details[data-fold-on-phone]").forEach(function (d) {
-      if (window.matchMedia("(min-width: 768px)").matches) d.open = true;
+      if (window.matchMedia("(min-width: 577px)").matches) d.open = true;
     });
 
     // Long unit and leader lists: a box above filters them by name or pinyin initials ("fgj" → 发改局).

@@ -9,12 +9,13 @@
     var chart = echarts.init(el, null, { renderer: "svg" });
     chart.setOption({
       animation: false,
-      grid: big ? { left: 40, right: 16, top: 16, bottom: 28 } : { left: 2, right: 2, top: 2, bottom: 2 },
+      grid: big ? { left: 40, right: 16, top: 28, bottom: 28 } : { left: 2, right: 2, top: 2, bottom: 2 },
       tooltip: big ? { trigger: "axis" } : { show: false },
-      xAxis: { type: "category", data: labels.length ? labels : values.map(function (_, i) { return i + 1; }), show: big },
+      xAxis: { type: "category", data: labels.length ? labels : values.map(function (_, i) { return i + 1; }), show: big,
+               axisLabel: { hideOverlap: true } },
       yAxis: { type: "value", scale: true, show: big },
       series: [{ type: "line", data: values, symbol: big ? "circle" : "none", lineStyle: { width: big ? 2 : 1.5, color: "#0d6efd" },
-                 itemStyle: { color: "#0d6efd" }, label: { show: big, position: "top" } }]
+                 itemStyle: { color: "#0d6efd" }, label: { show: big, position: "top", hideOverlap: true } }]
     });
     window.addEventListener("resize", function () { chart.resize(); });
   }

@@ -66,12 +66,14 @@
 
   function barOption(rows, horizontal) {
     var names = rows.map(function (r) { return r.name; });
-    var category = { type: "category", data: names, axisLabel: { interval: 0, width: 90, overflow: "truncate" } };
+    // Every name shown (a missing bar label reads as a missing town), cut to a width the chart can hold; the full
+    // name is in the tooltip and the table below.
+    var category = { type: "category", data: names, axisLabel: { interval: 0, width: horizontal ? 90 : 64, overflow: "truncate" } };
     var value = { type: "value", minInterval: 1 };
     if (!horizontal) { category.axisLabel.rotate = 40; }
     return {
       animation: false, tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
-      legend: { top: 0 }, grid: { left: 8, right: 16, top: 28, bottom: 8, containLabel: true },
+      legend: { top: 0, type: "scroll" }, grid: { left: 8, right: 16, top: 28, bottom: 8, containLabel: true },
       xAxis: horizontal ? value : category, yAxis: horizontal ? Object.assign(category, { inverse: true }) : value,
       series: colorSeries(rows)
     };
@@ -109,9 +111,10 @@
       "数据日期：" + data.today + "；亮牌取 " + data.colors.date + " 的每日督查结果。" : "尚未运行每日督查，暂无亮牌。";
     fill("cards-date", document.createTextNode(data.colors.date || ""));
     var kpis = document.getElementById("kpis");
-    kpis.appendChild(kpi("任务总数", data.tasks.total));
+    kpis.appendChild(kpi("攻坚任务", data.tasks.total));
     kpis.appendChild(kpi("已办结", data.tasks.completed, "", data.tasks.completion_rate ? "（" + data.tasks.completion_rate + "%）" : ""));
     ["red", "yellow", "green"].forEach(function (c) { kpis.appendChild(kpi(LABELS[c], data.colors.totals[c], "card-" + c)); });
+    kpis.appendChild(kpi("未亮牌", data.colors.totals.no_card));
     kpis.appendChild(kpi("逾期事项", data.overdue.count));
     kpis.appendChild(kpi("超期要素保障", data.blockers.overdue));
     kpis.appendChild(kpi("要素保障·分管领导协调", data.blockers.leader_level));
@@ -125,9 +128,9 @@
 
     var trend = data.trend;
     chart("chart-trend", {
-      animation: false, tooltip: { trigger: "axis" }, legend: { top: 0 },
+      animation: false, tooltip: { trigger: "axis" }, legend: { top: 0, type: "scroll" },
       grid: { left: 8, right: 16, top: 28, bottom: 8, containLabel: true },
-      xAxis: { type: "category", data: trend.map(function (t) { return t.month; }) },
+      xAxis: { type: "category", data: trend.map(function (t) { return t.month; }), axisLabel: { hideOverlap: true } },
       yAxis: { type: "value", minInterval: 1 },
       series: ["red", "yellow"].map(function (c) {
         return { name: LABELS[c], type: "line", data: trend.map(function (t) { return t[c].n; }), itemStyle: { color: COLORS[c] },
@@ -160,13 +163,18 @@
       text.appendChild(document.createTextNode("个重点项目，" + inv.year + "年计划投资" + money(inv.year_plan) +
         (inv.measured_month ? "；1—" + inv.measured_month + "月完成" + money(inv.year_to_date) + "，占年度计划" +
           (inv.completion || "—") + "%，时间进度" + (inv.time_progress || "—") + "%，" + inv.phrase + "。" : "。")));
+      // 亿元 once the plan reaches 1亿: "16.28" beside a point, not "162785.52", which ran into its neighbours.
+      var plan = inv.cumulative_plan.map(Number), actual = inv.cumulative_actual.map(Number);
+      var yi = Math.max.apply(null, plan.concat(actual, [0])) >= 10000;
+      var scale = function (v) { return yi ? Math.round(v / 100) / 100 : v; };
       chart("chart-investment", {
-        animation: false, tooltip: { trigger: "axis" }, legend: { top: 0 },
-        grid: { left: 8, right: 16, top: 28, bottom: 8, containLabel: true },
-        xAxis: { type: "category", data: inv.months }, yAxis: { type: "value", name: "万元" },
+        animation: false, tooltip: { trigger: "axis" }, legend: { top: 0, type: "scroll" },
+        grid: { left: 8, right: 16, top: 48, bottom: 8, containLabel: true },
+        xAxis: { type: "category", data: inv.months, axisLabel: { hideOverlap: true } },
+        yAxis: { type: "value", name: yi ? "亿元" : "万元", nameGap: 8 },
         series: [
-          { name: "累计计划（时间进度）", type: "line", data: inv.cumulative_plan.map(Number), itemStyle: { color: "#0d6efd" }, lineStyle: { type: "dashed", color: "#0d6efd" } },
-          { name: "累计完成", type: "line", data: inv.cumulative_actual.map(Number), itemStyle: { color: "#212529" }, lineStyle: { color: "#212529" }, label: { show: true, position: "top", hideOverlap: true } }
+          { name: "累计计划（时间进度）", type: "line", data: plan.map(scale), itemStyle: { color: "#0d6efd" }, lineStyle: { type: "dashed", color: "#0d6efd" } },
+          { name: "累计完成", type: "line", data: actual.map(scale), itemStyle: { color: "#212529" }, lineStyle: { color: "#212529" }, label: { show: true, position: "top", hideOverlap: true } }
         ]
       }, function () { return inv.projects.url; });
     }
