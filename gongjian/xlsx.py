@@ -404,13 +404,19 @@ class _SheetHandler(_Handler):
         self._has_text = False
         self._capture = False
         self._phonetic = 0
+        self._locals: dict[str, str] = {}
+
+    def _local(self, name: str) -> str:
+        # A sheet repeats a handful of element names hundreds of thousands of times.
+        local = self._locals.get(name)
+        if local is None:
+            local = self._locals[name] = _local(name)
+        return local
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
-        local = _local(name)
+        local = self._local(name)
         if not self._in_data:
             self._in_data = local == "sheetData"
-        elif local == "v" or (local == "t" and not self._phonetic):
-            self._capture = self._has_text = True
         elif local == "c":
             ref = attrs.get("r")
             self._column = column_index_from_string(ref.rstrip("0123456789")) if ref else self._column + 1
@@ -419,6 +425,8 @@ class _SheetHandler(_Handler):
             self._formula = False
             self._text = []
             self._has_text = False
+        elif local == "v" or (local == "t" and not self._phonetic):
+            self._capture = self._has_text = True
         elif local == "row":
             number = attrs.get("r")
             self._row = int(number) if number else self._row + 1
@@ -432,8 +440,8 @@ class _SheetHandler(_Handler):
     def end(self, name: str) -> None:
         if not self._in_data:
             return
-        local = _local(name)
-        if local in ("v", "t"):
+        local = self._local(name)
+        if local == "v" or local == "t":
             self._capture = False
         elif local == "c":
             if self.wanted is None or self._column in self.wanted:
