@@ -56,8 +56,10 @@ def record(
     actor_name: str = "",
 ) -> AuditEvent:
     """Append one event to the chain. Must run inside the caller's transaction (atomic makes it one if not)."""
-    with transaction.atomic():
-        head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
+    # No savepoint: an append that fails must undo the caller's write as well, and SAVEPOINT plus RELEASE would be two
+    # more statements on every write of the platform.
+    with transaction.atomic(savepoint=False):
+        head = _locked_head()
         fields = _actor_fields(actor)
         if actor_name and not fields["actor_name"]:
             fields["actor_name"] = actor_name[:150]
@@ -65,7 +67,7 @@ def record(
             object_type = object_type or obj._meta.label_lower
             object_id = obj.pk
         event_row = AuditEvent(
-            seq=head.seq + 1,
+            seq=head[0] + 1,
             # UTC, as the database returns it: the hash covers the timestamp's text.
             at=clock.now().astimezone(UTC),
             ip=ip if ip is not None else current_ip.get(),
@@ -75,7 +77,7 @@ def record(
             object_repr=str(obj)[:200] if obj is not None else "",
             success=success,
             changes=_jsonable(changes or {}),
-            prev_hash=head.hash,
+            prev_hash=head[1],
             **fields,
         )
         event_row.hash = event_row.compute_hash()
@@ -84,6 +86,15 @@ def record(
         seq, digest, at = event_row.seq, event_row.hash, event_row.at.isoformat()
         transaction.on_commit(lambda: _anchor(seq, digest, at))
         return event_row
+
+
+def _locked_head() -> tuple[int, str]:
+    """The chain's (seq, hash), row-locked until the transaction ends; the row is made on the first append."""
+    head = AuditHead.objects.select_for_update().filter(pk=1).values_list("seq", "hash")
+    for seq, digest in head:
+        return seq, digest
+    created, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)  # copes with a concurrent first append
+    return created.seq, created.hash
 
 
 def _anchor(seq: int, digest: str, at: str) -> None:
