@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db import models, transaction
+from django.db import connection, models, transaction
 
 from gongjian import clock
 from gongjian.audit.context import current_ip
@@ -82,19 +82,31 @@ def record(
         )
         event_row.hash = event_row.compute_hash()
         event_row.save()
-        AuditHead.objects.filter(pk=1).update(seq=event_row.seq, hash=event_row.hash)
+        _move_head(event_row.seq, event_row.hash)
         seq, digest, at = event_row.seq, event_row.hash, event_row.at.isoformat()
         transaction.on_commit(lambda: _anchor(seq, digest, at))
         return event_row
 
 
 def _locked_head() -> tuple[int, str]:
-    """The chain's (seq, hash), row-locked until the transaction ends; the row is made on the first append."""
-    head = AuditHead.objects.select_for_update().filter(pk=1).values_list("seq", "hash")
-    for seq, digest in head:
-        return seq, digest
+    """The chain's (seq, hash), row-locked until the transaction ends; the row is made on the first append.
+    Plain SQL: the ORM spent more CPU building these two statements than the database spent running them, on
+    every write of the platform."""
+    table = connection.ops.quote_name(AuditHead._meta.db_table)
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT seq, hash FROM {table} WHERE id = 1{lock}")  # noqa: S608 - our own table name
+        row = cursor.fetchone()
+    if row is not None:
+        return row[0], row[1]
     created, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)  # copes with a concurrent first append
     return created.seq, created.hash
+
+
+def _move_head(seq: int, digest: str) -> None:
+    table = connection.ops.quote_name(AuditHead._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET seq = %s, hash = %s WHERE id = 1", [seq, digest])  # noqa: S608
 
 
 def _anchor(seq: int, digest: str, at: str) -> None:
