@@ -173,7 +173,13 @@ def _open_zip(raw: bytes) -> zipfile.ZipFile:
 
 
 def _check_archive(
-    archive: zipfile.ZipFile, packed_size: int, *, max_unpacked: int, max_entries: int, max_ratio: int
+    archive: zipfile.ZipFile,
+    packed_size: int,
+    *,
+    max_unpacked: int,
+    max_entries: int,
+    max_ratio: int,
+    xml_parts: bool = True,
 ) -> None:
     entries = archive.infolist()
     if len(entries) > max_entries:
@@ -182,9 +188,8 @@ def _check_archive(
         _check_entry(entry)
     _check_names([entry.filename for entry in entries])
     _check_sizes(entries, packed_size, max_unpacked=max_unpacked, max_ratio=max_ratio)
-    for entry in entries:
-        if entry.filename.lower().endswith((".xml", ".rels")):
-            _check_xml_part(archive, entry)
+    if xml_parts:
+        _check_xml_parts(archive)
     if b"macroenabled" in archive.read("[Content_Types].xml").lower():
         raise UserError(_MACRO, "macro")
 
@@ -215,6 +220,12 @@ def _check_names(names: list[str]) -> None:
         raise UserError(_NOT_XLSX, "not_xlsx")
     if any(name.lower().endswith("vbaproject.bin") for name in names):
         raise UserError(_MACRO, "macro")
+
+
+def _check_xml_parts(archive: zipfile.ZipFile, skip: frozenset[str] = frozenset()) -> None:
+    for entry in archive.infolist():
+        if entry.filename not in skip and entry.filename.lower().endswith((".xml", ".rels")):
+            _check_xml_part(archive, entry)
 
 
 def _check_xml_part(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> None:
@@ -771,10 +782,14 @@ def read_table(
     """Check, stream and validate one worksheet; every bad cell becomes a CellError, bad files a UserError."""
     raw = _read_upload(data, MAX_BYTES)
     with _open_zip(raw) as archive:
-        _check_archive(archive, len(raw), max_unpacked=MAX_UNPACKED, max_entries=MAX_ENTRIES, max_ratio=MAX_RATIO)
+        _check_archive(archive, len(raw), max_unpacked=MAX_UNPACKED, max_entries=MAX_ENTRIES, max_ratio=MAX_RATIO,
+                       xml_parts=False)
         book = _load_book(archive)
+        path = book.sheet_path(sheet)
+        # The chosen sheet, most of the file, streams through the same DTD-refusing parser below: checked once, there.
+        _check_xml_parts(archive, skip=frozenset([path]))
         handler = _SheetHandler()
-        rows = _stream_rows(archive, book.sheet_path(sheet), handler)
+        rows = _stream_rows(archive, path, handler)
         header = _take_header(rows, header_row)
         bound = _match_headers(header, columns, book, header_row)
         handler.wanted = frozenset(index for _, index in bound)
