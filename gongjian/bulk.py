@@ -21,17 +21,30 @@ def insert_rows(model: type[models.Model], rows: Iterable[Mapping[str, object]],
             defaults[f.attname] = now
         elif f.has_default() or f.null or f.blank:
             defaults[f.attname] = f.get_default()
-    prepared: dict[tuple[str, object], object] = {}
+    absent = object()
+    # Per field: its cache of prepared values and, when it has one, its default prepared once for every row lacking it.
+    specs = [(f, f.attname, {}, f.get_db_prep_save(defaults[f.attname], connection) if f.attname in defaults else absent)
+             for f in fields]
 
-    def prep(field: models.Field, value):
-        try:
-            key = (field.attname, type(value), value)
-            cached = prepared.get(key, prepared)
-        except TypeError:  # an unhashable value (a JSON list or dict)
-            return field.get_db_prep_save(value, connection)
-        if cached is prepared:
-            cached = prepared[key] = field.get_db_prep_save(value, connection)
-        return cached
+    def prepared_row(row: Mapping[str, object]) -> list[object]:
+        values = []
+        for field, name, cache, default in specs:
+            value = row.get(name, absent)
+            if value is absent:
+                if default is absent:
+                    raise KeyError(name)
+                values.append(default)
+                continue
+            try:
+                key = (type(value), value)  # 1, 1.0 and True are equal but not prepared alike
+                cached = cache.get(key, absent)
+            except TypeError:  # an unhashable value (a JSON list or dict)
+                values.append(field.get_db_prep_save(value, connection))
+                continue
+            if cached is absent:
+                cached = cache[key] = field.get_db_prep_save(value, connection)
+            values.append(cached)
+        return values
 
     quote = connection.ops.quote_name
     # Table and column names come from the model's own metadata, quoted; values are always parameters.
@@ -40,7 +53,7 @@ def insert_rows(model: type[models.Model], rows: Iterable[Mapping[str, object]],
     count, batch = 0, []
     with connection.cursor() as cursor:
         for row in rows:
-            batch.append([prep(f, row[f.attname] if f.attname in row else defaults[f.attname]) for f in fields])
+            batch.append(prepared_row(row))
             if len(batch) >= batch_size:
                 cursor.executemany(sql, batch)
                 count, batch = count + len(batch), []

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db import models, transaction
+from django.db import connection, models, transaction
 
 from gongjian import clock
 from gongjian.audit.context import current_ip
@@ -56,8 +56,10 @@ def record(
     actor_name: str = "",
 ) -> AuditEvent:
     """Append one event to the chain. Must run inside the caller's transaction (atomic makes it one if not)."""
-    with transaction.atomic():
-        head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
+    # No savepoint: an append that fails must undo the caller's write as well, and SAVEPOINT plus RELEASE would be two
+    # more statements on every write of the platform.
+    with transaction.atomic(savepoint=False):
+        head = _locked_head()
         fields = _actor_fields(actor)
         if actor_name and not fields["actor_name"]:
             fields["actor_name"] = actor_name[:150]
@@ -65,7 +67,7 @@ def record(
             object_type = object_type or obj._meta.label_lower
             object_id = obj.pk
         event_row = AuditEvent(
-            seq=head.seq + 1,
+            seq=head[0] + 1,
             # UTC, as the database returns it: the hash covers the timestamp's text.
             at=clock.now().astimezone(UTC),
             ip=ip if ip is not None else current_ip.get(),
@@ -75,15 +77,36 @@ def record(
             object_repr=str(obj)[:200] if obj is not None else "",
             success=success,
             changes=_jsonable(changes or {}),
-            prev_hash=head.hash,
+            prev_hash=head[1],
             **fields,
         )
         event_row.hash = event_row.compute_hash()
         event_row.save()
-        AuditHead.objects.filter(pk=1).update(seq=event_row.seq, hash=event_row.hash)
+        _move_head(event_row.seq, event_row.hash)
         seq, digest, at = event_row.seq, event_row.hash, event_row.at.isoformat()
         transaction.on_commit(lambda: _anchor(seq, digest, at))
         return event_row
+
+
+def _locked_head() -> tuple[int, str]:
+    """The chain's (seq, hash), row-locked until the transaction ends; the row is made on the first append.
+    Plain SQL: the ORM spent more CPU building these two statements than the database spent running them, on
+    every write of the platform."""
+    table = connection.ops.quote_name(AuditHead._meta.db_table)
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT seq, hash FROM {table} WHERE id = 1{lock}")  # noqa: S608 - our own table name
+        row = cursor.fetchone()
+    if row is not None:
+        return row[0], row[1]
+    created, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)  # copes with a concurrent first append
+    return created.seq, created.hash
+
+
+def _move_head(seq: int, digest: str) -> None:
+    table = connection.ops.quote_name(AuditHead._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET seq = %s, hash = %s WHERE id = 1", [seq, digest])  # noqa: S608
 
 
 def _anchor(seq: int, digest: str, at: str) -> None:

@@ -143,16 +143,18 @@ def _milestones(text: str, deadline: date | None, row: int, errors: list[CellErr
     return items
 
 
-def _letter(columns: list[Column], key: str) -> str:
+def _letters(columns: list[Column]) -> dict[str, str]:
+    """Each column's letter in the template, for error messages (computed once per import, not per row)."""
     from openpyxl.utils import get_column_letter
 
-    return get_column_letter([c.key for c in columns].index(key) + 1)
+    return {c.key: get_column_letter(i) for i, c in enumerate(columns, 1)}
 
 
 def import_tasks(*, actor: User | None, campaign: Campaign, data: bytes, commit: bool) -> ImportResult:
     """Validate every row; write nothing unless every row is good and `commit` is set. Imported tasks are drafts."""
     lookups = Lookups.for_campaign(campaign)
     columns = lookups.columns()
+    letter = _letters(columns)
     parsed = read_table(data, columns)
     result = ImportResult(rows=len(parsed.rows), errors=list(parsed.errors))
     existing = set(campaign.tasks.values_list("title", flat=True))
@@ -163,19 +165,19 @@ def import_tasks(*, actor: User | None, campaign: Campaign, data: bytes, commit:
         title = row.get("title")
         if title:
             if title in existing:
-                result.errors.append(CellError(n, "任务名称", _letter(columns, "title"), f"第{n}行「任务名称」“{title}”在该攻坚行动中已存在"))
+                result.errors.append(CellError(n, "任务名称", letter["title"], f"第{n}行「任务名称」“{title}”在该攻坚行动中已存在"))
             elif title in seen:
-                result.errors.append(CellError(n, "任务名称", _letter(columns, "title"), f"第{n}行「任务名称」与第{seen[title]}行重复"))
+                result.errors.append(CellError(n, "任务名称", letter["title"], f"第{n}行「任务名称」与第{seen[title]}行重复"))
             seen.setdefault(title, n)
         start, deadline = row.get("start") or campaign.start, row.get("deadline")
         if deadline and start > deadline:
-            result.errors.append(CellError(n, "开始日期", _letter(columns, "start"),
+            result.errors.append(CellError(n, "开始日期", letter["start"],
                                            f"第{n}行「开始日期」晚于「办结时限」"))
         if row.get("lead_unit") and row["lead_unit"] in (row.get("co_units") or []):
-            result.errors.append(CellError(n, "配合单位", _letter(columns, "co_units"),
+            result.errors.append(CellError(n, "配合单位", letter["co_units"],
                                            f"第{n}行「配合单位」不能包含牵头单位"))
         planned.append((row, _milestones(row.get("milestones") or "", deadline, n, result.errors,
-                                         _letter(columns, "milestones"))))
+                                         letter["milestones"])))
     result.errors.sort(key=lambda e: (e.row, e.letter))
     if result.errors or not commit:
         return result

@@ -126,6 +126,26 @@ def test_ten_thousand_rows_validate_and_import(cast, campaign, capsys):
     assert result.created == 10_000 and Milestone.objects.count() == 20_000
 
 
+def _import_queries(cast, campaign, rows: int, prefix: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    data = _book([_row(f"{prefix}{i}") for i in range(rows)])
+    with CaptureQueriesContext(connection) as queries:
+        result = import_tasks(actor=cast.office, campaign=campaign, data=data, commit=True)
+    assert (result.errors, result.created) == ([], rows)
+    return len(queries)
+
+
+def test_import_queries_do_not_grow_with_rows(cast, campaign):
+    from gongjian.audit.models import AuditEvent
+
+    few, many = _import_queries(cast, campaign, 3, "甲"), _import_queries(cast, campaign, 300, "乙")
+    assert few == many and many <= 20
+    events = list(AuditEvent.objects.filter(event="ledger.import").order_by("seq"))
+    assert [e.changes["created"] for e in events] == [3, 300], "one audit event per import, with the row count"
+
+
 def test_export_round_trips_through_import(cast, campaign):
     from gongjian.campaigns.services import task_create
 
