@@ -18,6 +18,7 @@ from typing import cast
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -78,7 +79,7 @@ def _email(value: str, field: str = "contact_email") -> str:
     return value
 
 
-def _coordinate(value, field: str, low: float, high: float) -> float | None:
+def _coordinate(value: object, field: str, low: float, high: float) -> float | None:
     if value in (None, ""):
         return None
     try:
@@ -102,7 +103,7 @@ def _media_url(value: str) -> str:
     return value
 
 
-def _check_photo(upload) -> None:
+def _check_photo(upload: File) -> None:
     if upload.size > MAX_PHOTO_BYTES:
         raise UserError("照片不能超过10MB", "too_large", field="photo")
     head = upload.read(16)
@@ -129,7 +130,7 @@ def clean_attributes(category: Category, values: Mapping[str, object],
     return cleaned
 
 
-def _attribute_value(attribute: CategoryAttribute, items: list[str], field: str):
+def _attribute_value(attribute: CategoryAttribute, items: list[str], field: str) -> str | list[str]:
     kind = attribute.datatype
     if kind in (CategoryAttribute.Datatype.SINGLE, CategoryAttribute.Datatype.MULTI):
         keys = {str(v.get("key")) for v in attribute.values}
@@ -216,8 +217,8 @@ def ticket_create(
     address: str = "",
     address_id: str = "",
     zipcode: str = "",
-    lat=None,
-    lng=None,
+    lat: object = None,
+    lng: object = None,
     contact_name: str = "",
     contact_phone: str = "",
     contact_email: str = "",
@@ -225,7 +226,7 @@ def ticket_create(
     account_id: str = "",
     attributes: Mapping[str, object] | None = None,
     media_url: str = "",
-    photo=None,
+    photo: File | None = None,
     with_token: bool = False,
 ) -> Ticket:
     """Take in a ticket from the public form, a grid worker, a phone call (staff) or Open311."""
@@ -274,7 +275,9 @@ def ticket_create(
                 raise
 
 
-def _insert_ticket(actor, category, text, source, town, grid, lat, lng, photo, with_token, values) -> Ticket:
+def _insert_ticket(actor: User | AnonymousUser | None, category: Category, text: str, source: str, town: Unit | None,
+                   grid: Grid | None, lat: float | None, lng: float | None, photo: File | None, with_token: bool,
+                   values: Mapping[str, object]) -> Ticket:
     with transaction.atomic():
         ticket = Ticket(category=category, text=text, source=source, town=town, grid=grid, lat=lat, lng=lng,
                         reporter=_user(actor), received_at=clock.now(), code=new_code(),
