@@ -6,7 +6,7 @@ from django import forms
 
 from gongjian.campaigns.forms import AdjustmentForm, TaskForm
 from gongjian.forms_util import MULTI_HINT, PinyinSelect, PinyinSelectMultiple
-from gongjian.frontline.forms import DispatchForm, IdeaAcceptForm, PromoteForm
+from gongjian.frontline.forms import AssignForm, IdeaAcceptForm, PromoteForm
 from gongjian.matters.forms import AssignmentForm, InstructionForm, ProposalForm
 from gongjian.org.models import Unit
 from gongjian.projects.forms import BattleTargetForm, ProjectForm
@@ -16,7 +16,7 @@ PICKERS = [
     (TaskForm, "lead_unit"), (TaskForm, "co_units"), (AdjustmentForm, "lead_unit"),
     (ProjectForm, "lead_unit"), (ProjectForm, "co_units"), (BattleTargetForm, "unit"),
     (BlockerForm, "responsible_unit"),
-    (DispatchForm, "unit"), (PromoteForm, "lead_unit"), (IdeaAcceptForm, "lead_unit"),
+    (AssignForm, "unit"), (PromoteForm, "lead_unit"), (IdeaAcceptForm, "lead_unit"),
     (InstructionForm, "lead_unit"), (AssignmentForm, "lead_unit"),
     (ProposalForm, "co_units"),
 ]

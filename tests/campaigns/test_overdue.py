@@ -85,7 +85,7 @@ def test_every_place_counts_the_same_tasks(tasks, campaign, cast, client_for):
     assert not_listed.context["count"] == len(tasks) - expected
 
     desk = client_for(cast.leader).get("/desk/")
-    assert desk.context["overdue"] == expected
+    assert desk.context["numbers"]["overdue"] == expected
 
     assert month_figures(campaign, "2023-03")["tasks"]["overdue"] == expected
 
