@@ -5,6 +5,7 @@ from io import BytesIO
 
 import pytest
 from docx import Document
+from playwright.sync_api import expect
 
 from gongjian.inspections.models import Finding, Rectification
 from tests.browser.conftest import ARTIFACTS, login
@@ -39,7 +40,8 @@ def test_inspector_on_site_to_special_report(cast, live_server, browser, inspect
                                      ("施工现场围挡缺失", FAR, "far.jpg")):
         phone.goto(f"{live_server.url}/inspections/{inspection.pk}/")
         phone.click(f"a[href='/inspections/{inspection.pk}/check/{project.pk}/']")
-        phone.wait_for_function("document.querySelector('input[name=latitude]').value !== ''")
+        # A locator assertion, not wait_for_function: the page's CSP forbids the eval that a polled string needs.
+        expect(phone.locator("input[name=latitude]")).not_to_have_value("")
         phone.fill("textarea[name=description]", description)
         phone.fill("input[name=progress_seen]", "30")
         phone.set_input_files("input[name=photos]", files=[_file(jpeg(at=where, name=name))])
