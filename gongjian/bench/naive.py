@@ -34,8 +34,24 @@ def naive_rules(task: Task) -> dict[str, dict]:
     return effective_rules({"code": r.code, "enabled": r.enabled, "params": r.params} for r in general + specific)
 
 
+def _was_red(task: Task, milestone, on: date) -> bool:
+    """caught_up's fact, asked per milestone: done late this month, and a red card named it while it was late."""
+    planned, done = milestone.planned_date, milestone.done_on
+    if planned is None or done is None or not planned < done <= on or (done.year, done.month) != (on.year, on.month):
+        return False
+    cards = Card.objects.filter(task=task, color="red", date__gt=planned, date__lt=done)
+    return any(f.get("rule") == "milestone_overdue" and f.get("color") == "red"
+               and (f.get("facts") or {}).get("milestone") == milestone.title
+               for findings in cards.values_list("findings", flat=True) for f in findings)
+
+
+def _milestone_facts(task: Task, on: date) -> tuple[MilestoneFacts, ...]:
+    return tuple(MilestoneFacts(m.title, m.planned_date, m.done_on, float(m.weight), was_red=_was_red(task, m, on))
+                 for m in task.milestones.all())
+
+
 def naive_facts(task: Task, on: date, red_periods: int) -> TaskFacts:
-    milestones = tuple(MilestoneFacts(m.title, m.planned_date, m.done_on, float(m.weight)) for m in task.milestones.all())
+    milestones = _milestone_facts(task, on)
     months = ReportingPeriod.objects.filter(kind=ReportingPeriod.Kind.MONTH)
     missing = 0
     for period in months.filter(due_on__lt=on).order_by("-start")[:max(red_periods, 1)]:
@@ -118,8 +134,7 @@ def _prefetched_facts(task: Task, on: date, months: list[ReportingPeriod], red_p
     override = task.overrides_now[-1] if task.overrides_now else None
     return TaskFacts(
         id=task.pk, start=task.start, deadline=task.deadline, progress=float(task.progress),
-        milestones=tuple(MilestoneFacts(m.title, m.planned_date, m.done_on, float(m.weight))
-                         for m in task.milestones.all()),
+        milestones=_milestone_facts(task, on),
         missing_periods=missing, returned_this_period=returned,
         history=tuple((r.period.end, float(r.percent)) for r in approved),
         override=(override.color, override.reason) if override is not None else None,
