@@ -24,6 +24,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from gongjian.assessment import periods, registry, scoring, services
+from gongjian.assessment.indicators import lead_unit_color
 from gongjian.assessment.models import Score, ScoreItem
 from gongjian.assessment.scoring import points_of
 from gongjian.bench.registry import Context
@@ -72,8 +73,10 @@ def _task_points(task: Task, unit_id: int, period, snapshot, calendar) -> Decima
         total += Decimal("-5") if lead else Decimal("-2.5")
     if lead and snapshot is not None:
         card = task.cards.filter(date=snapshot).first()
-        if card is not None and card.color in ("red", "yellow"):
-            total += Decimal("-2") if card.color == "red" else Decimal("-1")
+        # An overdue blocker's finding is charged to its responsible unit, not to the lead unit (docs/rules.md §5).
+        color = lead_unit_color(card.color, card.findings, task.lead_unit_id) if card is not None else None
+        if color in ("red", "yellow"):
+            total += Decimal("-2") if color == "red" else Decimal("-1")
     return total
 
 
