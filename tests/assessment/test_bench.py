@@ -37,3 +37,22 @@ def test_the_naive_scorer_agrees_on_every_unit(generated):
     assert len({s.total for s in scores}) > 5
     assert [bench_assess.naive_total(s.unit_id, campaign.pk, period, s.base) for s in scores] == [
         s.total for s in scores]
+
+
+def test_the_naive_scorer_charges_a_blocker_card_to_its_responsible_unit(generated):
+    """A yellow card that rests only on another unit's overdue blocker costs the lead unit nothing (docs/rules.md §5):
+    the naive scorer must agree with the indicator on that, or the benchmark stops on real data."""
+    from gongjian.supervision.models import Card
+
+    campaign = Campaign.objects.get()
+    day = Card.objects.order_by("-date").values_list("date", flat=True).first()
+    card = Card.objects.filter(date=day, task__campaign=campaign).select_related("task").order_by("task_id").first()
+    other = campaign.tasks.exclude(lead_unit=card.task.lead_unit).values_list("lead_unit_id", flat=True).first()
+    Card.objects.filter(pk=card.pk).update(color="yellow", findings=[
+        {"rule": "blocker_overdue", "color": "yellow", "message": "要素保障事项超过办理时限",
+         "facts": {"responsible_unit": other}}])
+    scheme = services.scheme_for(actor=None, campaign=campaign, period_type="month")
+    ranking = services.ranking_compute(actor=None, scheme=scheme, label="2023-09")
+    period = scoring.period_of(scheme, "2023-09", BENCH_TODAY)
+    score = ranking.scores.get(unit_id=card.task.lead_unit_id)
+    assert bench_assess.naive_total(score.unit_id, campaign.pk, period, score.base) == score.total
