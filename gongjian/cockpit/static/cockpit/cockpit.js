@@ -37,7 +37,7 @@
   function kpi(label, link, cls, suffix) {
     var tile = el("a", { href: link.url, "class": "kpi " + (cls || ""), "data-count": String(link.n) }, [
       el("div", { "class": "small", text: label }),
-      el("div", { "class": "kpi-value", text: String(link.n) + (suffix || "") })
+      el("div", { "class": "kpi-value" }, [String(link.n), suffix ? el("span", { "class": "kpi-suffix", text: suffix }) : null])
     ]);
     return el("div", { "class": "col-4 col-md-3 col-xl" }, [tile]);
   }
