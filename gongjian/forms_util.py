@@ -100,6 +100,15 @@ ALL = "全部"
 _YES, _NO = ("true", "True", "1"), ("false", "False", "0")
 
 
+def style_filter_fields(form: forms.BaseForm) -> None:
+    """A filter row's fields: "全部" where nothing is chosen (never "---------"), Bootstrap's small controls."""
+    for field in form.fields.values():
+        if getattr(field, "empty_label", None) is not None:
+            field.empty_label = ALL
+        css = "form-select form-select-sm" if hasattr(field, "choices") else "form-control form-control-sm"
+        field.widget.attrs.setdefault("class", css)
+
+
 class _YesNoField(django_filters.fields.ChoiceField):
     """全部/是/否 rather than django-filter's 未知/是/否; a shared link's "true"/"1"/"false"/"0" keep working."""
 
@@ -130,11 +139,8 @@ class FilterSet(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        style_filter_fields(self.form)
         for name, field in self.form.fields.items():
-            if getattr(field, "empty_label", None) is not None:
-                field.empty_label = ALL
-            css = "form-select form-select-sm" if hasattr(field, "choices") else "form-control form-control-sm"
-            field.widget.attrs.setdefault("class", css)
             queryset = getattr(field, "queryset", None)
             if name == "campaign" and queryset is not None and not self.is_bound:
                 only = list(queryset.values_list("pk", flat=True)[:2])

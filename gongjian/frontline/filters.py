@@ -9,15 +9,14 @@ from gongjian.org.models import Unit
 class TicketFilter(FilterSet):
     """One filter set for the ticket list, its export and the API, so a shared link selects the same rows."""
 
-    state = django_filters.ChoiceFilter(choices=Ticket.State.choices, label="状态", empty_label="全部")
-    category = django_filters.ModelChoiceFilter(queryset=Category.objects.all(), label="类别", empty_label="全部")
-    town = django_filters.ModelChoiceFilter(queryset=Unit.objects.filter(kind__in=Unit.AREA_KINDS), label="镇街",
-                                            empty_label="全部")
-    unit = django_filters.ModelChoiceFilter(queryset=Unit.objects.all(), label="承办单位", empty_label="全部")
-    source = django_filters.ChoiceFilter(choices=Ticket.Source.choices, label="来源", empty_label="全部")
+    state = django_filters.ChoiceFilter(choices=Ticket.State.choices, label="状态")
+    category = django_filters.ModelChoiceFilter(queryset=Category.objects.all(), label="类别")
+    town = django_filters.ModelChoiceFilter(queryset=Unit.objects.filter(kind__in=Unit.AREA_KINDS), label="镇街")
+    unit = django_filters.ModelChoiceFilter(queryset=Unit.objects.all(), label="承办单位")
+    source = django_filters.ChoiceFilter(choices=Ticket.Source.choices, label="来源")
     color = django_filters.ChoiceFilter(choices=[("red", "红牌"), ("yellow", "黄牌"), ("green", "绿牌")],
-                                        method="filter_color", label="时限亮牌", empty_label="全部")
-    risk_level = django_filters.ChoiceFilter(choices=Ticket.Risk.choices, label="风险等级", empty_label="全部")
+                                        method="filter_color", label="时限亮牌")
+    risk_level = django_filters.ChoiceFilter(choices=Ticket.Risk.choices, label="风险等级")
     received_from = django_filters.DateFilter(field_name="received_at", lookup_expr="date__gte", label="受理起")
     received_to = django_filters.DateFilter(field_name="received_at", lookup_expr="date__lte", label="受理止")
     q = django_filters.CharFilter(method="filter_q", label="关键词")
@@ -37,10 +36,9 @@ class TicketFilter(FilterSet):
 
 
 class IdeaFilter(FilterSet):
-    state = django_filters.ChoiceFilter(choices=Idea.State.choices, label="状态", empty_label="全部")
-    category = django_filters.ChoiceFilter(choices=Idea.Category.choices, label="领域", empty_label="全部")
-    town = django_filters.ModelChoiceFilter(queryset=Unit.objects.filter(kind__in=Unit.AREA_KINDS), label="镇街",
-                                            empty_label="全部")
+    state = django_filters.ChoiceFilter(choices=Idea.State.choices, label="状态")
+    category = django_filters.ChoiceFilter(choices=Idea.Category.choices, label="领域")
+    town = django_filters.ModelChoiceFilter(queryset=Unit.objects.filter(kind__in=Unit.AREA_KINDS), label="镇街")
     q = django_filters.CharFilter(method="filter_q", label="关键词")
 
     class Meta:

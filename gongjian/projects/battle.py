@@ -18,6 +18,7 @@ from django.db.models.functions import Cast, Coalesce
 from gongjian.audit.models import AuditHead
 from gongjian.campaigns.access import tasks_visible_to
 from gongjian.campaigns.models import Campaign, FocusArea, Milestone, Task
+from gongjian.forms_util import style_filter_fields
 from gongjian.org.models import Person, Unit
 from gongjian.projects.access import projects_visible_to
 from gongjian.projects.models import Project
@@ -56,11 +57,7 @@ class ProgressFilter(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if hasattr(field, "empty_label"):
-                field.empty_label = "全部"
-            field.widget.attrs.setdefault(
-                "class", "form-select form-select-sm" if hasattr(field, "choices") else "form-control form-control-sm")
+        style_filter_fields(self)
 
     def first_error(self) -> tuple[str, str]:
         name, errors = next(iter(self.errors.items()))

@@ -29,15 +29,15 @@ class ProjectFilter(FilterSet):
                                             field_name="lead_unit")
     lead_leader = django_filters.ModelChoiceFilter(queryset=Person.objects.filter(is_city_leader=True),
                                                    label="包联领导")
-    level = django_filters.ChoiceFilter(choices=Project.Level.choices, label="级别", empty_label="全部")
-    nature = django_filters.ChoiceFilter(choices=Project.Nature.choices, label="性质", empty_label="全部")
+    level = django_filters.ChoiceFilter(choices=Project.Level.choices, label="级别")
+    nature = django_filters.ChoiceFilter(choices=Project.Nature.choices, label="性质")
     chain = django_filters.CharFilter(field_name="industry_chain", label="产业链")
     stage = django_filters.MultipleChoiceFilter(field_name="attraction_stage", choices=Project.Stage.choices,
                                                 label="招商阶段")
     stats_status = django_filters.MultipleChoiceFilter(choices=Project.StatsStatus.choices, label="纳统状态")
     status = django_filters.MultipleChoiceFilter(choices=Task.Status.choices, label="状态")
     card = django_filters.ChoiceFilter(choices=[("red", "红牌"), ("yellow", "黄牌"), ("green", "绿牌")],
-                                       method="filter_card", label="亮牌", empty_label="全部")
+                                       method="filter_card", label="亮牌")
     q = django_filters.CharFilter(method="filter_q", label="关键词")
     attracted = YesNoFilter(method="filter_attracted", label="招商引资项目")
     signed = YesNoFilter(method="filter_signed", label="已签约")
