@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -341,6 +342,8 @@ AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"] + (
 # The platform's "today": set only by the demo and tests (docs/architecture.md "The demo"); empty in production.
 GONGJIAN_TODAY = env_date("GONGJIAN_TODAY")
 GONGJIAN_DEMO = env_bool("GONGJIAN_DEMO", False)
+# Form widgets render through the project's templates: a select left empty reads 请选择/不选, never "---------".
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 # A filter left open reads "全部", not "---------".
 FILTERS_EMPTY_CHOICE_LABEL = "全部"
 # The city or county named in every page's header ("莱西市"); empty: the platform's name alone.
