@@ -1,11 +1,11 @@
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 
 from gongjian import clock
-from gongjian.campaigns.models import Task
+from gongjian.campaigns.models import Campaign, Task
 from gongjian.dispatch import periods
 from gongjian.dispatch.models import ProgressReport, ReportingPeriod
 
@@ -83,8 +83,15 @@ def units_missing(period: ReportingPeriod, tasks: QuerySet[Task] | None = None) 
 
 
 def current_period(kind: str = ReportingPeriod.Kind.MONTH) -> ReportingPeriod | None:
-    """The period whose reports are being filled now: the latest one that has started and is not yet past due,
-    else the latest started."""
+    """The period whose reports are being filled now: the earliest started one still open for some campaign in
+    progress (each campaign has its own due day), else the latest started."""
     today = clock.today()
-    started = ReportingPeriod.objects.filter(kind=kind, start__lte=today).order_by("-start")
-    return started.filter(due_on__gte=today).last() or started.first()
+    started = list(ReportingPeriod.objects.filter(kind=kind, start__lte=today).order_by("-start")[:3])
+    campaigns = list(Campaign.objects.filter(start__lte=today, end__gte=today - timedelta(days=62)))
+
+    def still_open(period: ReportingPeriod) -> bool:
+        if not campaigns:
+            return period.due_on >= today
+        return any(periods.report_due_on(period, campaign) >= today for campaign in campaigns)
+
+    return next((p for p in reversed(started) if still_open(p)), started[0] if started else None)

@@ -257,3 +257,26 @@ def test_the_api_shows_the_settings_read_only(cast, api_for, campaign, task_a):
     assert api_for(cast.office).patch(f"/api/v1/campaigns/{campaign.pk}/", {"report_due_workday": 3},
                                       format="json").status_code == 405
     assert Campaign.objects.get(pk=campaign.pk).report_due_workday == 7
+
+
+# ---------------------------------------------------------------- the period being filled
+
+
+@pytest.mark.parametrize(("due", "today", "label"), [
+    (5, date(2023, 4, 10), "2023-03"),   # the 5th working day of April: March is still being filled
+    (5, date(2023, 4, 11), "2023-04"),
+    (8, date(2023, 4, 11), "2023-03"),   # a campaign due on the 8th keeps March open past the default day
+    (8, date(2023, 4, 14), "2023-04"),
+])
+def test_the_current_period_follows_the_campaigns_due_day(cast, settings, due, today, label):
+    from gongjian.dispatch.selectors import current_period
+
+    settings.GONGJIAN_TODAY = date(2023, 2, 1)
+    campaign = Campaign.objects.filter(routine=False).first() or _campaign(cast, "专项行动", due, 2)
+    services.campaign_settings_update(actor=cast.office, campaign=campaign, report_due_workday=due,
+                                      remind_days_before=2)
+    Campaign.objects.exclude(pk=campaign.pk).update(end=date(2022, 12, 31))
+    for month in (date(2023, 3, 15), date(2023, 4, 3)):
+        periods.period_for(ReportingPeriod.Kind.MONTH, month)
+    settings.GONGJIAN_TODAY = today
+    assert current_period().label == label
