@@ -395,6 +395,12 @@ class IdeaAcceptSerializer(serializers.Serializer):
     milestones = IdeaMilestoneSerializer(many=True)
     task_title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     points = serializers.IntegerField(required=False, default=services.ACCEPT_POINTS)
+    lead_leader = serializers.PrimaryKeyRelatedField(queryset=Person.objects.filter(is_city_leader=True),
+                                                     required=False, allow_null=True, default=None)
+    indicator = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    indicator_unit = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    target_value = serializers.DecimalField(max_digits=18, decimal_places=2, required=False, allow_null=True,
+                                            default=None)
 
 
 class IdeaAnswerSerializer(serializers.Serializer):

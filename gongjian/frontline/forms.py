@@ -138,7 +138,12 @@ class IdeaAcceptForm(forms.Form):
     task_title = forms.CharField(label="任务名称", max_length=200, required=False, help_text="不填则用金点子标题")
     lead_unit = forms.ModelChoiceField(label="牵头单位", queryset=Unit.objects.none(), empty_label="请选择",
                                        widget=PinyinSelect, help_text=PINYIN_HINT)
+    lead_leader = forms.ModelChoiceField(label="牵头市级领导", queryset=Person.objects.filter(is_city_leader=True),
+                                         required=False, widget=PinyinSelect, help_text="不选则为牵头单位的分管市级领导")
     deadline = forms.DateField(label="办结时限", widget=forms.DateInput(attrs={"type": "date"}))
+    indicator = forms.CharField(label="量化指标", max_length=100, required=False, help_text="如“试点村”；可不填")
+    indicator_unit = forms.CharField(label="指标单位", max_length=20, required=False)
+    target_value = forms.DecimalField(label="目标值", max_digits=18, decimal_places=2, required=False)
     milestones = forms.CharField(label="推进节点", widget=forms.Textarea(attrs={"rows": 3}),
                                  help_text="每行一个：节点名称 计划完成日期，例如“制定实施方案 2023-05-31”")
     points = forms.IntegerField(label="奖励积分", min_value=0, max_value=1000, initial=10)

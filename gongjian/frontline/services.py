@@ -828,8 +828,11 @@ def idea_reject(*, actor: User, idea: Idea, answer: str) -> Idea:
 
 
 def idea_accept(*, actor: User, idea: Idea, answer: str, campaign: Campaign, lead_unit: Unit, deadline: date,
-                milestones: list[tuple[str, date]], task_title: str = "", points: int = ACCEPT_POINTS) -> Idea:
-    """Adopt an idea: a public answer, an assigned task (source "idea") with milestones, and reward points."""
+                milestones: list[tuple[str, date]], task_title: str = "", points: int = ACCEPT_POINTS,
+                lead_leader: Person | None = None, indicator: str = "", indicator_unit: str = "",
+                target_value: object = None) -> Idea:
+    """Adopt an idea: a public answer, an assigned task (source "idea") with milestones, and reward points. The task
+    is led by the named city leader, else by the leader in charge of the lead unit (分管), as the unit's other work."""
     answer = _text(answer, "answer", "公开答复", max_length=MAX_REPLY)
     if not milestones:
         raise UserError("采纳的金点子须列出至少一个推进节点", "required", field="milestones")
@@ -838,8 +841,11 @@ def idea_accept(*, actor: User, idea: Idea, answer: str, campaign: Campaign, lea
     with transaction.atomic():
         idea = _lock_idea(idea)
         _require_idea_state(idea, Idea.State.EVALUATING, action="作出评估结论")
+        if lead_leader is None:
+            lead_leader = Person.objects.filter(oversees=lead_unit, is_city_leader=True).order_by("id").first()
         task = task_services.task_create(
             actor=actor, campaign=campaign, title=task_title or idea.title, lead_unit=lead_unit, deadline=deadline,
+            lead_leader=lead_leader, indicator=indicator, indicator_unit=indicator_unit, target_value=target_value,
             source=Task.Source.IDEA, source_sentence=idea.text[:2000],
             description=f"金点子（查询码{idea.code}）采纳转化。{answer}")
         for order, (title, planned) in enumerate(milestones, start=1):

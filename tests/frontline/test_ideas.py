@@ -159,3 +159,27 @@ def test_idea_api(cast, api_for, campaign, idea):
         "milestones": [{"title": "方案", "planned_date": "2023-05-31"}]}, format="json")
     assert response.status_code == 200 and response.json()["task"]
     assert api.get(f"/api/v1/ideas/{idea.pk}/").json()["proposer_name"] == "赵*"
+
+
+def test_the_adopted_task_is_led_by_the_units_overseeing_leader_unless_one_is_named(cast, campaign, idea):
+    cast.leader.person.is_city_leader = True
+    cast.leader.person.save()
+    cast.leader.person.oversees.add(cast.unit_a)
+    task = _accept(cast, campaign, idea, indicator="长者食堂", indicator_unit="个", target_value="3").task
+    assert task.lead_leader == cast.leader.person
+    assert (task.indicator, task.indicator_unit, task.target_value) == ("长者食堂", "个", 3)
+
+
+def test_a_named_leader_leads_the_adopted_task(cast, campaign, idea):
+    other = cast.office.person
+    other.is_city_leader = True
+    other.save()
+    cast.leader.person.oversees.add(cast.unit_a)
+    assert _accept(cast, campaign, idea, lead_leader=other).task.lead_leader == other
+
+
+def test_the_accept_page_offers_leader_and_target(cast, campaign, idea, client_for):
+    services.idea_evaluate(actor=cast.office, idea=idea)
+    html = client_for(cast.office).get(f"/ideas/{idea.pk}/").content.decode()
+    for name in ("lead_leader", "indicator", "indicator_unit", "target_value"):
+        assert f'name="{name}"' in html, name
