@@ -2,6 +2,7 @@
 
 import logging
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -86,6 +87,33 @@ def record(
         seq, digest, at = event_row.seq, event_row.hash, event_row.at.isoformat()
         transaction.on_commit(lambda: _anchor(seq, digest, at))
         return event_row
+
+
+def record_many(*, actor: User | AnonymousUser | None, event: str, objects: Sequence[models.Model],
+                changes: Sequence[dict], actor_name: str = "") -> int:
+    """Append one event per object to the chain with one head lock and one insert: the same rows `record` would
+    append one by one (a daily run's thousands of queued notices)."""
+    if not objects:
+        return 0
+    with transaction.atomic(savepoint=False):
+        seq, digest = _locked_head()
+        fields = _actor_fields(actor)
+        if actor_name and not fields["actor_name"]:
+            fields["actor_name"] = actor_name[:150]
+        at, ip = clock.now().astimezone(UTC), current_ip.get()
+        rows = []
+        for obj, change in zip(objects, changes, strict=True):
+            row = AuditEvent(seq=seq + 1, at=at, ip=ip, event=event, object_type=obj._meta.label_lower,
+                             object_id=str(obj.pk), object_repr=str(obj)[:200], success=True,
+                             changes=_jsonable(change or {}), prev_hash=digest, **fields)
+            row.hash = row.compute_hash()
+            seq, digest = row.seq, row.hash
+            rows.append(row)
+        AuditEvent.objects.bulk_create(rows, batch_size=500)
+        _move_head(seq, digest)
+        last_at = at.isoformat()
+        transaction.on_commit(lambda: _anchor(seq, digest, last_at))
+    return len(rows)
 
 
 def _locked_head() -> tuple[int, str]:
