@@ -1,5 +1,6 @@
 """A web or job worker loads the URL configuration and every app's jobs; scikit-learn (~100 MB) and pypinyin's phrase
-dictionary (~0.8 s) must load only in the process that routes tickets or saves a name. `gongjian --help` lists the
+dictionary (~0.8 s) must load only in the process that routes tickets or saves a name, openpyxl (with numpy) only in
+one that reads or writes a spreadsheet. `gongjian --help` lists the
 commands without loading any app."""
 
 import json
@@ -19,14 +20,15 @@ django.setup()
 import gongjian.urls
 from django.utils.module_loading import autodiscover_modules
 autodiscover_modules("tasks")
-print(json.dumps({name: name in sys.modules for name in ("sklearn", "scipy", "pypinyin")}))
+print(json.dumps({name: name in sys.modules for name in ("sklearn", "scipy", "pypinyin", "openpyxl", "numpy")}))
 """
 
 
 def test_url_configuration_and_jobs_do_not_import_heavy_libraries():
     out = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, capture_output=True, text=True, check=True,
                          timeout=120)
-    assert json.loads(out.stdout.strip().splitlines()[-1]) == {"sklearn": False, "scipy": False, "pypinyin": False}
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == {"sklearn": False, "scipy": False, "pypinyin": False,
+                                                               "openpyxl": False, "numpy": False}
 
 
 def test_routing_still_loads_scikit_learn_when_it_runs():
