@@ -26,14 +26,19 @@ def main() -> None:
 def command_list(*, commands_only: bool = False) -> str | None:
     """Django's list of commands, the same text, without django.setup(): loading every app's models and ready()
     hooks (and through them openpyxl, redis, python-docx …) took most of `gongjian --help`'s second, and the list
-    needs only where each installed app keeps management/commands. None when an app cannot be found that way (an
-    AppConfig path, a namespace package): Django then answers as usual."""
+    needs only where each installed app keeps management/commands. None when the settings do not load or an app
+    cannot be found that way (an AppConfig path, a namespace package): Django then answers as usual."""
     from django.conf import settings
     from django.core import management
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management.color import color_style
 
+    try:
+        installed = list(settings.INSTALLED_APPS)
+    except (ImproperlyConfigured, ImportError):
+        return None  # Django lists its own commands with a note naming the error
     commands = {name: "django.core" for name in management.find_commands(management.__path__[0])}
-    for app in reversed(settings.INSTALLED_APPS):  # as Django does: an earlier app's command wins
+    for app in reversed(installed):  # as Django does: an earlier app's command wins
         directory = _package_dir(app)
         if directory is None:
             return None
