@@ -4,6 +4,7 @@ one that reads or writes a spreadsheet. `gongjian --help` lists the
 commands without loading any app."""
 
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -87,3 +88,11 @@ def test_a_command_still_loads_the_apps():
     out = subprocess.run([sys.executable, "-m", "gongjian.cli", "help", "assess"], cwd=ROOT, capture_output=True,
                          text=True, check=True, timeout=120)
     assert "usage: gongjian assess" in out.stdout
+
+
+def test_help_with_settings_that_do_not_load_is_djangos_core_list():
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "gongjian.no_such_settings"}
+    out = subprocess.run([sys.executable, "-m", "gongjian.cli", "--help"], cwd=ROOT, env=env, capture_output=True,
+                         text=True, check=True, timeout=120)
+    assert "migrate" in out.stdout and "bench" not in out.stdout
+    assert "settings are not properly configured" in out.stdout
