@@ -1,7 +1,7 @@
-"""Plain multi-row INSERTs for large imports. Django's bulk_create compiles every value of every object through the
+"""Plain bulk INSERTs for large imports. Django's bulk_create compiles every value of every object through the
 field machinery (about half of a 10,000-row ledger import's time); here each distinct value is prepared once and the
-rows go to the driver's executemany. Like bulk_create it calls no save() and sends no signals; unlike it, it returns
-nothing, so callers read new primary keys back by a natural key."""
+rows go to one COPY on PostgreSQL and to the driver's executemany elsewhere. Like bulk_create it calls no save() and
+sends no signals; unlike it, it returns nothing, so callers read new primary keys back by a natural key."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from django.utils import timezone
 
 
 def insert_rows(model: type[models.Model], rows: Iterable[Mapping[str, object]], *, batch_size: int = 2000) -> int:
-    """INSERT `rows` (attname → value; missing fields take their defaults, auto_now fields the current time)."""
+    """INSERT `rows` (attname → value; missing fields take their defaults, auto_now fields the current time).
+    `batch_size` bounds the rows held for one executemany; PostgreSQL's COPY streams them all."""
     fields = [f for f in model._meta.concrete_fields if not (f.primary_key and isinstance(f, models.AutoField))]
     now = timezone.now()
     defaults = {}
@@ -47,11 +48,13 @@ def insert_rows(model: type[models.Model], rows: Iterable[Mapping[str, object]],
         return values
 
     quote = connection.ops.quote_name
-    # Table and column names come from the model's own metadata, quoted; values are always parameters.
-    sql = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
-           f"VALUES ({', '.join(['%s'] * len(fields))})")
-    count, batch = 0, []
+    # Table and column names come from the model's own metadata, quoted; values are always parameters or COPY data.
+    table, columns = quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            return _copy(cursor, f"COPY {table} ({columns}) FROM STDIN", map(prepared_row, rows))
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608
+        count, batch = 0, []
         for row in rows:
             batch.append(prepared_row(row))
             if len(batch) >= batch_size:
@@ -60,4 +63,15 @@ def insert_rows(model: type[models.Model], rows: Iterable[Mapping[str, object]],
         if batch:
             cursor.executemany(sql, batch)
             count += len(batch)
+        return count
+
+
+def _copy(cursor, sql: str, rows: Iterable[list[object]]) -> int:
+    """Stream every row through one COPY. executemany sends one INSERT per row, which the server plans and runs
+    one by one: it made the 10,000-row ledger import three times slower on PostgreSQL than on SQLite."""
+    count = 0
+    with cursor.copy(sql) as copy:
+        for values in rows:
+            copy.write_row(values)
+            count += 1
     return count

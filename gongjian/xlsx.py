@@ -25,20 +25,47 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from decimal import Context, Decimal, InvalidOperation
-from typing import IO, Any, Literal, TypeVar
+from typing import IO, TYPE_CHECKING, Any, Literal, TypeVar
 from xml.parsers import expat
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
-from openpyxl.comments import Comment
-from openpyxl.styles import Font
-from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
-from openpyxl.utils import column_index_from_string, get_column_letter
-from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH, from_excel, from_ISO8601
-from openpyxl.worksheet.datavalidation import DataValidation
-
 from gongjian.errors import UserError
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+class _OpenPyXL:
+    """openpyxl's names, imported on first use: this module is imported while Django starts (supervision's selectors
+    export cards), and openpyxl, with the numpy it loads when installed, took a third of every `gongjian` command's
+    start-up. After the first use each name is a plain attribute, as cheap to reach as a global."""
+
+    def __getattr__(self, name: str) -> Any:
+        from openpyxl import Workbook
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+        from openpyxl.comments import Comment
+        from openpyxl.styles import Font
+        from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
+        from openpyxl.utils import column_index_from_string, get_column_letter
+        from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH, from_excel, from_ISO8601
+        from openpyxl.worksheet.datavalidation import DataValidation
+
+        loaded = {
+            "Workbook": Workbook, "WriteOnlyCell": WriteOnlyCell, "ERROR_CODES": ERROR_CODES,
+            "ILLEGAL_CHARACTERS_RE": ILLEGAL_CHARACTERS_RE, "Comment": Comment, "Font": Font,
+            "BUILTIN_FORMATS": BUILTIN_FORMATS, "is_date_format": is_date_format,
+            "column_index_from_string": column_index_from_string, "get_column_letter": get_column_letter,
+            "MAC_EPOCH": MAC_EPOCH, "WINDOWS_EPOCH": WINDOWS_EPOCH, "from_excel": from_excel,
+            "from_ISO8601": from_ISO8601, "DataValidation": DataValidation,
+        }
+        self.__dict__.update(loaded)
+        if name not in loaded:
+            raise AttributeError(name)
+        return loaded[name]
+
+
+_xl = _OpenPyXL()
+
 
 Kind = Literal["text", "int", "decimal", "date", "choice", "bool", "multi_choice"]
 Bound = int | Decimal | datetime.date
@@ -389,8 +416,8 @@ class _StylesHandler(_Handler):
 
     def _is_date(self, fmt: int) -> bool:
         if fmt in self.custom_formats:
-            return is_date_format(self.custom_formats[fmt])
-        return fmt in _CJK_DATE_FORMATS or is_date_format(BUILTIN_FORMATS.get(fmt))
+            return _xl.is_date_format(self.custom_formats[fmt])
+        return fmt in _CJK_DATE_FORMATS or _xl.is_date_format(_xl.BUILTIN_FORMATS.get(fmt))
 
 
 # (type attribute, style attribute, text of <v> or inline string, has <f>)
@@ -430,7 +457,7 @@ class _SheetHandler(_Handler):
             self._in_data = local == "sheetData"
         elif local == "c":
             ref = attrs.get("r")
-            self._column = column_index_from_string(ref.rstrip("0123456789")) if ref else self._column + 1
+            self._column = _xl.column_index_from_string(ref.rstrip("0123456789")) if ref else self._column + 1
             self._type = attrs.get("t", "n")
             self._style = attrs.get("s")
             self._formula = False
@@ -537,7 +564,7 @@ class _Book:
             raise UserError(_CORRUPT, "not_xlsx") from exc
         if style in self.date_styles:
             try:
-                return from_excel(float(number), self.epoch)
+                return _xl.from_excel(float(number), self.epoch)
             except (OverflowError, ValueError):
                 return number
         return number
@@ -553,7 +580,7 @@ def _excel_number(text: str) -> Decimal:
 
 def _from_iso(text: str) -> object:
     try:
-        return from_ISO8601(text)
+        return _xl.from_ISO8601(text)
     except ValueError:
         return text
 
@@ -582,7 +609,7 @@ def _load_book(archive: zipfile.ZipFile) -> _Book:
         sheets=sheets,
         shared_strings=strings.strings if strings else [],
         date_styles=styles.date_styles() if styles else frozenset(),
-        epoch=MAC_EPOCH if workbook.date1904 else WINDOWS_EPOCH,
+        epoch=_xl.MAC_EPOCH if workbook.date1904 else _xl.WINDOWS_EPOCH,
     )
 
 
@@ -817,7 +844,7 @@ def _match_headers(
         if column is None:
             continue
         if column.key in found:
-            letters = f"{get_column_letter(found[column.key])}列和{get_column_letter(index)}列"
+            letters = f"{_xl.get_column_letter(found[column.key])}列和{_xl.get_column_letter(index)}列"
             raise UserError(f"表头「{column.header}」重复出现（{letters}）", "duplicate_header", field=column.header)
         found[column.key] = index
     missing = [column.header for column in columns if column.required and column.key not in found]
@@ -833,7 +860,7 @@ def _read_data(
     rows: Iterator[_Row], columns: Sequence[Column], bound: list[tuple[Column, int]], book: _Book, max_rows: int
 ) -> ParsedSheet:
     empty = {column.key: None for column in columns}
-    letters = {index: get_column_letter(index) for _, index in bound}
+    letters = {index: _xl.get_column_letter(index) for _, index in bound}
     records: list[dict[str, Any]] = []
     log = _ErrorLog()
     for number, cells in rows:
@@ -855,6 +882,11 @@ def _read_data(
 # ---------------------------------------------------------------- writing
 
 
+def column_letter(index: int) -> str:
+    """The letter of the 1-based column `index` (1 → A, 27 → AA), as error messages name a cell."""
+    return _xl.get_column_letter(index)
+
+
 def safe_cell(value: Any) -> Any:
     """Make a value safe for an exported cell.
 
@@ -865,13 +897,13 @@ def safe_cell(value: Any) -> Any:
     """
     if not isinstance(value, str):
         return value
-    text = ILLEGAL_CHARACTERS_RE.sub("", value)
+    text = _xl.ILLEGAL_CHARACTERS_RE.sub("", value)
     return f"'{text}" if text[:1] in _QUOTED_START else text
 
 
 def write_table(sheets: Sequence[SheetSpec]) -> bytes:
     """Write one worksheet per spec (plus a hidden "_lists" sheet for dropdowns) and return the .xlsx bytes."""
-    workbook = Workbook(write_only=True)
+    workbook = _xl.Workbook(write_only=True)
     lists = _ChoiceLists()
     try:
         for spec in sheets:
@@ -909,7 +941,7 @@ class _ChoiceLists:
 
     def reference(self, choices: Sequence[str]) -> str:
         index = self._columns.setdefault(tuple(choices), len(self._columns) + 1)
-        letter = get_column_letter(index)
+        letter = _xl.get_column_letter(index)
         return f"'{_LISTS_SHEET}'!${letter}$1:${letter}${len(choices)}"
 
     def write(self, workbook: Workbook) -> None:
@@ -927,7 +959,7 @@ def _write_sheet(workbook: Workbook, spec: SheetSpec, lists: _ChoiceLists) -> No
         raise ValueError(f"sheet title {_LISTS_SHEET!r} is reserved")
     worksheet = workbook.create_sheet(spec.title)
     for index, column in enumerate(spec.columns, 1):
-        worksheet.column_dimensions[get_column_letter(index)].width = _column_width(column)
+        worksheet.column_dimensions[_xl.get_column_letter(index)].width = _column_width(column)
     worksheet.freeze_panes = "A2"
     worksheet.append(_header_cells(worksheet, spec))
     count = 0
@@ -947,11 +979,11 @@ def _column_width(column: Column) -> float:
 def _header_cells(worksheet: Any, spec: SheetSpec) -> list[WriteOnlyCell]:
     cells = []
     for column in spec.columns:
-        cell = WriteOnlyCell(worksheet, safe_cell(column.header))
-        cell.font = Font(bold=True)
+        cell = _xl.WriteOnlyCell(worksheet, safe_cell(column.header))
+        cell.font = _xl.Font(bold=True)
         cells.append(cell)
     if spec.sample_note and cells:
-        cells[0].comment = Comment(spec.sample_note, "系统", width=320, height=160)
+        cells[0].comment = _xl.Comment(spec.sample_note, "系统", width=320, height=160)
     return cells
 
 
@@ -980,15 +1012,15 @@ def _export_date(value: datetime.date) -> datetime.date:
 
 
 def _styled(worksheet: Any, value: Any, number_format: str) -> WriteOnlyCell:
-    cell = WriteOnlyCell(worksheet, value)
+    cell = _xl.WriteOnlyCell(worksheet, value)
     cell.number_format = number_format
     return cell
 
 
 def _text_cell(worksheet: Any, text: str) -> Any:
-    if text not in ERROR_CODES:
+    if text not in _xl.ERROR_CODES:
         return text or None
-    cell = WriteOnlyCell(worksheet, text)
+    cell = _xl.WriteOnlyCell(worksheet, text)
     cell.data_type = "s"  # openpyxl would otherwise write "#N/A" and friends as error cells
     return cell
 
@@ -997,7 +1029,7 @@ def _add_dropdowns(worksheet: Any, columns: Sequence[Column], lists: _ChoiceList
     for index, column in enumerate(columns, 1):
         if column.kind not in ("choice", "bool"):
             continue
-        validation = DataValidation(
+        validation = _xl.DataValidation(
             type="list",
             formula1=lists.reference(column.choices if column.kind == "choice" else ("是", "否")),
             allow_blank=True,
@@ -1005,6 +1037,6 @@ def _add_dropdowns(worksheet: Any, columns: Sequence[Column], lists: _ChoiceList
             errorTitle="输入有误",
             error=f"「{column.header}」请从下拉列表中选择",
         )
-        letter = get_column_letter(index)
+        letter = _xl.get_column_letter(index)
         validation.add(f"{letter}2:{letter}{last_row}")
         worksheet.data_validations.append(validation)

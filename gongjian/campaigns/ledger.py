@@ -12,7 +12,7 @@ from gongjian.bulk import insert_rows
 from gongjian.campaigns.models import Campaign, FocusArea, Milestone, Task
 from gongjian.org.models import Person, Unit
 from gongjian.types import User
-from gongjian.xlsx import CellError, Column, SheetSpec, read_table, write_table
+from gongjian.xlsx import CellError, Column, SheetSpec, column_letter, read_table, write_table
 
 SOURCE_BY_LABEL = {label: value for value, label in Task.Source.choices}
 MILESTONE_SEPARATORS = ("；", ";", "\n")
@@ -145,9 +145,7 @@ def _milestones(text: str, deadline: date | None, row: int, errors: list[CellErr
 
 def _letters(columns: list[Column]) -> dict[str, str]:
     """Each column's letter in the template, for error messages (computed once per import, not per row)."""
-    from openpyxl.utils import get_column_letter
-
-    return {c.key: get_column_letter(i) for i, c in enumerate(columns, 1)}
+    return {c.key: column_letter(i) for i, c in enumerate(columns, 1)}
 
 
 def import_tasks(*, actor: User | None, campaign: Campaign, data: bytes, commit: bool) -> ImportResult:

@@ -8,7 +8,6 @@ from typing import Self
 
 from django.db import transaction
 from django.db.models import QuerySet
-from openpyxl.utils import get_column_letter
 
 from gongjian.audit.services import record
 from gongjian.campaigns.ledger import Lookups as TaskLookups
@@ -20,7 +19,7 @@ from gongjian.projects import services
 from gongjian.projects.calc import TEN_THOUSAND
 from gongjian.projects.models import Project, ProjectApproval, ProjectFunding, ProjectPlan
 from gongjian.types import User
-from gongjian.xlsx import CellError, Column, SheetSpec, read_table, write_table
+from gongjian.xlsx import CellError, Column, SheetSpec, column_letter, read_table, write_table
 
 SHEET = "重点项目台账"
 LEVEL = dict(Project.Level.choices)
@@ -221,7 +220,7 @@ class _Planned:
 
 class _Sheet:
     def __init__(self, columns: list[Column]):
-        self.columns = {c.key: (c, get_column_letter(i + 1)) for i, c in enumerate(columns)}
+        self.columns = {c.key: (c, column_letter(i + 1)) for i, c in enumerate(columns)}
 
     def error(self, row: int, key: str, message: str) -> CellError:
         key = _FIELD_COLUMN.get(key, key)

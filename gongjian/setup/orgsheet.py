@@ -12,7 +12,6 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from openpyxl.utils import get_column_letter
 
 from gongjian.audit.services import record
 from gongjian.campaigns.models import Campaign, FocusArea
@@ -20,7 +19,7 @@ from gongjian.errors import UserError
 from gongjian.org.models import ADMIN_ROLES, Person, Role, RoleGrant, Unit, UnitDuty
 from gongjian.org.services import RESERVED_USERNAMES
 from gongjian.types import User
-from gongjian.xlsx import CellError, Column, SheetSpec, read_table, write_table
+from gongjian.xlsx import CellError, Column, SheetSpec, column_letter, read_table, write_table
 
 UNITS_SHEET = "单位"
 PEOPLE_SHEET = "人员"
@@ -63,7 +62,7 @@ NOTE = ("第2行起为示例，导入前请删除或覆盖。“上级单位”�
 
 
 def _letter(columns: list[Column], key: str) -> str:
-    return get_column_letter([c.key for c in columns].index(key) + 1)
+    return column_letter([c.key for c in columns].index(key) + 1)
 
 
 def template() -> bytes:
