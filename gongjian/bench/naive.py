@@ -16,7 +16,7 @@ from django.db.models import Max, Prefetch, Q
 from gongjian.campaigns.models import Task
 from gongjian.dispatch.models import ProgressReport, ReportingPeriod
 from gongjian.supervision.evaluate import MilestoneFacts, TaskFacts, card_color, evaluate
-from gongjian.supervision.models import Card, CardOverride, Rule, SupervisionRun
+from gongjian.supervision.models import Card, CardOverride, Rule
 from gongjian.supervision.rules import effective_rules
 
 REPORTED = (ProgressReport.State.SUBMITTED, ProgressReport.State.APPROVED, ProgressReport.State.SUPERSEDED)
@@ -39,11 +39,11 @@ def _was_red(task: Task, milestone, on: date) -> bool:
     planned, done = milestone.planned_date, milestone.done_on
     if planned is None or done is None or not planned < done <= on or (done.year, done.month) != (on.year, on.month):
         return False
-    run_days = list(SupervisionRun.objects.filter(date__gt=planned, date__lt=done).values_list("date", flat=True))
+    cards = Card.objects.filter(Q(valid_until__isnull=True) | Q(valid_until__gt=planned), task=task, color="red",
+                                valid_from__lt=done)
     return any(f.get("rule") == "milestone_overdue" and f.get("color") == "red"
                and (f.get("facts") or {}).get("milestone") == milestone.title
-               for day in run_days for findings in Card.objects.on(day).filter(task=task, color="red").values_list(
-                   "findings", flat=True) for f in findings)
+               for findings in cards.values_list("findings", flat=True) for f in findings)
 
 
 def _milestone_facts(task: Task, on: date) -> tuple[MilestoneFacts, ...]:

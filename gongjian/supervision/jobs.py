@@ -98,12 +98,12 @@ def _missing(task_id: int, start: date, reported, past_due: list[ReportingPeriod
 
 def _red_milestones(on: date, done_late: list[tuple[int, str, date, date]]) -> set[tuple[int, str]]:
     """Of the milestones done late this month, those a red card named while they were late (caught_up): a red span
-    naming the milestone that holds a run day after the planned date and before the day it was done."""
+    before `on` naming the milestone (the signature keeps it the same over the span) that overlaps the days after
+    its planned date and before it was done."""
     if not done_late:
         return set()
     first = min(planned for _, _, planned, _ in done_late)
     window = {(task_id, title): (planned, done) for task_id, title, planned, done in done_late}
-    run_days = sorted(SupervisionRun.objects.filter(date__gt=first, date__lt=on).values_list("date", flat=True))
     red: set[tuple[int, str]] = set()
     spans = Card.objects.filter(Q(valid_until__isnull=True) | Q(valid_until__gt=first), color=Color.RED,
                                 valid_from__lt=on)
@@ -114,8 +114,7 @@ def _red_milestones(on: date, done_late: list[tuple[int, str, date, date]]) -> s
                 key = (task_id, (f.get("facts") or {}).get("milestone"))
                 if f.get("rule") == "milestone_overdue" and f.get("color") == "red" and key in window:
                     planned, done = window[key]
-                    if any(planned < day < done and start <= day and (until is None or day <= until)
-                           for day in run_days):
+                    if start < done and (until is None or until > planned):
                         red.add(key)
     return red
 

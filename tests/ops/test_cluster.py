@@ -262,7 +262,7 @@ def _backend_gone(pid: int, timeout: float = 30.0) -> None:
 
 
 def _day(on: date) -> dict:
-    return {"cards": Card.objects.filter(date=on).count(), "runs": SupervisionRun.objects.filter(date=on).count(),
+    return {"cards": Card.objects.on(on).count(), "runs": SupervisionRun.objects.filter(date=on).count(),
             "notices": Notice.objects.filter(issued_on=on).count(),
             "states": EscalationState.objects.filter(as_of=on).count()}
 
@@ -314,7 +314,7 @@ def test_two_servers_and_two_workers_share_sessions_lockout_and_the_daily_run(cl
     assert ids[0] in cluster.log("worker-1") and ids[1] in cluster.log("worker-2") or (
         ids[0] in cluster.log("worker-2") and ids[1] in cluster.log("worker-1")), "the two runs did not race"
     open_tasks = Task.objects.filter(status__in=Task.OPEN_STATUSES).count()
-    cards = dict(Card.objects.filter(date=RACE_DAY).values_list("task_id", "color"))
+    cards = dict(Card.objects.on(RACE_DAY).values_list("task_id", "color"))
     assert sorted(cards.values()) == ["red", "red", "yellow"]
     assert _day(RACE_DAY) == {"cards": open_tasks, "runs": 1, "notices": 3, "states": open_tasks}
     assert sorted(Notice.objects.values_list("task_id", "kind")) == sorted(
