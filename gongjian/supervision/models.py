@@ -45,10 +45,11 @@ class CardQuerySet(models.QuerySet):
 
     def last_day(self, first: date, last: date) -> date | None:
         """The latest day from `first` to `last` on which a card stands (the cards of the last run in between)."""
-        if self.on(last).exists():
-            return last
-        return self.filter(valid_from__lte=last, valid_until__gte=first).aggregate(
-            day=models.Max("valid_until"))["day"]
+        ends = list(self.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=first), valid_from__lte=last)
+                    .order_by(models.F("valid_until").desc(nulls_first=True)).values_list("valid_until", flat=True)[:1])
+        if not ends:
+            return None
+        return last if ends[0] is None or ends[0] >= last else ends[0]
 
     def latest_until(self, day: date) -> "CardQuerySet":
         """Newest span first among those begun by `day`: a task's card on `day`, or its last one if it closed."""
