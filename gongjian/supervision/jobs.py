@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from datetime import time as clock_time
 
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from huey import crontab
@@ -261,7 +261,9 @@ def _span_plan(rows: list[Card], on: date, following: date | None, new: tuple[st
         if following is not None and (r.valid_until is None or r.valid_until >= following):
             after.append(_Piece(r.pk if r.valid_from >= following else None, max(r.valid_from, following),
                                 r.valid_until, r.color, r.findings, r.overridden))
-    middle = [_Piece(None, on, following - timedelta(days=1) if following else None, *new)] if new else []
+    # A row begun on `on` (an earlier run of the day) is the new card's row, so that a re-run rewrites nothing.
+    own = next((r.pk for r in rows if r.valid_from == on), None)
+    middle = [_Piece(own, on, following - timedelta(days=1) if following else None, *new)] if new else []
     merged: list[_Piece] = []
     for piece in before + middle + after:
         last = merged[-1] if merged else None
@@ -276,6 +278,21 @@ def _span_plan(rows: list[Card], on: date, following: date | None, new: tuple[st
 def _plain(findings: list[dict]) -> list[dict]:
     """Findings as they read back from the JSON column, so that equal cards compare equal."""
     return json.loads(json.dumps(findings)) if findings else []
+
+
+def _update_rows(objs: list[models.Model], fields: list[str]) -> None:
+    """UPDATE each row's `fields` by primary key in one executemany: `bulk_update` builds a CASE per row and field in
+    Python, which cost more than the writes themselves (a daily run rewords hundreds of rows)."""
+    if not objs:
+        return
+    meta = objs[0]._meta
+    columns = [meta.get_field(name) for name in fields]
+    quote = connection.ops.quote_name
+    sql = (f"UPDATE {quote(meta.db_table)} SET {', '.join(f'{quote(f.column)} = %s' for f in columns)} "
+           f"WHERE {quote(meta.pk.column)} = %s")
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [[f.get_db_prep_save(getattr(obj, f.attname), connection) for f in columns] + [obj.pk]
+                                 for obj in objs])
 
 
 def _write_cards(on: date, computed: dict[int, tuple[str, list, bool]]) -> dict[str, int]:
@@ -327,8 +344,8 @@ def _write_cards(on: date, computed: dict[int, tuple[str, list, bool]]) -> dict[
     # "one row per task and first day" on the way.
     for chunk in _chunks(deleted):
         Card.objects.filter(pk__in=chunk).delete()
-    Card.objects.bulk_update(changed, ["valid_until", "color", "findings", "overridden"], batch_size=CHUNK)
-    Card.objects.bulk_update(reworded, ["findings"], batch_size=CHUNK)
+    _update_rows(changed, ["valid_until", "color", "findings", "overridden"])
+    _update_rows(reworded, ["findings"])
     Card.objects.bulk_create(created, batch_size=2000)
     return {"created": len(created), "changed": len(changed), "reworded": len(reworded), "deleted": len(deleted)}
 
@@ -388,8 +405,7 @@ def supervise(*, on: date, actor: User | None = None) -> dict:
         # duplicate card, no notice issued twice) instead of failing on the cards' unique keys.
         SupervisionRun.objects.select_for_update().get_or_create(date=on, defaults={"seconds": 0})
         card_rows = _write_cards(on, computed)
-        EscalationState.objects.bulk_update([s for s in states if s.pk], ["as_of", "state", "before"],
-                                            batch_size=CHUNK)
+        _update_rows([s for s in states if s.pk], ["as_of", "state", "before"])
         created = [s for s in states if not s.pk]
         # A racing worker that ran the day first may have created these rows after this one read the states.
         for chunk in _chunks([s.task_id for s in created]):
