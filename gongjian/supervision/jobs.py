@@ -3,13 +3,13 @@ in a handful of queries, evaluate every registered rule, write the cards that ch
 docs/architecture.md "Card history"), climb the escalation ladder (writing only the states that moved), escalate
 overdue blockers, then run the registered steps (tickets' SLA clocks). Idempotent for a date."""
 
-import json
 import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from datetime import time as clock_time
+from typing import NamedTuple
 
 from django.db import connection, models, transaction
 from django.db.models import Q
@@ -234,6 +234,18 @@ def card_signature(color: str, findings: list[dict], overridden: bool) -> tuple:
          str((f.get("facts") or {}).get("responsible_unit") or "")) for f in findings)))
 
 
+class _Row(NamedTuple):
+    """A stored card as the run reads it: plain values, no model instance (a province holds ~100,000 open rows)."""
+
+    pk: int
+    task_id: int
+    valid_from: date
+    valid_until: date | None
+    color: str
+    findings: list
+    overridden: bool
+
+
 @dataclass
 class _Piece:
     id: int | None  # the row it keeps (same first day), or None for a new row
@@ -247,7 +259,7 @@ class _Piece:
         return card_signature(self.color, self.findings, self.overridden)
 
 
-def _span_plan(rows: list[Card], on: date, following: date | None, new: tuple[str, list, bool] | None
+def _span_plan(rows: list[_Row], on: date, following: date | None, new: tuple[str, list, bool] | None
                ) -> list[_Piece]:
     """A task's spans around `on` once its card for the days from `on` to the next run (`following`) is `new`
     (None: no card). `rows` are its rows overlapping [on - 1, following]; neighbours with the same signature merge,
@@ -275,24 +287,20 @@ def _span_plan(rows: list[Card], on: date, following: date | None, new: tuple[st
     return merged
 
 
-def _plain(findings: list[dict]) -> list[dict]:
-    """Findings as they read back from the JSON column, so that equal cards compare equal."""
-    return json.loads(json.dumps(findings)) if findings else []
-
-
-def _update_rows(objs: list[models.Model], fields: list[str]) -> None:
-    """UPDATE each row's `fields` by primary key in one executemany: `bulk_update` builds a CASE per row and field in
+def _update_rows(model: type[models.Model], fields: list[str], rows: list[tuple]) -> None:
+    """UPDATE `fields` of each (pk, *values) row in one executemany: `bulk_update` builds a CASE per row and field in
     Python, which cost more than the writes themselves (a daily run rewords hundreds of rows)."""
-    if not objs:
+    if not rows:
         return
-    meta = objs[0]._meta
+    meta = model._meta
     columns = [meta.get_field(name) for name in fields]
     quote = connection.ops.quote_name
-    sql = (f"UPDATE {quote(meta.db_table)} SET {', '.join(f'{quote(f.column)} = %s' for f in columns)} "
+    # Table and column names come from the model's own metadata, quoted; values are always parameters.
+    sql = (f"UPDATE {quote(meta.db_table)} SET {', '.join(f'{quote(f.column)} = %s' for f in columns)} "  # noqa: S608
            f"WHERE {quote(meta.pk.column)} = %s")
     with connection.cursor() as cursor:
-        cursor.executemany(sql, [[f.get_db_prep_save(getattr(obj, f.attname), connection) for f in columns] + [obj.pk]
-                                 for obj in objs])
+        cursor.executemany(sql, [[f.get_db_prep_save(value, connection) for f, value in zip(columns, values, strict=True)]
+                                 + [pk] for pk, *values in rows])
 
 
 def _write_cards(on: date, computed: dict[int, tuple[str, list, bool]]) -> dict[str, int]:
@@ -304,26 +312,22 @@ def _write_cards(on: date, computed: dict[int, tuple[str, list, bool]]) -> dict[
     around = Card.objects.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on - timedelta(days=1)))
     if following is not None:
         around = around.filter(valid_from__lte=following)
-    rows: dict[int, list[Card]] = defaultdict(list)
-    for card in around.order_by("task_id", "valid_from").only(
-            "id", "task_id", "valid_from", "valid_until", "color", "findings", "overridden"):
-        rows[card.task_id].append(card)
+    rows: dict[int, list[_Row]] = defaultdict(list)
+    for values in around.order_by("task_id", "valid_from").values_list(*_Row._fields):
+        rows[values[1]].append(_Row(*values))
     deleted: list[int] = []
-    reworded: list[Card] = []
-    changed: list[Card] = []
+    reworded: list[tuple] = []
+    changed: list[tuple] = []
     created: list[Card] = []
     for task_id in rows.keys() | computed.keys():
         existing, new = rows.get(task_id, []), computed.get(task_id)
-        if new is not None:
-            new = (new[0], _plain(new[1]), new[2])
         if (new is not None and following is None and len(existing) == 1 and existing[0].valid_until is None
                 and existing[0].valid_from < on):
             # The daily case: the task's open row began before today.
             row = existing[0]
             if card_signature(row.color, row.findings, row.overridden) == card_signature(*new):
                 if row.findings != new[1]:
-                    row.findings = new[1]
-                    reworded.append(row)
+                    reworded.append((row.pk, new[1]))
                 continue
         by_id = {r.pk: r for r in existing}
         kept = set()
@@ -334,18 +338,16 @@ def _write_cards(on: date, computed: dict[int, tuple[str, list, bool]]) -> dict[
                 continue
             kept.add(piece.id)
             row = by_id[piece.id]
-            if (row.valid_until, row.color, row.findings, row.overridden) != (
-                    piece.valid_until, piece.color, piece.findings, piece.overridden):
-                row.valid_until, row.color = piece.valid_until, piece.color
-                row.findings, row.overridden = piece.findings, piece.overridden
-                changed.append(row)
+            wanted = (piece.valid_until, piece.color, piece.findings, piece.overridden)
+            if (row.valid_until, row.color, row.findings, row.overridden) != wanted:
+                changed.append((row.pk, *wanted))
         deleted.extend(pk for pk in by_id if pk not in kept)
     # Deletions first, then updates (closing open rows), then inserts: no step breaks "one open row per task" or
     # "one row per task and first day" on the way.
     for chunk in _chunks(deleted):
         Card.objects.filter(pk__in=chunk).delete()
-    _update_rows(changed, ["valid_until", "color", "findings", "overridden"])
-    _update_rows(reworded, ["findings"])
+    _update_rows(Card, ["valid_until", "color", "findings", "overridden"], changed)
+    _update_rows(Card, ["findings"], reworded)
     Card.objects.bulk_create(created, batch_size=2000)
     return {"created": len(created), "changed": len(changed), "reworded": len(reworded), "deleted": len(deleted)}
 
@@ -405,7 +407,8 @@ def supervise(*, on: date, actor: User | None = None) -> dict:
         # duplicate card, no notice issued twice) instead of failing on the cards' unique keys.
         SupervisionRun.objects.select_for_update().get_or_create(date=on, defaults={"seconds": 0})
         card_rows = _write_cards(on, computed)
-        _update_rows([s for s in states if s.pk], ["as_of", "state", "before"])
+        _update_rows(EscalationState, ["as_of", "state", "before"],
+                     [(s.pk, s.as_of, s.state, s.before) for s in states if s.pk])
         created = [s for s in states if not s.pk]
         # A racing worker that ran the day first may have created these rows after this one read the states.
         for chunk in _chunks([s.task_id for s in created]):

@@ -160,7 +160,7 @@ def test_the_card_on_a_day_agrees_with_a_day_by_day_oracle(cast, make_task, runs
             card = cards_on(day).get(task=task)
             assert (card.color, card.overridden, card.date) == (color, overridden, day)
         spans = [(r[1], r[2], r[3], r[5]) for r in _rows(task)]
-        for (start, until, *sig), (next_start, _, *next_sig) in zip(spans, spans[1:]):
+        for (_, until, *sig), (next_start, _, *next_sig) in zip(spans, spans[1:], strict=False):
             assert until is not None and until < next_start
             assert until + timedelta(days=1) < next_start or sig != next_sig
         assert spans[-1][1] is None
