@@ -5,8 +5,8 @@ unit breakdown.
 When an event counts:
 - a task's deadline, and a report's due date, count in the period in which they have passed (the day after falls in
   the period), so one due on the period's last day counts once, in the next period;
-- cards count once per task per calendar month: the colour of the task's card on the last day of the month that has
-  cards (the last supervision run), never every daily snapshot;
+- cards count once per task per calendar month: the colour of the task's card on the month's last supervision run,
+  never every day of it;
 - report returns count with the reporting period whose due date counts in the period;
 - events are judged as of the period's last day, or today while the period runs (a provisional result).
 """
@@ -153,20 +153,17 @@ def uncompleted_this_year(period: Period) -> dict[int, int]:
 
 
 def card_snapshot(period: Period) -> list[tuple]:
-    """Red and yellow cards on the last day of each month (up to as_of) that has cards: (task, colour, lead unit,
-    title, findings, day). Per month, one look-up of the day on the (date, colour) index and one read of the
-    campaign's cards of that day."""
+    """Red and yellow cards on the last day of each month (up to as_of) that has cards, i.e. those of the month's last
+    supervision run: (task, colour, lead unit, title, findings, day). Per month, one look-up of the day and one read
+    of the campaign's cards standing on it."""
 
     def load():
         rows = []
         for first, last in months(period.start, period.as_of):
-            day = (Card.objects.filter(date__gte=first, date__lte=last).order_by("-date")
-                   .values_list("date", flat=True).first())
+            day = Card.objects.last_day(first, last)
             if day is None:
                 continue
-            # "Not green" rather than "red or yellow": SQLite then probes the campaign's tasks through the
-            # (task, date) key instead of scanning every campaign's red and yellow cards of that day.
-            cards = Card.objects.filter(date=day, task_id__in=_ids(campaign_tasks(period))).exclude(
+            cards = Card.objects.on(day).filter(task_id__in=_ids(campaign_tasks(period))).exclude(
                 color=Color.GREEN).order_by("task_id")
             for task_id, color, unit_id, title, findings in cards.values_list(
                     "task_id", "color", "task__lead_unit_id", "task__title", "findings"):

@@ -50,7 +50,7 @@ class Disagreement(AssertionError):
 
 def _snapshot_day(period):
     first, last = period.start, period.as_of
-    return Card.objects.filter(date__gte=first, date__lte=last).order_by("-date").values_list("date", flat=True).first()
+    return Card.objects.last_day(first, last)
 
 
 def _task_points(task: Task, unit_id: int, period, snapshot, calendar) -> Decimal:
@@ -72,7 +72,7 @@ def _task_points(task: Task, unit_id: int, period, snapshot, calendar) -> Decima
             task.completed_on is None or task.completed_on > task.deadline):
         total += Decimal("-5") if lead else Decimal("-2.5")
     if lead and snapshot is not None:
-        card = task.cards.filter(date=snapshot).first()
+        card = task.cards.on(snapshot).first()
         # An overdue blocker's finding is charged to its responsible unit, not to the lead unit (docs/rules.md §5).
         color = lead_unit_color(card.color, card.findings, task.lead_unit_id) if card is not None else None
         if color in ("red", "yellow"):

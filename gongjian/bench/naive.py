@@ -16,7 +16,7 @@ from django.db.models import Max, Prefetch, Q
 from gongjian.campaigns.models import Task
 from gongjian.dispatch.models import ProgressReport, ReportingPeriod
 from gongjian.supervision.evaluate import MilestoneFacts, TaskFacts, card_color, evaluate
-from gongjian.supervision.models import Card, CardOverride, Rule
+from gongjian.supervision.models import Card, CardOverride, Rule, SupervisionRun
 from gongjian.supervision.rules import effective_rules
 
 REPORTED = (ProgressReport.State.SUBMITTED, ProgressReport.State.APPROVED, ProgressReport.State.SUPERSEDED)
@@ -39,7 +39,8 @@ def _was_red(task: Task, milestone, on: date) -> bool:
     planned, done = milestone.planned_date, milestone.done_on
     if planned is None or done is None or not planned < done <= on or (done.year, done.month) != (on.year, on.month):
         return False
-    cards = Card.objects.filter(task=task, color="red", date__gt=planned, date__lt=done)
+    cards = Card.objects.filter(Q(valid_until__isnull=True) | Q(valid_until__gt=planned), task=task, color="red",
+                                valid_from__lt=done)
     return any(f.get("rule") == "milestone_overdue" and f.get("color") == "red"
                and (f.get("facts") or {}).get("milestone") == milestone.title
                for findings in cards.values_list("findings", flat=True) for f in findings)
@@ -85,8 +86,10 @@ def naive_card(task_id: int, on: date, calendar) -> dict:
 def check_agreement(naive: dict[int, dict], on: date) -> int:
     """Compare naive cards with the cards the daily run wrote for `on` (colour and every finding); raise
     Disagreement on any difference. Returns the number of tasks compared."""
+    # Without a run of `on` the cards standing that day are an earlier run's: none were written for `on`.
+    ran = SupervisionRun.objects.filter(date=on).exists()
     cards = {task_id: {"color": color, "findings": findings} for task_id, color, findings in
-             Card.objects.filter(date=on, task_id__in=list(naive)).values_list("task_id", "color", "findings")}
+             Card.objects.on(on).filter(task_id__in=list(naive)).values_list("task_id", "color", "findings")} if ran else {}
     differing = [task_id for task_id, card in sorted(naive.items())
                  if cards.get(task_id) != json.loads(json.dumps(card))]
     if differing:

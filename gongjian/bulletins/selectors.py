@@ -69,11 +69,11 @@ def counted_tasks(campaign: Campaign) -> QuerySet[Task]:
     return Task.objects.filter(campaign=campaign).exclude(status__in=NOT_COUNTED)
 
 
-def campaign_cards(campaign: Campaign, **filters: object) -> QuerySet[Card]:
-    """Cards of the campaign's tasks. Filtering by a task-id subquery rather than a join lets the database walk the
+def campaign_cards(campaign: Campaign, day: date, **filters: object) -> QuerySet[Card]:
+    """Cards of the campaign's tasks on `day`. Filtering by a task-id subquery rather than a join lets the database walk the
     campaign's tasks and probe each one's card of the day, instead of every task's card of the day (a province holds
     a hundred campaigns)."""
-    return Card.objects.filter(task_id__in=Task.objects.filter(campaign=campaign).values("id"), **filters)
+    return Card.objects.on(day).filter(task_id__in=Task.objects.filter(campaign=campaign).values("id"), **filters)
 
 
 def cards_date(start: date, end: date) -> date | None:
@@ -110,7 +110,7 @@ def _areas(campaign: Campaign, as_of: date, day: date | None) -> list[dict]:
                                                    **dict.fromkeys(COLORS, 0)})
         row["tasks"], row["completed"] = item["n"], item["done"]
     if day is not None:
-        for item in campaign_cards(campaign, date=day).values("task__focus_area", "color") \
+        for item in campaign_cards(campaign, day).values("task__focus_area", "color") \
                 .annotate(n=Count("id")).order_by():
             row = rows.setdefault(item["task__focus_area"], {"id": None, "title": "未分重点方向", "tasks": 0,
                                                              "completed": 0, **dict.fromkeys(COLORS, 0)})
@@ -123,7 +123,7 @@ def _areas(campaign: Campaign, as_of: date, day: date | None) -> list[dict]:
 def _colors(campaign: Campaign, day: date | None) -> dict:
     totals = dict.fromkeys(COLORS, 0)
     if day is not None:
-        for color, n in campaign_cards(campaign, date=day).values_list("color") \
+        for color, n in campaign_cards(campaign, day).values_list("color") \
                 .annotate(n=Count("id")).order_by():
             totals[color] += n
     return {**totals, "total": sum(totals.values())}
@@ -132,7 +132,7 @@ def _colors(campaign: Campaign, day: date | None) -> dict:
 def _red_yellow(campaign: Campaign, day: date | None) -> list[dict]:
     if day is None:
         return []
-    cards = (campaign_cards(campaign, date=day, color__in=(Color.RED, Color.YELLOW))
+    cards = (campaign_cards(campaign, day, color__in=(Color.RED, Color.YELLOW))
              .select_related("task__lead_unit", "task__lead_leader")
              .order_by("task__lead_unit__order", "task__lead_unit_id", "task__deadline", "task_id"))
     rows = [{"task_id": c.task_id, "title": c.task.title, "color": c.color, "color_label": COLOR_LABELS[c.color],
@@ -225,7 +225,7 @@ def _lagging(campaign: Campaign, day: date | None) -> list[dict]:
     """Projects whose card on the day was lit by a project rule, with those rules' messages as the reasons."""
     if day is None:
         return []
-    cards = (campaign_cards(campaign, date=day, task__project__isnull=False,
+    cards = (campaign_cards(campaign, day, task__project__isnull=False,
                                  color__in=(Color.RED, Color.YELLOW))
              .select_related("task__project__town", "task__lead_unit", "task__lead_leader")
              .order_by("task__lead_unit__order", "task_id"))

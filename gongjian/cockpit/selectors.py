@@ -67,7 +67,7 @@ def _colors(campaign: Campaign, day: date | None, total: int) -> dict:
     """Totals, by focus area and by town (towns, streets and zones), from one grouped query; cards of counted tasks
     only, so that the colours and `no_card` add up to the task total."""
     card_params: list[tuple[str, object]] = [("date", day.isoformat() if day else None), ("campaign", campaign.pk)]
-    grouped = (campaign_cards(campaign, date=day, task__status__in=COUNTED_STATUSES)
+    grouped = (campaign_cards(campaign, day, task__status__in=COUNTED_STATUSES)
                .values("task__focus_area", "task__lead_unit", "color")
                .annotate(n=Count("id")).order_by()) if day else []
     totals = dict.fromkeys(COLORS, 0)
@@ -107,10 +107,10 @@ def _trend(campaign: Campaign, on: date) -> list[dict]:
         if day > last.get(day.month, date.min):
             last[day.month] = day
     counts = defaultdict(int)
-    for row in campaign_cards(campaign, date__in=list(last.values()),
-                                   color__in=(Color.RED, Color.YELLOW)).values("date", "color") \
-            .annotate(n=Count("id")).order_by():
-        counts[(row["date"], row["color"])] = row["n"]
+    for day in last.values():
+        for color, n in campaign_cards(campaign, day, color__in=(Color.RED, Color.YELLOW)).values_list("color") \
+                .annotate(n=Count("id")).order_by():
+            counts[(day, color)] = n
     return [{"month": f"{campaign.year}-{month:02d}", "date": day.isoformat(),
              **{c: link(counts[(day, c)], "card_list", [("date", day.isoformat()), ("campaign", campaign.pk),
                                                         ("color", c)]) for c in (Color.RED, Color.YELLOW)}}
@@ -152,7 +152,7 @@ def _task_rows(tasks: Iterable[Task], colors: dict[int, str], on: date, calendar
 def _card_colors(task_ids: list[int], day: date | None) -> dict[int, str]:
     if day is None or not task_ids:
         return {}
-    return dict(Card.objects.filter(date=day, task_id__in=task_ids).values_list("task_id", "color"))
+    return dict(Card.objects.on(day).filter(task_id__in=task_ids).values_list("task_id", "color"))
 
 
 def _overdue(campaign: Campaign, on: date, day: date | None, calendar: WorkdayCalendar) -> dict:
@@ -170,7 +170,7 @@ def _mine(person: Person | None, campaign: Campaign, on: date, day: date | None,
     tasks = counted_tasks(Task.objects.filter(campaign=campaign, lead_leader=person))
     numbers = dict.fromkeys(COLORS, 0)
     if day is not None:
-        for color, n in Card.objects.filter(date=day, task__in=tasks).values_list("color") \
+        for color, n in Card.objects.on(day).filter(task__in=tasks).values_list("color") \
                 .annotate(n=Count("id")).order_by():
             numbers[color] = n
     open_tasks = list(tasks.filter(status__in=Task.OPEN_STATUSES).select_related("lead_unit", "lead_leader")

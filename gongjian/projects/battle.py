@@ -170,7 +170,7 @@ def _ordered(user, data: dict, on: date, latest: date | None) -> dict:
                  _plain("progress", FloatField()), "status")]
     both = Q(task__in=projects.values("pk")) | Q(task__in=tasks.values("pk"))
     cards = {pk: CARD_CODES.get(color, 0) for pk, color in
-             Card.objects.filter(both, date=latest).values_list("task_id", "color")} if latest else {}
+             Card.objects.on(latest).filter(both).values_list("task_id", "color")} if latest else {}
     wanted_card = CARD_CODES.get(data.get("card") or "", 0)
     if wanted_card:
         rows = [row for row in rows if cards.get(row[0], 0) == wanted_card]

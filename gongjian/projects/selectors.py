@@ -34,7 +34,8 @@ APPROVED = ProgressReport.State.APPROVED
 
 
 def latest_card_date(on: date) -> date | None:
-    return Card.objects.filter(date__lte=on).order_by("-date").values_list("date", flat=True).first()
+    """The latest day up to `on` that has cards: `on` itself while any card stands, else the day the last one ended."""
+    return Card.objects.last_day(date.min, on)
 
 
 def card_colors(tasks: QuerySet, on: date) -> dict[int, str]:
@@ -42,12 +43,20 @@ def card_colors(tasks: QuerySet, on: date) -> dict[int, str]:
     latest = latest_card_date(on)
     if latest is None:
         return {}
-    return dict(Card.objects.filter(date=latest, task__in=tasks.values("pk")).values_list("task_id", "color"))
+    return dict(Card.objects.on(latest).filter(task__in=tasks.values("pk")).values_list("task_id", "color"))
 
 
 def with_card(projects: QuerySet[Project], on: date) -> QuerySet[Project]:
-    latest = Card.objects.filter(task=OuterRef("pk"), date__lte=on).order_by("-date").values("color")[:1]
+    latest = Card.objects.latest_until(on).filter(task=OuterRef("pk")).values("color")[:1]
     return projects.annotate(card=Subquery(latest))
+
+
+def _card_until(task_id: int, on: date) -> Card | None:
+    """The project's card on `on`, or its last one; dated by the last day it stood up to `on`."""
+    card = Card.objects.latest_until(on).filter(task_id=task_id).first()
+    if card is not None:
+        card.date = min(card.valid_until or on, on)
+    return card
 
 
 def project_rows(projects: QuerySet[Project], on: date) -> QuerySet[Project]:
@@ -165,7 +174,7 @@ def project_detail(project: Project, on: date) -> dict:
         "milestones": list(Milestone.objects.filter(task_id=project.pk).order_by("order", "id")),
         "blockers": list(Blocker.objects.filter(task_id=project.pk).select_related("responsible_unit")
                          .order_by("state", "due_on")),
-        "card": Card.objects.filter(task_id=project.pk, date__lte=on).order_by("-date").first(),
+        "card": _card_until(project.pk, on),
         "co_units": list(project.co_units.all()),
         "year": on.year,
     }

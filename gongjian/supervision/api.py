@@ -1,6 +1,7 @@
 """API views; `register` adds them to the /api/v1/ router. Scoped exactly like the pages (supervision.access)."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -36,6 +37,7 @@ class FindingSerializer(serializers.Serializer):
 
 
 class CardSerializer(serializers.ModelSerializer):
+    date = serializers.SerializerMethodField()
     task_title = serializers.CharField(source="task.title", read_only=True)
     lead_unit = serializers.IntegerField(source="task.lead_unit_id", read_only=True)
     color_label = serializers.CharField(source="get_color_display", read_only=True)
@@ -44,6 +46,12 @@ class CardSerializer(serializers.ModelSerializer):
     class Meta:
         model = Card
         fields = ["id", "task", "task_title", "lead_unit", "date", "color", "color_label", "overridden", "findings"]
+
+    @extend_schema_field(OpenApiTypes.DATE)
+    def get_date(self, obj) -> str:
+        """The day asked for; a card fetched by id is dated by its span's last day (today while it stands)."""
+        day = getattr(obj, "date", None) or obj.valid_until or max(obj.valid_from, clock.today())
+        return day.isoformat()
 
 
 class NoticeSerializer(serializers.ModelSerializer):
@@ -141,18 +149,18 @@ class DefaultRuleSerializer(serializers.Serializer):
 @extend_schema_view(list=extend_schema(parameters=[OpenApiParameter(
     "date", description="督查日期；不传则为最近一次督查的日期", required=False, type=str)]))
 class CardViewSet(viewsets.ReadOnlyModelViewSet):
-    """Daily cards of the tasks the caller may see. The list defaults to the latest supervision run's date."""
+    """The cards on a day of the tasks the caller may see. The list defaults to the latest supervision run's date."""
 
     serializer_class = CardSerializer
     filterset_class = CardFilter
 
     def get_queryset(self):
-        return cards_visible_to(self.request.user).select_related("task").order_by("-date", "task_id")
+        return cards_visible_to(self.request.user).select_related("task").order_by("task_id")
 
     def filter_queryset(self, queryset):
         if self.action == "list" and not self.request.query_params.get("date"):
             run = selectors.latest_run()
-            queryset = queryset.filter(date=run.date) if run else queryset.none()
+            queryset = queryset.on(run.date) if run else queryset.none()
         return super().filter_queryset(queryset)
 
 

@@ -52,7 +52,8 @@ StyledFilterSet = FilterSet
 
 
 class CardFilter(StyledFilterSet):
-    date = django_filters.DateFilter(label="督查日期", widget=forms.DateInput(attrs={"type": "date"}))
+    date = django_filters.DateFilter(label="督查日期", widget=forms.DateInput(attrs={"type": "date"}),
+                                     method="filter_date")
     campaign = django_filters.ModelChoiceFilter(field_name="task__campaign", queryset=Campaign.objects.all(),
                                                 label="攻坚行动", empty_label=ALL)
     focus_area = django_filters.ModelChoiceFilter(field_name="task__focus_area", queryset=FocusArea.objects.all(),
@@ -68,6 +69,9 @@ class CardFilter(StyledFilterSet):
     class Meta:
         model = Card
         fields = ["date", "campaign", "focus_area", "unit", "leader", "color", "task"]
+
+    def filter_date(self, queryset, name, value):
+        return queryset.on(value)
 
 
 class NoticeFilter(StyledFilterSet):

@@ -1,14 +1,17 @@
 """The daily supervision run (a scheduled job, also the command `gongjian supervise`): load every open task's facts
-in a handful of queries, evaluate every registered rule, write one card per task, climb the escalation ladder,
-escalate overdue blockers, then run the registered steps (tickets' SLA clocks). Idempotent for a date."""
+in a handful of queries, evaluate every registered rule, write the cards that changed (a card is a span of days,
+docs/architecture.md "Card history"), climb the escalation ladder (writing only the states that moved), escalate
+overdue blockers, then run the registered steps (tickets' SLA clocks). Idempotent for a date."""
 
 import time
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from datetime import time as clock_time
+from typing import NamedTuple
 
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from huey import crontab
@@ -94,20 +97,24 @@ def _missing(task_id: int, start: date, reported, past_due: list[ReportingPeriod
 
 
 def _red_milestones(on: date, done_late: list[tuple[int, str, date, date]]) -> set[tuple[int, str]]:
-    """Of the milestones done late this month, those a red card named while they were late (caught_up)."""
+    """Of the milestones done late this month, those a red card named while they were late (caught_up): a red span
+    before `on` naming the milestone (the signature keeps it the same over the span) that overlaps the days after
+    its planned date and before it was done."""
     if not done_late:
         return set()
     first = min(planned for _, _, planned, _ in done_late)
     window = {(task_id, title): (planned, done) for task_id, title, planned, done in done_late}
     red: set[tuple[int, str]] = set()
+    spans = Card.objects.filter(Q(valid_until__isnull=True) | Q(valid_until__gt=first), color=Color.RED,
+                                valid_from__lt=on)
     for chunk in _chunks(sorted({task_id for task_id, *_ in done_late})):
-        for task_id, day, findings in Card.objects.filter(task_id__in=chunk, color=Color.RED, date__gt=first,
-                                                                    date__lt=on).values_list("task_id", "date", "findings"):
+        for task_id, start, until, findings in spans.filter(task_id__in=chunk).values_list(
+                "task_id", "valid_from", "valid_until", "findings"):
             for f in findings:
                 key = (task_id, (f.get("facts") or {}).get("milestone"))
                 if f.get("rule") == "milestone_overdue" and f.get("color") == "red" and key in window:
                     planned, done = window[key]
-                    if planned < day < done:
+                    if start < done and (until is None or until > planned):
                         red.add(key)
     return red
 
@@ -218,6 +225,133 @@ def _escalate_blockers(on: date, params: dict | None = None) -> list[Notice]:
     return notices
 
 
+def card_signature(color: str, findings: list[dict], overridden: bool) -> tuple:
+    """What makes two days' cards the same span: the colour, the override flag, and each finding's rule and colour
+    with the milestone or responsible unit it names (caught_up and the assessment read those back). Not the
+    wording: messages count days, and the run refreshes the open row's findings in place instead."""
+    return (color, overridden, tuple(sorted(
+        (f.get("rule", ""), f.get("color", ""), str((f.get("facts") or {}).get("milestone") or ""),
+         str((f.get("facts") or {}).get("responsible_unit") or "")) for f in findings)))
+
+
+class _Row(NamedTuple):
+    """A stored card as the run reads it: plain values, no model instance (a province holds ~100,000 open rows)."""
+
+    pk: int
+    task_id: int
+    valid_from: date
+    valid_until: date | None
+    color: str
+    findings: list
+    overridden: bool
+
+
+@dataclass
+class _Piece:
+    id: int | None  # the row it keeps (same first day), or None for a new row
+    valid_from: date
+    valid_until: date | None
+    color: str
+    findings: list
+    overridden: bool
+
+    def signature(self) -> tuple:
+        return card_signature(self.color, self.findings, self.overridden)
+
+
+def _span_plan(rows: list[_Row], on: date, following: date | None, new: tuple[str, list, bool] | None
+               ) -> list[_Piece]:
+    """A task's spans around `on` once its card for the days from `on` to the next run (`following`) is `new`
+    (None: no card). `rows` are its rows overlapping [on - 1, following]; neighbours with the same signature merge,
+    the later one's findings winning (a span keeps its last run day's wording)."""
+    yesterday = on - timedelta(days=1)
+    before, after = [], []
+    for r in rows:
+        if r.valid_from < on:
+            until = yesterday if r.valid_until is None or r.valid_until >= on else r.valid_until
+            before.append(_Piece(r.pk, r.valid_from, until, r.color, r.findings, r.overridden))
+        if following is not None and (r.valid_until is None or r.valid_until >= following):
+            after.append(_Piece(r.pk if r.valid_from >= following else None, max(r.valid_from, following),
+                                r.valid_until, r.color, r.findings, r.overridden))
+    # A row begun on `on` (an earlier run of the day) is the new card's row, so that a re-run rewrites nothing.
+    own = next((r.pk for r in rows if r.valid_from == on), None)
+    middle = [_Piece(own, on, following - timedelta(days=1) if following else None, *new)] if new else []
+    merged: list[_Piece] = []
+    for piece in before + middle + after:
+        last = merged[-1] if merged else None
+        if (last is not None and last.valid_until is not None and last.valid_until + timedelta(days=1) == piece.valid_from
+                and last.signature() == piece.signature()):
+            last.valid_until, last.findings = piece.valid_until, piece.findings
+        else:
+            merged.append(piece)
+    return merged
+
+
+def _update_rows(model: type[models.Model], fields: list[str], rows: list[tuple]) -> None:
+    """UPDATE `fields` of each (pk, *values) row in one executemany: `bulk_update` builds a CASE per row and field in
+    Python, which cost more than the writes themselves (a daily run rewords hundreds of rows)."""
+    if not rows:
+        return
+    meta = model._meta
+    columns = [meta.get_field(name) for name in fields]
+    quote = connection.ops.quote_name
+    # Table and column names come from the model's own metadata, quoted; values are always parameters.
+    sql = (f"UPDATE {quote(meta.db_table)} SET {', '.join(f'{quote(f.column)} = %s' for f in columns)} "  # noqa: S608
+           f"WHERE {quote(meta.pk.column)} = %s")
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [[f.get_db_prep_save(value, connection) for f, value in zip(columns, values, strict=True)]
+                                 + [pk] for pk, *values in rows])
+
+
+def _write_cards(on: date, computed: dict[int, tuple[str, list, bool]]) -> dict[str, int]:
+    """Make the stored spans say `computed` (task → colour, findings, override) from `on` until the next run day,
+    writing only what differs: the unchanged majority gets nothing, a task whose only change is the wording gets its
+    row's findings updated, a changed one gets its row closed and a new one, a task no longer open gets its row
+    closed. Re-running a day finds its own rows and rewrites nothing; a past day may split a span."""
+    following = SupervisionRun.objects.filter(date__gt=on).order_by("date").values_list("date", flat=True).first()
+    around = Card.objects.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on - timedelta(days=1)))
+    if following is not None:
+        around = around.filter(valid_from__lte=following)
+    rows: dict[int, list[_Row]] = defaultdict(list)
+    for values in around.order_by("task_id", "valid_from").values_list(*_Row._fields):
+        rows[values[1]].append(_Row(*values))
+    deleted: list[int] = []
+    reworded: list[tuple] = []
+    changed: list[tuple] = []
+    created: list[Card] = []
+    for task_id in rows.keys() | computed.keys():
+        existing, new = rows.get(task_id, []), computed.get(task_id)
+        if (new is not None and following is None and len(existing) == 1 and existing[0].valid_until is None
+                and existing[0].valid_from < on):
+            # The daily case: the task's open row began before today.
+            row = existing[0]
+            if card_signature(row.color, row.findings, row.overridden) == card_signature(*new):
+                if row.findings != new[1]:
+                    reworded.append((row.pk, new[1]))
+                continue
+        by_id = {r.pk: r for r in existing}
+        kept = set()
+        for piece in _span_plan(existing, on, following, new):
+            if piece.id is None:
+                created.append(Card(task_id=task_id, valid_from=piece.valid_from, valid_until=piece.valid_until,
+                                    color=piece.color, findings=piece.findings, overridden=piece.overridden))
+                continue
+            kept.add(piece.id)
+            row = by_id[piece.id]
+            wanted = (piece.valid_until, piece.color, piece.findings, piece.overridden)
+            if (row.valid_until, row.color, row.findings, row.overridden) != wanted:
+                changed.append((row.pk, *wanted))
+        deleted.extend(pk for pk in by_id if pk not in kept)
+    # Deletions first, then updates (closing open rows), then inserts: no step breaks "one open row per task" or
+    # "one row per task and first day" on the way.
+    for chunk in _chunks(deleted):
+        Card.objects.filter(pk__in=chunk).delete()
+    _update_rows(Card, ["valid_until", "color", "findings", "overridden"], changed)
+    _update_rows(Card, ["findings"], reworded)
+    Card.objects.bulk_create(created, batch_size=2000)
+    return {"created": len(created), "changed": len(changed), "reworded": len(reworded), "deleted": len(deleted)}
+
+
 def supervise(*, on: date, actor: User | None = None) -> dict:
     started = time.perf_counter()
     calendar = days.calendar()
@@ -232,11 +366,14 @@ def supervise(*, on: date, actor: User | None = None) -> dict:
     kind_rules = {kind: rules_by_campaign({row["campaign_id"] for row, _ in facts if kind_of.get(row["id"]) == kind},
                                           kind) for kind in kinds}
     evaluators = {kind: registry.evaluators(kind) for kind in kinds}
-    escalation_states = {task_id: (as_of, state, before) for task_id, as_of, state, before in
-               EscalationState.objects.filter(task__in=open_tasks(on)).values_list("task_id", "as_of", "state", "before")}
+    escalation_states = {task_id: (pk, as_of, state, before) for pk, task_id, as_of, state, before in
+                         EscalationState.objects.filter(task__in=open_tasks(on)).values_list(
+                             "pk", "task_id", "as_of", "state", "before")}
     general = effective_rules(Rule.objects.filter(campaign__isnull=True, task_kind="").values("code", "enabled", "params"))
     principals = principal_leaders()
-    cards, new_states, candidates = [], [], []
+    computed: dict[int, tuple[str, list, bool]] = {}
+    states: list[EscalationState] = []
+    candidates: list[Notice] = []
     colors = {"red": 0, "yellow": 0, "green": 0}
     rule_counts: dict[str, int] = defaultdict(int)
     for row, task_facts in facts:
@@ -251,25 +388,32 @@ def supervise(*, on: date, actor: User | None = None) -> dict:
         colors[color] += 1
         for f in findings:
             rule_counts[f.rule] += 1
-        cards.append(Card(task_id=row["id"], date=on, color=color, findings=[f.as_dict() for f in findings],
-                          overridden=task_facts.override is not None))
+        computed[row["id"]] = (color, [f.as_dict() for f in findings], task_facts.override is not None)
         previous = escalation_states.get(row["id"])
-        base = (previous[2] if previous[0] == on else previous[1]) if previous else {}
+        base = (previous[3] if previous[1] == on else previous[2]) if previous else {}
         if "escalation" in campaign_rules:
             state, due = ladder.step(base, color, on, campaign_rules["escalation"], calendar)
             candidates.extend(_notice(row, e, on, principals) for e in due)
         else:
             state = base
-        new_states.append(EscalationState(task_id=row["id"], as_of=on, state=state, before=base))
+        # Only a state that moved is written: a re-run of `on` finds its own row (as_of == on) and starts again from
+        # `before`, so an unchanged state may stay on an older as_of.
+        if state != (previous[2] if previous else {}):
+            states.append(EscalationState(pk=previous[0] if previous else None, task_id=row["id"], as_of=on,
+                                          state=state, before=base))
     with transaction.atomic():
         # Every worker's scheduler enqueues the daily run, so two may run the same day at once: the day's row, taken
         # first and locked, makes the second wait for the first to commit and then redo the day on top of it (no
-        # duplicate card, no notice issued twice) instead of failing on the cards' unique key.
+        # duplicate card, no notice issued twice) instead of failing on the cards' unique keys.
         SupervisionRun.objects.select_for_update().get_or_create(date=on, defaults={"seconds": 0})
-        Card.objects.filter(date=on).delete()
-        Card.objects.bulk_create(cards, batch_size=2000)
-        EscalationState.objects.filter(task__in=open_tasks(on)).delete()
-        EscalationState.objects.bulk_create(new_states, batch_size=2000)
+        card_rows = _write_cards(on, computed)
+        _update_rows(EscalationState, ["as_of", "state", "before"],
+                     [(s.pk, s.as_of, s.state, s.before) for s in states if s.pk])
+        created = [s for s in states if not s.pk]
+        # A racing worker that ran the day first may have created these rows after this one read the states.
+        for chunk in _chunks([s.task_id for s in created]):
+            EscalationState.objects.filter(task_id__in=chunk).delete()
+        EscalationState.objects.bulk_create(created, batch_size=2000)
         notices = _new_notices(candidates + _escalate_blockers(on, general.get("blocker", BLOCKER_DEFAULTS)))
         Notice.objects.bulk_create(notices, batch_size=1000)
         issued = list(Notice.objects.filter(key__in=[n.key for n in notices]).select_related("unit"))
@@ -277,7 +421,7 @@ def supervise(*, on: date, actor: User | None = None) -> dict:
         send_notices(issued, now=sent_at)
         post_to_robots(issued, on=on, now=sent_at)
         summary = {"date": on.isoformat(), "colors": colors, "rules": dict(sorted(rule_counts.items())),
-                   "notices": len(notices), "seconds": round(time.perf_counter() - started, 3)}
+                   "notices": len(notices), "card_rows": card_rows, "seconds": round(time.perf_counter() - started, 3)}
         SupervisionRun.objects.update_or_create(date=on, defaults={"seconds": summary["seconds"], "summary": summary})
         record(actor=actor, actor_name="system" if actor is None else "", event="supervision.run",
                object_type="supervision.run", object_id=on.isoformat(), changes=summary)

@@ -36,9 +36,10 @@ def send_notices(notices: list[Notice], *, now=None) -> None:
     hours = sign_hours()
     leaders = Person.objects.in_bulk([n.leader_id for n in notices if n.leader_id])
     # The day's card says why (e.g. 连续2期未报送进展): the person reading on a phone sees the cause, not only the step.
-    findings = {(task_id, day): [f["message"] for f in found] for task_id, day, found in Card.objects.filter(
-        task_id__in={n.task_id for n in notices if n.task_id}, date__in={n.issued_on for n in notices},
-    ).values_list("task_id", "date", "findings")}
+    task_ids = {n.task_id for n in notices if n.task_id}
+    findings = {(task_id, day): [f["message"] for f in found] for day in {n.issued_on for n in notices}
+                for task_id, found in Card.objects.on(day).filter(task_id__in=task_ids).values_list(
+                    "task_id", "findings")}
     for notice in notices:
         messaging.message_queue(
             notice_key=notice_key(notice), sign_hours=hours, now=now, link=f"/notices/{notice.pk}/",

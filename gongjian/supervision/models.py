@@ -37,23 +37,51 @@ class Rule(models.Model):
         return self.code
 
 
+class CardQuerySet(models.QuerySet):
+    def on(self, day: date) -> "CardQuerySet":
+        """The cards standing on `day`, each with `date` = `day`: the one home of the span condition."""
+        return self.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day), valid_from__lte=day).annotate(
+            date=models.Value(day, output_field=models.DateField()))
+
+    def last_day(self, first: date, last: date) -> date | None:
+        """The latest day from `first` to `last` on which a card stands (the cards of the last run in between)."""
+        ends = list(self.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=first), valid_from__lte=last)
+                    .order_by(models.F("valid_until").desc(nulls_first=True)).values_list("valid_until", flat=True)[:1])
+        if not ends:
+            return None
+        return last if ends[0] is None or ends[0] >= last else ends[0]
+
+    def latest_until(self, day: date) -> "CardQuerySet":
+        """Newest span first among those begun by `day`: a task's card on `day`, or its last one if it closed."""
+        return self.filter(valid_from__lte=day).order_by("-valid_from")
+
+
 class Card(models.Model):
-    """One snapshot per open task per day: the colour of its worst finding, and the findings that lit it."""
+    """One row per span of days over which a task's card stayed the same (colour, the rules that lit it with their
+    colours, the override flag); the open row (`valid_until` empty) is the current card. `findings` are those of the
+    span's last run day, so the open row speaks of the latest run (docs/architecture.md, "Card history")."""
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="cards")
-    date = models.DateField("日期")
+    valid_from = models.DateField("起始日期")
+    valid_until = models.DateField("截止日期", null=True, blank=True, help_text="含当日；空为当前亮牌")
     color = models.CharField("亮牌", max_length=6, choices=Color.choices)
     findings = models.JSONField("依据", default=list)  # [{"rule", "color", "message", "facts"}]
     overridden = models.BooleanField("人工设定", default=False)
 
+    objects = CardQuerySet.as_manager()
+    date: date  # set by CardQuerySet.on
+
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["task", "date"], name="one_card_per_task_day")]
-        indexes = [models.Index(fields=["date", "color"])]
-        ordering = ["-date", "task_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "valid_from"], name="card_span_start"),
+            models.UniqueConstraint(fields=["task"], condition=Q(valid_until__isnull=True), name="one_open_card"),
+        ]
+        indexes = [models.Index(fields=["valid_until", "color"], name="card_until_color")]
+        ordering = ["-valid_from", "task_id"]
         verbose_name = verbose_name_plural = "亮牌"
 
     def __str__(self) -> str:
-        return f"{self.task_id} {self.date} {self.color}"
+        return f"{self.task_id} {self.valid_from}–{self.valid_until or ''} {self.color}"
 
 
 class CardOverride(models.Model):

@@ -61,13 +61,24 @@ def latest_run(on_or_before: date | None = None) -> SupervisionRun | None:
     return runs.filter(date__lte=on_or_before).first() or runs.first()
 
 
+def cards_on(day: date, tasks: QuerySet[Task] | Iterable[int] | None = None) -> QuerySet[Card]:
+    """The cards standing on `day` (each with `date` = `day`), of `tasks` (a queryset or ids) if given. Every reader
+    asks for "the card on D" through here or `Card.objects.on`, never by writing the span condition itself."""
+    cards = Card.objects.on(day)
+    if tasks is None:
+        return cards
+    if isinstance(tasks, QuerySet):
+        return cards.filter(task__in=tasks.values("pk"))
+    return cards.filter(task_id__in=list(tasks))
+
+
 def with_current_color(tasks: QuerySet[Task]) -> QuerySet[Task]:
     """Each task's card on the latest supervision run (`current_color`) and `color_rank` (red 0, yellow 1,
     green 2, none 3), so that a list can put red first."""
     run = latest_run()
     if run is None:
         return tasks.annotate(current_color=Value("", output_field=CharField()), color_rank=Value(3))
-    color = Card.objects.filter(task=OuterRef("pk"), date=run.date).values("color")[:1]
+    color = cards_on(run.date).filter(task=OuterRef("pk")).values("color")[:1]
     return tasks.annotate(current_color=Subquery(color)).annotate(color_rank=Case(
         When(current_color=Color.RED, then=Value(0)), When(current_color=Color.YELLOW, then=Value(1)),
         When(current_color=Color.GREEN, then=Value(2)), default=Value(3)))
@@ -78,7 +89,7 @@ def current_colors(task_ids: list[int]) -> dict[int, str]:
     run = latest_run()
     if run is None:
         return {}
-    return dict(Card.objects.filter(task_id__in=task_ids, date=run.date).values_list("task_id", "color"))
+    return dict(cards_on(run.date, task_ids).values_list("task_id", "color"))
 
 
 def run_on(day: date) -> SupervisionRun | None:
@@ -144,14 +155,14 @@ def board(cards: QuerySet[Card]) -> dict:
 
 @dataclass
 class CardSpan:
-    """Consecutive daily cards of one task with the same colour for the same rules, shown as one line."""
+    """One stored span of a task's card: from its first run day to its last, with the last run day's findings."""
 
     start: date
     end: date
     color: str
     findings: list[dict]
     overridden: bool
-    days: int = 1
+    days: int = 1  # the run days it covers
 
     @property
     def color_label(self) -> str:
@@ -159,18 +170,18 @@ class CardSpan:
 
 
 def card_history(task: Task) -> list[CardSpan]:
-    """Newest first; a span's findings are those of its newest day (the messages count days, the rules do not)."""
-    spans: list[CardSpan] = []
-    signature = None
-    for card in Card.objects.filter(task=task).order_by("date").only("date", "color", "findings", "overridden"):
-        current = (card.color, tuple(sorted(f["rule"] for f in card.findings)), card.overridden)
-        if spans and current == signature:
-            span = spans[-1]
-            span.end, span.findings, span.days = card.date, card.findings, span.days + 1
-        else:
-            spans.append(CardSpan(card.date, card.date, card.color, card.findings, card.overridden))
-        signature = current
-    spans.reverse()
+    """The task's card spans, newest first."""
+    rows = list(Card.objects.filter(task=task).order_by("-valid_from").values_list(
+        "valid_from", "valid_until", "color", "findings", "overridden"))
+    if not rows:
+        return []
+    run_days = list(SupervisionRun.objects.filter(date__gte=rows[-1][0]).order_by("date").values_list(
+        "date", flat=True))
+    spans = []
+    for start, until, color, findings, overridden in rows:
+        covered = [d for d in run_days if start <= d and (until is None or d <= until)]
+        spans.append(CardSpan(start, covered[-1] if covered else until or start, color, findings, overridden,
+                              max(len(covered), 1)))
     return spans
 
 
@@ -210,7 +221,7 @@ def blocker_summary(blockers: QuerySet[Blocker]) -> dict:
 def unit_desk(unit: Unit, user: User | AnonymousUser, on: date | None) -> dict:
     """A unit's supervision page: its cards on the run date, notices awaiting it, blockers it clears or suffers."""
     visible = tasks_visible_to(user)
-    cards = Card.objects.filter(task__in=visible, task__lead_unit=unit, date=on) if on else Card.objects.none()
+    cards = cards_on(on).filter(task__in=visible, task__lead_unit=unit) if on else Card.objects.none()
     totals = dict.fromkeys(COLORS, 0)
     for color, n in cards.values_list("color").annotate(n=Count("id")).order_by():
         totals[color] += n

@@ -46,7 +46,7 @@ class World:
         return task_services.task_transition(actor=self.office, task=task, to=Task.Status.COMPLETED, on=on)
 
     def card(self, task: Task, on: date, color: str, rule: str = "overdue") -> Card:
-        return Card.objects.create(task=task, date=on, color=color,
+        return Card.objects.create(task=task, valid_from=on, valid_until=on, color=color,
                                    findings=[{"rule": rule, "color": color, "message": "", "facts": {}}])
 
     def report(self, task: Task, month: date, *, submitted: date | None, state: str = "submitted",

@@ -154,7 +154,7 @@ def test_an_overdue_blocker_of_another_unit_does_not_cost_the_lead_unit_a_card(w
     # 店埠镇's project turns yellow only for 自然资源局's overdue land blocker: the blocker indicator charges the
     # responsible unit; the lead unit loses nothing for it.
     task = world.task(world.town_a, deadline=date(2023, 6, 30), title="园区")
-    Card.objects.create(task=task, date=date(2023, 3, 31), color="yellow", findings=[
+    Card.objects.create(task=task, valid_from=date(2023, 3, 31), valid_until=date(2023, 3, 31), color="yellow", findings=[
         {"rule": "blocker_overdue", "color": "yellow", "message": "要素保障事项超过办理时限",
          "facts": {"responsible_unit": world.dept_b.pk}}])
     ranking = world.compute()
@@ -164,7 +164,7 @@ def test_an_overdue_blocker_of_another_unit_does_not_cost_the_lead_unit_a_card(w
 
 def test_a_lead_units_own_yellow_still_counts_beside_anothers_blocker(world):
     task = world.task(world.town_a, deadline=date(2023, 6, 30), title="园区")
-    Card.objects.create(task=task, date=date(2023, 3, 31), color="yellow", findings=[
+    Card.objects.create(task=task, valid_from=date(2023, 3, 31), valid_until=date(2023, 3, 31), color="yellow", findings=[
         {"rule": "blocker_overdue", "color": "yellow", "message": "", "facts": {"responsible_unit": world.dept_b.pk}},
         {"rule": "progress_lag", "color": "yellow", "message": "", "facts": {}}])
     assert points(world.lines(world.compute(), world.town_a, "cards")) == [D("-1.00")]

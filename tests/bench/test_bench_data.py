@@ -45,7 +45,7 @@ def test_naive_cards_equal_the_daily_runs_cards(generated, bench_today):
     supervise(on=bench_today)
     naive = _naive_cards(bench_today)
     assert check_agreement(naive, bench_today) == len(naive) == \
-        Card.objects.filter(date=bench_today, task__project__isnull=True).count()
+        Card.objects.on(bench_today).filter(task__project__isnull=True).count()
     assert len({card["color"] for card in naive.values()}) >= 2, "an all-green sample would prove little"
 
 
@@ -54,10 +54,10 @@ def test_naive_cards_agree_on_a_milestone_caught_up_after_a_red_card(generated, 
     task = open_tasks(bench_today).filter(project__isnull=True).order_by("id").first()
     milestone = Milestone.objects.create(task=task, title="赶工补齐的节点", planned_date=date(2023, 8, 28),
                                          done_on=date(2023, 9, 12), weight=1, order=99)
-    Card.objects.create(task=task, date=date(2023, 9, 1), color="red", findings=[
+    Card.objects.create(task=task, valid_from=date(2023, 9, 1), valid_until=date(2023, 9, 1), color="red", findings=[
         {"rule": "milestone_overdue", "color": "red", "message": "节点逾期", "facts": {"milestone": milestone.title}}])
     supervise(on=bench_today)
-    assert "caught_up" in {f["rule"] for f in Card.objects.get(task=task, date=bench_today).findings}
+    assert "caught_up" in {f["rule"] for f in Card.objects.on(bench_today).get(task=task).findings}
     naive = _naive_cards(bench_today)
     assert task.pk in naive and check_agreement(naive, bench_today) == len(naive)
 
@@ -65,7 +65,7 @@ def test_naive_cards_agree_on_a_milestone_caught_up_after_a_red_card(generated, 
 def test_agreement_check_fails_when_a_card_differs(generated, bench_today):
     supervise(on=bench_today)
     naive = _naive_cards(bench_today)
-    card = Card.objects.filter(date=bench_today, task_id__in=naive).order_by("task_id").first()
+    card = Card.objects.on(bench_today).filter(task_id__in=naive).order_by("task_id").first()
     Card.objects.filter(pk=card.pk).update(color="green" if card.color != "green" else "red")
     with pytest.raises(Disagreement, match=f"differ on 1 of {len(naive)} sampled tasks .*task {card.task_id}"):
         check_agreement(naive, bench_today)

@@ -37,7 +37,7 @@ def _xlsx_values(content: bytes) -> dict[str, list[tuple]]:
 def test_cards_are_those_of_the_months_last_run(march):
     figures = selectors.month_figures(march.campaign, "2023-03")
     assert figures["cards_date"] == "2023-03-31" and figures["as_of"] == "2023-03-31"
-    cards = Card.objects.filter(date=date(2023, 3, 31), task__campaign=march.campaign)
+    cards = Card.objects.on(date(2023, 3, 31)).filter(task__campaign=march.campaign)
     for color in ("red", "yellow", "green"):
         assert figures["colors"][color] == cards.filter(color=color).count()
     assert figures["colors"]["total"] == cards.count() == 4  # the open tasks: not the draft, not the completed one
@@ -47,7 +47,7 @@ def test_cards_are_those_of_the_months_last_run(march):
 def test_february_reports_its_own_last_run(march):
     figures = selectors.month_figures(march.campaign, "2023-02")
     assert figures["cards_date"] == "2023-02-28"
-    assert figures["colors"]["total"] == Card.objects.filter(date=date(2023, 2, 28)).count()
+    assert figures["colors"]["total"] == Card.objects.on(date(2023, 2, 28)).count()
 
 
 def test_task_totals_completion_and_on_time_rates(march):
@@ -81,7 +81,7 @@ def test_focus_areas_add_up_and_show_unfiled_tasks(march):
 
 def test_red_and_yellow_list_names_reasons_units_and_leaders(march):
     rows = selectors.month_figures(march.campaign, "2023-03")["red_yellow"]
-    expected = Card.objects.filter(date=date(2023, 3, 31), color__in=["red", "yellow"])
+    expected = Card.objects.on(date(2023, 3, 31)).filter(color__in=["red", "yellow"])
     assert {r["task_id"] for r in rows} == set(expected.values_list("task_id", flat=True))
     assert [r["color"] for r in rows] == sorted((r["color"] for r in rows), key=lambda c: c != "red")
     overdue = next(r for r in rows if r["task_id"] == march.overdue.pk)

@@ -119,7 +119,7 @@ def test_weekly_reports_are_due_the_next_working_day_whatever_the_campaign(cast,
 
 
 def _findings(task, on: date) -> set[str]:
-    return {f["rule"] for f in Card.objects.get(task=task, date=on).findings}
+    return {f["rule"] for f in Card.objects.on(on).get(task=task).findings}
 
 
 def test_report_missing_fires_by_each_campaigns_own_due_day(cast, settings, march):

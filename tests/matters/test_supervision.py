@@ -19,12 +19,12 @@ def test_an_overdue_instruction_gets_a_red_card(cast, settings, leader_person):
     services.instruction_approve_handling(actor=cast.office, instruction=item)
     settings.GONGJIAN_TODAY = date(2023, 3, 20)
     supervise(on=date(2023, 3, 20))
-    card = Card.objects.get(task_id=item.pk, date=date(2023, 3, 20))
+    card = Card.objects.on(date(2023, 3, 20)).get(task_id=item.pk)
     assert card.color == "red" and card.findings
 
 
 def _rules(task_id, day) -> dict[str, str]:
-    return {f["rule"]: f["color"] for f in Card.objects.get(task_id=task_id, date=day).findings}
+    return {f["rule"]: f["color"] for f in Card.objects.on(day).get(task_id=task_id).findings}
 
 
 def test_matter_rules_unreported_and_upstream_due(cast, settings, leader_person):

@@ -262,7 +262,10 @@ def _backend_gone(pid: int, timeout: float = 30.0) -> None:
 
 
 def _day(on: date) -> dict:
-    return {"cards": Card.objects.filter(date=on).count(), "runs": SupervisionRun.objects.filter(date=on).count(),
+    """What a committed run of the day left: its cards (spans standing that day, only once the day's run is there),
+    its run row, its notices and the ladder states it moved."""
+    ran = SupervisionRun.objects.filter(date=on).exists()
+    return {"cards": Card.objects.on(on).count() if ran else 0, "runs": SupervisionRun.objects.filter(date=on).count(),
             "notices": Notice.objects.filter(issued_on=on).count(),
             "states": EscalationState.objects.filter(as_of=on).count()}
 
@@ -314,7 +317,7 @@ def test_two_servers_and_two_workers_share_sessions_lockout_and_the_daily_run(cl
     assert ids[0] in cluster.log("worker-1") and ids[1] in cluster.log("worker-2") or (
         ids[0] in cluster.log("worker-2") and ids[1] in cluster.log("worker-1")), "the two runs did not race"
     open_tasks = Task.objects.filter(status__in=Task.OPEN_STATUSES).count()
-    cards = dict(Card.objects.filter(date=RACE_DAY).values_list("task_id", "color"))
+    cards = dict(Card.objects.on(RACE_DAY).values_list("task_id", "color"))
     assert sorted(cards.values()) == ["red", "red", "yellow"]
     assert _day(RACE_DAY) == {"cards": open_tasks, "runs": 1, "notices": 3, "states": open_tasks}
     assert sorted(Notice.objects.values_list("task_id", "kind")) == sorted(
@@ -340,4 +343,6 @@ def test_two_servers_and_two_workers_share_sessions_lockout_and_the_daily_run(cl
     survivor = next(name for name in workers if name != victim)
     ids = _enqueue(cluster.second_queue, ["gongjian.supervision.jobs.supervise_daily"])
     assert list(_wait_finished(cluster, [survivor], ids).values()) == ["ok"]
-    assert _day(KILL_DAY) == {"cards": open_tasks, "runs": 1, "notices": 0, "states": open_tasks}
+    # Nothing moved on the ladder overnight, so no state is rewritten; every open task still has one.
+    assert _day(KILL_DAY) == {"cards": open_tasks, "runs": 1, "notices": 0, "states": 0}
+    assert EscalationState.objects.count() == open_tasks

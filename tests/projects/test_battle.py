@@ -47,9 +47,9 @@ def projects(make_project, cast, other_town, task_a):
                                               planned_date=date(2023, 9, 30))
     critical.is_critical = True
     critical.save()
-    Card.objects.create(task=first, date=date(2023, 3, 31), color="red", findings=[])
-    Card.objects.create(task=second, date=date(2023, 3, 31), color="green", findings=[])
-    Card.objects.create(task=second, date=date(2023, 3, 30), color="yellow", findings=[])
+    Card.objects.create(task=first, valid_from=date(2023, 3, 31), valid_until=date(2023, 3, 31), color="red", findings=[])
+    Card.objects.create(task=second, valid_from=date(2023, 3, 31), valid_until=date(2023, 3, 31), color="green", findings=[])
+    Card.objects.create(task=second, valid_from=date(2023, 3, 30), valid_until=date(2023, 3, 30), color="yellow", findings=[])
     return first, second
 
 

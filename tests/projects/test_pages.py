@@ -40,7 +40,7 @@ def test_list_shows_completion_and_card_with_its_word(make_project, cast, client
     report = services.project_dispatch_save(actor=cast.editor_a, project=project, period=month(2), submit=True,
                                             report_fields={"work_done": "推进"}, figures={"invested": 100 * WAN})
     dispatch_services.report_approve(actor=cast.office, report=report)
-    Card.objects.create(task=project, date=date(2023, 3, 31), color="yellow", findings=[])
+    Card.objects.create(task=project, valid_from=date(2023, 3, 31), valid_until=date(2023, 3, 31), color="yellow", findings=[])
     html = client_for(cast.leader).get("/projects/").content.decode()
     # February measured (March not due): 100万 of 1200万 = 8.3 %, plan to February 16.7 %.
     assert "8.3%" in html and "低于时间进度8.3个百分点" in html

@@ -13,7 +13,7 @@ DAY = date(2023, 3, 31)
 
 
 def _findings(task) -> dict[str, str]:
-    return {f["rule"]: f["color"] for f in Card.objects.get(task=task, date=DAY).findings}
+    return {f["rule"]: f["color"] for f in Card.objects.on(DAY).get(task=task).findings}
 
 
 def test_the_run_lights_project_rules_on_projects_only(make_project, task_a, cast):

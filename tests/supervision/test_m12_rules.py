@@ -30,7 +30,7 @@ def make_task(cast, campaign):
 
 
 def _rules(task, on: date) -> dict[str, str]:
-    return {f["rule"]: f["color"] for f in Card.objects.get(task=task, date=on).findings}
+    return {f["rule"]: f["color"] for f in Card.objects.on(on).get(task=task).findings}
 
 
 def test_a_february_report_returned_twice_in_march_lights_yellow_through_the_run(cast, make_task, settings):

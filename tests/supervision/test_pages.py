@@ -213,7 +213,7 @@ def test_override_is_audited_and_shows_on_the_next_run(cast, client_for, sv_run)
     assert _events("campaigns.task")[-1] == "card.override"
     assert "督查室人工亮牌" in _html(client.get(f"/cards/tasks/{task.pk}/"))
     supervise(on=date(2023, 3, 31))
-    card = Card.objects.get(task=task, date=date(2023, 3, 31))
+    card = Card.objects.on(date(2023, 3, 31)).get(task=task)
     assert (card.color, card.overridden) == ("green", True)
     assert card.findings[0]["rule"] == "override"
     html = _html(client.get(f"/cards/tasks/{task.pk}/"))

@@ -41,10 +41,10 @@ def test_a_registered_rule_is_evaluated_by_the_daily_run(cast, campaign, watch_r
     services.rule_set(actor=cast.office, code="test_watch", campaign=campaign, params={"day": 29})
     summary = supervise(on=DAY)
     assert summary["rules"].get("test_watch") == 1
-    card = Card.objects.get(task=watched, date=DAY)
+    card = Card.objects.on(DAY).get(task=watched)
     assert card.color == RED
     assert [f["message"] for f in card.findings if f["rule"] == "test_watch"] == ["测试规则：此任务被点名"]
-    assert "test_watch" not in {f["rule"] for f in Card.objects.get(task=other, date=DAY).findings}
+    assert "test_watch" not in {f["rule"] for f in Card.objects.on(DAY).get(task=other).findings}
 
 
 def test_a_registered_rule_switched_off_for_a_campaign_is_not_evaluated(cast, campaign, watch_rule):

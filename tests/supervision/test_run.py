@@ -42,10 +42,10 @@ def test_run_writes_one_card_per_open_task_and_is_idempotent(cast, make_task, ta
     first = supervise(on=date(2023, 3, 1))
     second = supervise(on=date(2023, 3, 1))
     assert first["colors"] == second["colors"] == {"red": 0, "yellow": 2, "green": 0}
-    assert Card.objects.filter(date=date(2023, 3, 1)).count() == 2  # the draft task_a gets no card
+    assert Card.objects.on(date(2023, 3, 1)).count() == 2  # the draft task_a gets no card
     supervise(on=date(2023, 3, 2))
-    assert Card.objects.get(task=red, date=date(2023, 3, 2)).color == "red"
-    assert Card.objects.get(task=near, date=date(2023, 3, 2)).findings[0]["rule"] == "deadline_near"
+    assert Card.objects.on(date(2023, 3, 2)).get(task=red).color == "red"
+    assert Card.objects.on(date(2023, 3, 2)).get(task=near).findings[0]["rule"] == "deadline_near"
 
 
 def test_red_card_urges_at_once_and_supervises_after_five_working_days_once(cast, make_task):
@@ -89,7 +89,7 @@ def test_a_yellow_period_between_reds_restarts_the_count(cast, make_task):
         services.card_override_set(actor=cast.office, task=task, color="yellow", reason="已协调，延期至3月")
     supervise(on=date(2023, 2, 28))
     supervise(on=date(2023, 3, 31))
-    assert Card.objects.get(task=task, date=date(2023, 2, 28)).color == "yellow"
+    assert Card.objects.on(date(2023, 2, 28)).get(task=task).color == "yellow"
     assert "interview" not in [kind for kind, _ in _notices(task)]
 
 
@@ -100,15 +100,15 @@ def test_missing_reports_turn_yellow_then_red(cast, make_task, settings):
     march = periods.period_for(ReportingPeriod.Kind.MONTH, date(2023, 3, 1))
     assert (february.due_on, march.due_on) == (date(2023, 3, 7), date(2023, 4, 10))
     supervise(on=date(2023, 3, 8))
-    finding = {f["rule"]: f["color"] for f in Card.objects.get(task=task, date=date(2023, 3, 8)).findings}
+    finding = {f["rule"]: f["color"] for f in Card.objects.on(date(2023, 3, 8)).get(task=task).findings}
     assert finding["report_missing"] == "yellow"
     supervise(on=date(2023, 4, 11))
-    finding = {f["rule"]: f["color"] for f in Card.objects.get(task=task, date=date(2023, 4, 11)).findings}
+    finding = {f["rule"]: f["color"] for f in Card.objects.on(date(2023, 4, 11)).get(task=task).findings}
     assert finding["report_missing"] == "red"
     report_services.report_submit(actor=cast.editor_a, report=report_services.report_save(
         actor=cast.editor_a, task=task, period=march, work_done="补报", percent="30"))
     supervise(on=date(2023, 4, 12))
-    assert "report_missing" not in {f["rule"] for f in Card.objects.get(task=task, date=date(2023, 4, 12)).findings}
+    assert "report_missing" not in {f["rule"] for f in Card.objects.on(date(2023, 4, 12)).get(task=task).findings}
 
 
 def test_override_lasts_until_the_period_ends(cast, make_task, settings):
@@ -116,9 +116,9 @@ def test_override_lasts_until_the_period_ends(cast, make_task, settings):
     task = make_task(date(2023, 3, 1))
     services.card_override_set(actor=cast.office, task=task, color="yellow", reason="市政府同意延期")
     supervise(on=date(2023, 3, 2))
-    assert Card.objects.get(task=task, date=date(2023, 3, 2)).color == "yellow"
+    assert Card.objects.on(date(2023, 3, 2)).get(task=task).color == "yellow"
     supervise(on=date(2023, 4, 3))
-    assert Card.objects.get(task=task, date=date(2023, 4, 3)).color == "red"
+    assert Card.objects.on(date(2023, 4, 3)).get(task=task).color == "red"
     assert AuditEvent.objects.filter(event="card.override", object_id=str(task.pk)).count() == 1
 
 
@@ -164,7 +164,8 @@ def test_supervise_command_json_shape(cast, make_task):
     out = StringIO()
     call_command("supervise", "--date", "2023-03-02", "--json", stdout=out)
     result = json.loads(out.getvalue())
-    assert set(result) == {"date", "colors", "rules", "notices", "seconds", "steps"}
+    assert set(result) == {"date", "colors", "rules", "notices", "card_rows", "seconds", "steps"}
+    assert result["card_rows"] == {"created": 1, "changed": 0, "reworded": 0, "deleted": 0}
     assert set(result["steps"]) == {"ticket_sla"}
     assert result["colors"] == {"red": 1, "yellow": 0, "green": 0} and result["rules"] == {"overdue": 1}
     assert AuditEvent.objects.filter(event="supervision.run").count() == 1
@@ -176,4 +177,4 @@ def test_override_set_on_the_last_day_of_a_month_reaches_the_next_run(cast, make
     override = services.card_override_set(actor=cast.office, task=task, color="yellow", reason="已同意延期")
     assert override.valid_until == date(2023, 4, 3)
     supervise(on=date(2023, 4, 1))
-    assert Card.objects.get(task=task, date=date(2023, 4, 1)).color == "yellow"
+    assert Card.objects.on(date(2023, 4, 1)).get(task=task).color == "yellow"
