@@ -62,6 +62,17 @@ def _deliveries_for(thread: Thread, people: list[Person], step: int, now: dateti
     return made
 
 
+def _chain_ids(chain: list[list[Person]]) -> list[list[int]]:
+    """Each step's people by id, everyone once: at the first step that names them."""
+    seen: set[int] = set()
+    ids: list[list[int]] = []
+    for people in chain:
+        step_ids = [pk for pk in dict.fromkeys(p.pk for p in people) if pk not in seen]
+        seen.update(step_ids)
+        ids.append(step_ids)
+    return ids
+
+
 def _next_step(chain: list[list[int]], after: int) -> int | None:
     return next((i for i in range(after + 1, len(chain)) if chain[i]), None)
 
@@ -72,12 +83,7 @@ def message_queue(*, notice_key: str, chain: list[list[Person]], title: str, bod
     """Start a notice's journey: message the first step's people now, the next step if nobody has signed within
     `sign_hours` working hours. Queuing the same notice again changes nothing. None when nobody is to be told."""
     now = now or clock.now()
-    seen: set[int] = set()
-    ids: list[list[int]] = []
-    for people in chain:
-        step_ids = [p.pk for p in people if p.pk not in seen]
-        seen.update(step_ids)
-        ids.append(step_ids)
+    ids = _chain_ids(chain)
     first = _next_step(ids, -1)
     if first is None:
         return None
@@ -116,12 +122,7 @@ def messages_queue(*, items: Sequence[Queued], sign_hours: int = 4, now: datetim
     now = now or clock.now()
     wanted: dict[str, tuple[Queued, list[list[int]], int]] = {}
     for item in items:
-        seen: set[int] = set()
-        ids: list[list[int]] = []
-        for people in item.chain:
-            step_ids = [p.pk for p in people if p.pk not in seen]
-            seen.update(step_ids)
-            ids.append(step_ids)
+        ids = _chain_ids(item.chain)
         first = _next_step(ids, -1)
         if first is not None and item.notice_key not in wanted:
             wanted[item.notice_key] = (item, ids, first)

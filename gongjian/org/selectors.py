@@ -63,11 +63,15 @@ def notice_chain(*, unit_id: int, also: Sequence[Person] = (), principal_leaders
     """Who a notice to a unit reaches, step by step when nobody signs: the unit's liaison (its report editors when
     it named none) → the unit head → the city leaders in charge of the unit (分管). `also` (a leader to inform) and,
     for 约谈, the principal leaders are told at the first step."""
-    first, heads, overseers = notice_chains(unit_ids=[unit_id])[unit_id]
-    first = first + [p for p in also if p is not None]
-    if principal_leaders:
-        first += principal_people()
-    return [first, heads, overseers]
+    return chain_extended(notice_chains(unit_ids=[unit_id])[unit_id], also=also,
+                          principals=principal_people() if principal_leaders else [])
+
+
+def chain_extended(chain: list[list[Person]], *, also: Sequence[Person | None] = (),
+                   principals: Sequence[Person] = ()) -> list[list[Person]]:
+    """A unit's chain with a leader to inform and the principal leaders (约谈) added to its first step."""
+    first, *rest = chain
+    return [first + [p for p in also if p is not None] + list(principals), *rest]
 
 
 def principal_people() -> list[Person]:

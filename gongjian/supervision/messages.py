@@ -1,12 +1,14 @@
 """Notices reach people's phones through messaging, and a one-tap sign-for there signs the notice here."""
 
 from collections import defaultdict
+import itertools
 
 from django.db import transaction
 
 from gongjian.messaging import services as messaging
+from gongjian.messaging.models import RobotHook
 from gongjian.org.models import Person
-from gongjian.org.selectors import notice_chain
+from gongjian.org.selectors import chain_extended, notice_chains, principal_people
 from gongjian.supervision import registry
 from gongjian.supervision.models import Card, Notice
 
@@ -40,14 +42,17 @@ def send_notices(notices: list[Notice], *, now=None) -> None:
     findings = {(task_id, day): [f["message"] for f in found] for day in {n.issued_on for n in notices}
                 for task_id, found in Card.objects.on(day).filter(task_id__in=task_ids).values_list(
                     "task_id", "findings")}
+    chains = notice_chains(unit_ids={n.unit_id for n in notices})
+    principals = principal_people() if any(n.kind == Notice.Kind.INTERVIEW for n in notices) else []
+    items = []
     for notice in notices:
-        messaging.message_queue(
-            notice_key=notice_key(notice), sign_hours=hours, now=now, link=f"/notices/{notice.pk}/",
+        chain = chain_extended(chains[notice.unit_id], also=[leaders.get(notice.leader_id)],
+                               principals=principals if notice.kind == Notice.Kind.INTERVIEW else [])
+        items.append(messaging.Queued(
+            notice_key=notice_key(notice), link=f"/notices/{notice.pk}/", chain=chain,
             title=f"【{TITLES.get(notice.kind, '通知')}】{notice.unit.name}",
-            body="\n".join([notice.reason, *findings.get((notice.task_id, notice.issued_on), [])]),
-            chain=notice_chain(unit_id=notice.unit_id, also=[leaders.get(notice.leader_id)],
-                               principal_leaders=notice.kind == Notice.Kind.INTERVIEW),
-        )
+            body="\n".join([notice.reason, *findings.get((notice.task_id, notice.issued_on), [])])))
+    messaging.messages_queue(items=items, sign_hours=hours, now=now)
 
 
 def post_to_robots(notices: list[Notice], *, on, now=None) -> None:
@@ -63,8 +68,13 @@ def post_to_robots(notices: list[Notice], *, on, now=None) -> None:
         ("督办", sum(n.kind == Notice.Kind.SUPERVISE for n in grave)),
         ("约谈", sum(n.kind == Notice.Kind.INTERVIEW for n in grave))) if n)
     messaging.robots_post(key=f"supervision.daily:{on.isoformat()}", unit=None, now=now, link="/notices/",
-                          title=f"{day}督查：{counts}", body="\n".join(sum(by_unit.values(), [])))
+                          title=f"{day}督查：{counts}", body="\n".join(itertools.chain.from_iterable(by_unit.values())))
+    # One query for the units that have a group robot at all, not one per unit (thousands at province scale).
+    with_robots = set(RobotHook.objects.filter(unit__in=[u.pk for u in by_unit], is_active=True)
+                      .values_list("unit_id", flat=True))
     for unit, lines in by_unit.items():
+        if unit.pk not in with_robots:
+            continue
         messaging.robots_post(key=f"supervision.daily:{on.isoformat()}:{unit.pk}", unit=unit, now=now,
                               title=f"{day}督查：{unit.name}{len(lines)}件", body="\n".join(lines), link="/notices/")
 

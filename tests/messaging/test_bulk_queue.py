@@ -70,3 +70,13 @@ def test_bulk_queue_statements_do_not_grow_with_the_notices(people, n):
         services.messages_queue(items=items)
     assert len(queries) <= 12, [q["sql"][:80] for q in queries]
     assert Thread.objects.count() == n
+
+
+def test_a_person_named_twice_in_a_step_is_told_once(people):
+    chain = notice_chain(unit_id=people.unit_a.pk, also=[people.leader.person, people.leader.person])
+    for key, queue in (("n:1", lambda c: services.message_queue(notice_key="n:1", chain=c, title="t", body="", link="/")),
+                       ("n:2", lambda c: services.messages_queue(items=[services.Queued("n:2", c, "t", "", "/")]))):
+        queue(chain)
+        thread = Thread.objects.get(notice_key=key)
+        assert thread.chain[0].count(people.leader.person.pk) == 1
+        assert thread.deliveries.filter(person=people.leader.person).count() == 1
