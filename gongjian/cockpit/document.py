@@ -34,6 +34,7 @@ def encode(data: dict) -> Document:
 
 @functools.cache
 def _version_sql(vendor: str) -> str:
+    """Built once per database vendor (its quoting)."""
     quote = connection.ops.quote_name
     run, campaign = SupervisionRun._meta, Campaign._meta
     run_date = quote(run.get_field("date").column)
@@ -70,7 +71,8 @@ def cockpit_document(user: User | AnonymousUser, campaign_pk: int, on: date) -> 
         return None
     person = getattr(user, "person", None)
     viewer = person.pk if person is not None and person.is_city_leader else "-"
-    key = f"cockpit:{campaign_pk}:{on.isoformat()}:{version}:{viewer}"
+    # Not the "cockpit:" prefix of the dicts cached before: a shared cache may still hold them after a deploy.
+    key = f"cockpit-document:{campaign_pk}:{on.isoformat()}:{version}:{viewer}"
     document = cache.get(key)
     if document is None:
         document = encode(cockpit_data(user, Campaign.objects.get(pk=campaign_pk), on))
