@@ -36,6 +36,8 @@ for module in (projects_api, supervision_api, frontline_api, inspections_api, as
 urlpatterns = [
     path("", org_views.home, name="home"),
     path("healthz", org_views.healthz, name="healthz"),
+    # Early: each route tried before a URL costs a regex match, and the cockpit's JSON is on leaders' screens all day.
+    path("", include("gongjian.cockpit.urls")),
     path("login/", org_views.login_view, name="login"),
     path("logout/", org_views.logout_view, name="logout"),
     path("password/", org_views.password_change_view, name="password_change"),
@@ -62,7 +64,6 @@ urlpatterns = [
     path("", include("gongjian.inspections.urls")),
     path("", include("gongjian.assessment.urls")),
     path("", include("gongjian.bulletins.urls")),
-    path("", include("gongjian.cockpit.urls")),
     path("", include("gongjian.messaging.urls")),
     path("", include("gongjian.sso.urls")),
     path("", include("gongjian.matters.urls")),

@@ -1,8 +1,8 @@
 """Open311 intake throughput: form-encoded `POST /open311/v2/requests.json` against the app under gunicorn on loopback.
 
-The app runs as it would in production (gunicorn, 2 workers × 4 threads, no debug) in a subprocess, on a copy of
-the bench database (SQLite's backup API), so that the tickets and audit rows the POSTs write never touch the bench
-data. A few warm-up requests are not counted; then THREADS client threads with keep-alive connections send up to
+The app runs as deployed (`gongjian serve --no-worker` with its default workers and threads, no debug; web.py) in a
+subprocess, on a copy of the bench database (SQLite's backup API), so that the tickets and audit rows the POSTs write
+never touch the bench data. A few warm-up requests are not counted; then THREADS client threads with keep-alive connections send up to
 REQUESTS requests, for at most MAX_SECONDS. Every request must answer 200 with a service_request_id; the figure is
 requests per second over the measured ones, with p50/p95 latency, and the copy must hold exactly as many new tickets.
 """
@@ -10,12 +10,8 @@ requests per second over the measured ones, with p50/p95 latency, and the copy m
 from __future__ import annotations
 
 import http.client
-import os
-import socket
 import sqlite3
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -26,8 +22,8 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from gongjian.bench import web
 from gongjian.bench.registry import Context
-from gongjian.bench.web import wait_ready
 from gongjian.frontline.models import Category
 from gongjian.frontline.services import key_hash
 
@@ -36,8 +32,6 @@ ORDER = 80
 REQUESTS = 2000
 MAX_SECONDS = 60.0
 THREADS = 8
-WORKERS = 1
-SERVER_THREADS = 8
 WARM_UP = 16
 TARGET = 300.0
 KEY = "bench-open311-key"
@@ -57,9 +51,9 @@ def run(ctx: Context) -> dict:
         _copy_database(copy)
         before = _prepare(copy)
         ctx.log(f"  copied the bench database in {time.perf_counter() - started:.1f} s")
-        port = _free_port()
-        with _server(copy, port, ctx) as server:
-            wait_ready(port, server, timeout=60.0, what="gunicorn")
+        # Throughput, not the rate limiter, is measured: one key from one address sends every request.
+        limits = {"OPEN311_RATE_PER_ADDRESS": "1000000", "OPEN311_RATE_PER_KEY": "1000000"}
+        with web.app_server(ctx, database_url=f"sqlite:///{copy}", env=limits) as port:
             _load(port, code, WARM_UP, 2, 30.0)
             result = _load(port, code, REQUESTS, THREADS, MAX_SECONDS)
         created = _count(copy) - before - WARM_UP
@@ -81,7 +75,7 @@ def run(ctx: Context) -> dict:
         "p95": round(_percentile(latencies, 95), 4),
         "target": f"≥ {TARGET:.0f} POST/s with 0 errors",
         "met": rate >= TARGET and errors == 0,
-        "note": f"gunicorn {WORKERS} workers × {SERVER_THREADS} threads, {THREADS} keep-alive client threads on loopback, same machine; "
+        "note": f"{web.server_config()}, {THREADS} keep-alive client threads on loopback, same machine; "
                 "form-encoded POST with api_key, location and description; a copy of the bench database",
     }
 
@@ -108,37 +102,6 @@ def _prepare(path: Path) -> int:
 def _count(path: Path) -> int:
     with sqlite3.connect(path) as db:
         return db.execute("SELECT COUNT(*) FROM frontline_ticket").fetchone()[0]
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class _server:
-    def __init__(self, database: Path, port: int, ctx: Context):
-        self.command = [sys.executable, "-m", "gunicorn", "gongjian.wsgi:application", "--bind", f"127.0.0.1:{port}",
-                        "--workers", str(WORKERS), "--worker-class", "gthread", "--threads", str(SERVER_THREADS),
-                        "--log-level", "warning"]
-        self.env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "GONGJIAN_TODAY": ctx.today.isoformat(),
-                    "DJANGO_SETTINGS_MODULE": "gongjian.settings", "DEBUG": "false",
-                    # Throughput, not the rate limiter, is measured: one key from one address sends every request.
-                    "OPEN311_RATE_PER_ADDRESS": "1000000", "OPEN311_RATE_PER_KEY": "1000000"}
-        self.process: subprocess.Popen | None = None
-
-    def __enter__(self) -> subprocess.Popen:
-        # Our own interpreter and gunicorn with a fixed argument list; no shell.
-        self.process = subprocess.Popen(self.command, env=self.env, cwd=settings.BASE_DIR)  # noqa: S603
-        return self.process
-
-    def __exit__(self, *exc) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
 
 
 def _load(port: int, code: str, count: int, threads: int, max_seconds: float) -> dict:

@@ -25,8 +25,8 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.sessions.backends.db import SessionStore
 from django.utils import timezone
 
-WEB_WORKERS = 2
-THREADS = 4
+from gongjian.ops.management.commands import serve
+
 CLIENTS = (16, 64)
 
 
@@ -42,16 +42,26 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def server_config() -> str:
+    """What every HTTP benchmark runs: `gongjian serve`'s defaults on this machine, in words for the results."""
+    workers, threads = serve.DEFAULT_WEB_WORKERS, serve.DEFAULT_THREADS
+    return f"gongjian serve --no-worker: {workers} gunicorn worker{'s' if workers > 1 else ''} × {threads} threads"
+
+
 @contextmanager
-def app_server(ctx, *, web_workers: int = WEB_WORKERS, threads: int = THREADS):
-    """`gongjian serve --no-worker` with the bench settings, on a free loopback port; yields the port."""
+def app_server(ctx, *, web_workers: int | None = None, database_url: str | None = None,
+               env: dict[str, str] | None = None):
+    """`gongjian serve --no-worker` with the bench settings on a free loopback port, as deployed: its own worker and
+    thread counts unless a benchmark names them; the bench database unless given another. Yields the port."""
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL",)}
-    env.update({"DJANGO_SETTINGS_MODULE": "gongjian.bench.web_settings", "DEBUG": "false",
-                "GONGJIAN_TODAY": ctx.today.isoformat(), "DATABASE_URL": os.environ["DATABASE_URL"]})
-    command = [sys.executable, "-m", "gongjian.cli", "serve", "--no-worker", "--port", str(port),
-               "--web-workers", str(web_workers), "--threads", str(threads)]
-    server = subprocess.Popen(command, env=env, cwd=settings.BASE_DIR,  # noqa: S603 - fixed argv, no shell
+    environment = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL",)}
+    environment.update({"DJANGO_SETTINGS_MODULE": "gongjian.bench.web_settings", "DEBUG": "false",
+                        "GONGJIAN_TODAY": ctx.today.isoformat(),
+                        "DATABASE_URL": database_url or os.environ["DATABASE_URL"], **(env or {})})
+    command = [sys.executable, "-m", "gongjian.cli", "serve", "--no-worker", "--port", str(port)]
+    if web_workers is not None:
+        command += ["--web-workers", str(web_workers)]
+    server = subprocess.Popen(command, env=environment, cwd=settings.BASE_DIR,  # noqa: S603 - fixed argv, no shell
                               stdout=subprocess.DEVNULL)
     try:
         wait_ready(port, server)

@@ -10,9 +10,7 @@ from datetime import date
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
 from django.db.models import Count, Q
 from django.urls import reverse
 
@@ -41,22 +39,6 @@ def link(n: int | Decimal | None, name: str, params: list[tuple[str, object]]) -
 
 def latest_run_date(on: date) -> date | None:
     return SupervisionRun.objects.filter(date__lte=on).order_by("-date").values_list("date", flat=True).first()
-
-
-def cached_cockpit_data(user: User | AnonymousUser, campaign: Campaign, on: date) -> dict:
-    """cockpit_data, computed once per supervision run (a re-run of the same day replaces it) and per leader for the
-    leader's own part. Task totals, overdue items and blockers move during the day too, so an entry also expires after
-    COCKPIT_CACHE_SECONDS."""
-    run = SupervisionRun.objects.filter(date__lte=on).order_by("-date").values_list("id", "finished_at").first()
-    person = getattr(user, "person", None)
-    viewer = person.pk if person is not None and person.is_city_leader else "-"
-    version = f"{run[0]}.{run[1].timestamp()}" if run else "none"
-    key = f"cockpit:{campaign.pk}:{on.isoformat()}:{version}:{viewer}"
-    data = cache.get(key)
-    if data is None:
-        data = cockpit_data(user, campaign, on)
-        cache.set(key, data, settings.COCKPIT_CACHE_SECONDS)
-    return data
 
 
 def _counted_params(campaign: Campaign) -> list[tuple[str, object]]:
