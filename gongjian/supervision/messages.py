@@ -1,7 +1,7 @@
 """Notices reach people's phones through messaging, and a one-tap sign-for there signs the notice here."""
 
-from collections import defaultdict
 import itertools
+from collections import defaultdict
 
 from django.db import transaction
 
