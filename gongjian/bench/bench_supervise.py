@@ -8,9 +8,10 @@ are timed first, before the run writes anything):
   in the same transaction): cards are spans, so a fair daily figure is the run of a day whose eve was run, which
   writes only the cards and ladder states that changed overnight;
 - `repeat_seconds`: the same call again for the same day (the idempotent re-run path);
-- `floor_seconds`: the run's own reads — every open task's facts, the projects' facts and the rules, loaded in bulk —
-  with no evaluation and no writes;
-- `fast_eval_seconds`: the floor plus the task rules' `evaluate` for every open task, without writes;
+- `floor_seconds`: the run's own reads — every open task's facts, the projects' facts, the rules and the tickets whose
+  SLA clock runs (the run's ticket step colours them), loaded in bulk — with no evaluation and no writes;
+- `fast_eval_seconds`: the open tasks' facts and rules read as in the floor, plus the task rules' `evaluate` for every
+  open task, without writes;
 - `baseline_seconds`: the prefetch version (naive.prefetch_cards: chunks of tasks with milestones, reports and
   overrides prefetched, periods and rules read once, the same `evaluate`), on up to PREFETCH_SAMPLE plain tasks and
   extrapolated per task to all open tasks;
@@ -35,6 +36,7 @@ from django.db import transaction
 from gongjian.bench.naive import Disagreement, check_agreement, naive_card, prefetch_cards
 from gongjian.bench.registry import Context
 from gongjian.campaigns.models import Task
+from gongjian.frontline.jobs import clock_ticket_pages
 from gongjian.projects.rules import load_project_facts
 from gongjian.supervision.evaluate import card_color, evaluate
 from gongjian.supervision.jobs import load_facts, rules_by_campaign, supervise
@@ -50,11 +52,14 @@ PREFETCH_SAMPLE = 20_000
 
 
 def floor_read(on) -> float:
-    """Seconds to read what the run reads (open tasks' facts, projects' facts, rules), evaluating nothing."""
+    """Seconds to read what the run reads (open tasks' facts, projects' facts, rules, and the tickets whose SLA
+    clock runs, which the run's ticket step colours), evaluating nothing."""
     started = time.perf_counter()
     facts = load_facts(on)
     rules_by_campaign({row["campaign_id"] for row, _ in facts})
     load_project_facts(on)
+    for _ in clock_ticket_pages():
+        pass
     return time.perf_counter() - started
 
 

@@ -1,12 +1,14 @@
 """Frontline's scheduled jobs. The tickets' SLA step colours every ticket whose clock runs and keeps the day's
 yellow and red cards; it is registered with supervision's rule registry (apps.py), so the daily supervision run
-performs it (also the command `ticket-sla`). Reads in chunks, writes one UPDATE per colour and chunk; running a
-day twice gives the same result."""
+performs it (also the command `ticket-sla`). Reads in chunks and writes only the tickets whose colour or rule
+changed (`sla_on`: the day it last changed), one UPDATE per colour and chunk; running a day twice gives the same
+result."""
 
 from __future__ import annotations
 
 import time
 from collections import defaultdict
+from collections.abc import Iterator
 from datetime import date
 
 from django.db import transaction
@@ -18,7 +20,7 @@ from gongjian.frontline import sla
 from gongjian.frontline.models import Ticket, TicketCard
 from gongjian.frontline.routing_store import routing_train
 from gongjian.frontline.selectors import sla_params
-from gongjian.messaging.services import unit_notify
+from gongjian.messaging.services import UnitNotice, units_notify
 from gongjian.org.models import Unit
 from gongjian.workdays import days
 
@@ -37,14 +39,9 @@ def ticket_sla_run(on: date, *, chunk: int = CHUNK, params: dict | None = None) 
     with transaction.atomic():
         TicketCard.objects.filter(on=on).delete()
         Ticket.objects.exclude(state__in=Ticket.CLOCK_STATES).exclude(sla_color="").update(sla_color="", sla_rule="")
-        rows = (Ticket.objects.filter(state__in=Ticket.CLOCK_STATES).order_by("id")
-                .values_list("id", "unit_id", "sign_due", "reply_due", "signed_at", "sla_color", "code"))
-        last = 0
         warned: dict[tuple[int, str], list[str]] = defaultdict(list)
-        # Keyset pages rather than a streaming cursor: SQLite must not write to a table while a cursor reads it.
-        while batch := list(rows.filter(id__gt=last)[:chunk]):
+        for batch in clock_ticket_pages(chunk):
             _write(batch, on, cal, counts, params or sla_params(), warned)
-            last = batch[-1][0]
         _warn(warned, on)
         summary = {"date": on.isoformat(), **counts, "tickets": sum(counts.values())}
         record(actor=None, event="ticket.sla_run", object_type="frontline.ticket", changes=summary)
@@ -52,27 +49,41 @@ def ticket_sla_run(on: date, *, chunk: int = CHUNK, params: dict | None = None) 
     return summary
 
 
+def clock_ticket_pages(chunk: int = CHUNK) -> Iterator[list[tuple]]:
+    """What the step reads: every ticket whose clock runs, a page at a time. Keyset pages rather than a streaming
+    cursor: SQLite must not write to a table while a cursor reads it."""
+    rows = (Ticket.objects.filter(state__in=Ticket.CLOCK_STATES).order_by("id")
+            .values_list("id", "unit_id", "sign_due", "reply_due", "signed_at", "sla_color", "sla_rule", "code"))
+    last = 0
+    while batch := list(rows.filter(id__gt=last)[:chunk]):
+        yield batch
+        last = batch[-1][0]
+
+
 def _warn(warned: dict[tuple[int, str], list[str]], on: date) -> None:
     """One message per unit and colour for the tickets that turned yellow or red today; red ones climb."""
     units = Unit.objects.in_bulk({unit_id for unit_id, _ in warned})
+    notices = []
     for (unit_id, color), codes in sorted(warned.items()):
         what = "已超过答复时限" if color == "red" else "临近答复时限或超时未签收"
-        unit_notify(unit=units[unit_id], key=f"frontline.sla:{unit_id}:{color}:{on.isoformat()}",
-                    climb=color == "red", title=f"{len(codes)}件工单{what}", link="/tickets/",
-                    body="、".join(codes[:30]) + (f"等{len(codes)}件" if len(codes) > 30 else ""))
+        notices.append(UnitNotice(unit=units[unit_id], key=f"frontline.sla:{unit_id}:{color}:{on.isoformat()}",
+                                  climb=color == "red", title=f"{len(codes)}件工单{what}", link="/tickets/",
+                                  body="、".join(codes[:30]) + (f"等{len(codes)}件" if len(codes) > 30 else "")))
+    units_notify(notices=notices)
 
 
 def _write(batch: list[tuple], on: date, cal, counts: dict, params: dict,
            warned: dict[tuple[int, str], list[str]]) -> None:
     groups: dict[tuple[str, str], list[int]] = defaultdict(list)
     cards = []
-    for pk, unit_id, sign_due, reply_due, signed_at, old_color, code in batch:
+    for pk, unit_id, sign_due, reply_due, signed_at, old_color, old_rule, code in batch:
         card = sla.evaluate(sla.Facts(sign_due=sign_due, reply_due=reply_due, signed=signed_at is not None,
                                       clock_running=True), on, cal, params)
         if card is None:
             continue
         counts[card.color] += 1
-        groups[(card.color, card.rule)].append(pk)
+        if (card.color, card.rule) != (old_color, old_rule):
+            groups[(card.color, card.rule)].append(pk)
         if card.color != "green" and card.color != old_color:
             warned[(unit_id, card.color)].append(code)
         if card.color != "green":

@@ -23,7 +23,7 @@ from gongjian.messaging.hours import add_working_hours
 from gongjian.messaging.models import Channel, Delivery, RobotHook, Thread
 from gongjian.org.models import Person, Unit
 from gongjian.org.notify import queue_message
-from gongjian.org.selectors import notice_chain
+from gongjian.org.selectors import notice_chain, notice_chains
 from gongjian.types import User
 
 log = logging.getLogger("gongjian.messaging")
@@ -179,6 +179,38 @@ def unit_notify(*, unit: Unit, key: str, title: str, body: str, link: str, climb
     if first is None:
         return []
     return sorted(set(thread.deliveries.filter(step=first).values_list("channel", flat=True)))
+
+
+@dataclass(frozen=True)
+class UnitNotice:
+    """One notice for units_notify: what unit_notify takes, less the settings shared by the batch."""
+
+    unit: Unit
+    key: str
+    title: str
+    body: str
+    link: str
+    climb: bool = True
+
+
+@transaction.atomic
+def units_notify(*, notices: Sequence[UnitNotice], sign_hours: int = 4, now: datetime | None = None) -> None:
+    """unit_notify for many units at once (a daily job's one message per unit), in a fixed number of statements."""
+    chains = notice_chains(unit_ids={n.unit.pk for n in notices})
+    items = []
+    for notice in notices:
+        chain = chains[notice.unit.pk]
+        if not notice.climb:
+            first = next((i for i, people in enumerate(chain) if people), None)
+            chain = chain[:first + 1] if first is not None else []
+        items.append(Queued(notice_key=notice.key, chain=chain, title=notice.title, body=notice.body,
+                            link=notice.link))
+    if settings.GONGJIAN_WEBHOOK_URL:
+        known = set(Thread.objects.filter(notice_key__in=[n.key for n in notices]).values_list("notice_key", flat=True))
+        for notice in notices:
+            if notice.key not in known:
+                queue_message(channel="webhook", title=f"【{notice.unit.name}】{notice.title}", body=notice.body)
+    messages_queue(items=items, sign_hours=sign_hours, now=now)
 
 
 def _broadcast(*, notice_key: str, title: str, body: str, link: str, targets: list[tuple[str, str]],

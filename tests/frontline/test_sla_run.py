@@ -141,3 +141,24 @@ def test_the_offices_ticket_limits_drive_the_run_and_the_services(cast, assigned
     assert supervise(on=date(2023, 3, 10))["steps"]["ticket_sla"]["yellow"] == 1
     with pytest.raises(UserError, match="延期须为1—5个工作日"):
         services.ticket_extension_request(actor=cast.editor_a, ticket=assigned, days_requested=6, reason="需协调")
+
+
+def test_a_ticket_is_written_only_when_its_colour_or_rule_changes(cast, assigned):
+    services.ticket_sign(actor=cast.editor_a, ticket=assigned)
+    ticket_sla_run(date(2023, 3, 9))
+    before = Ticket.objects.get(pk=assigned.pk).sla_on
+    ticket_sla_run(date(2023, 3, 10))  # still green, on time: not rewritten
+    ticket = Ticket.objects.get(pk=assigned.pk)
+    assert (ticket.sla_color, ticket.sla_on) == ("green", before)
+    ticket_sla_run(date(2023, 3, 14))  # due tomorrow: yellow from today
+    assert Ticket.objects.get(pk=assigned.pk).sla_on == date(2023, 3, 14)
+
+
+def test_one_message_per_unit_and_colour_whatever_the_tickets(cast, assigned, make_ticket):
+    from gongjian.messaging.models import Thread
+
+    ticket_sla_run(date(2023, 3, 3))  # unsigned past its sign deadline: yellow, one message to the unit
+    threads = Thread.objects.filter(notice_key__startswith="frontline.sla:")
+    assert [t.notice_key for t in threads] == [f"frontline.sla:{assigned.unit_id}:yellow:2023-03-03"]
+    ticket_sla_run(date(2023, 3, 3))
+    assert threads.count() == 1
