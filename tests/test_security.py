@@ -63,7 +63,7 @@ def _calls(node) -> set[str]:
 
 def _audits(node, functions, seen=frozenset()) -> bool:
     calls = _calls(node)
-    if "record" in calls:
+    if "record" in calls or "record_many" in calls:
         return True
     return any(_audits(functions[c], functions, seen | {c}) for c in calls if c in functions and c not in seen)
 

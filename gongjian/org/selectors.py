@@ -1,5 +1,6 @@
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from typing import cast
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, F, Q, QuerySet
@@ -89,11 +90,11 @@ def notice_chains(*, unit_ids: Iterable[int]) -> dict[int, list[list[Person]]]:
     overseers: dict[int, list[Person]] = defaultdict(list)
     for chunk in _chunks(sorted(wanted)):
         for person in people.filter(unit_id__in=chunk, unit_duty__in=[UnitDuty.LIAISON, UnitDuty.HEAD]):
-            (liaisons if person.unit_duty == UnitDuty.LIAISON else heads)[person.unit_id].append(person)
+            (liaisons if person.unit_duty == UnitDuty.LIAISON else heads)[cast(int, person.unit_id)].append(person)
         without = [pk for pk in chunk if pk not in liaisons]
         if without:
             for person in people.filter(unit_id__in=without, user__role_grants__role=Role.UNIT_EDITOR).distinct():
-                liaisons[person.unit_id].append(person)
+                liaisons[cast(int, person.unit_id)].append(person)
         for person in people.filter(oversees__in=chunk).annotate(overseen=F("oversees")):
             overseers[person.overseen].append(person)
     return {pk: [liaisons[pk], heads[pk], overseers[pk]] for pk in wanted}
