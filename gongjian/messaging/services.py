@@ -73,6 +73,12 @@ def _chain_ids(chain: list[list[Person]]) -> list[list[int]]:
     return ids
 
 
+def _first_step_only(chain: list[list[Person]]) -> list[list[Person]]:
+    """A chain that stops at its first step with anyone in it: a notice that does not climb."""
+    first = next((i for i, people in enumerate(chain) if people), None)
+    return chain[:first + 1] if first is not None else []
+
+
 def _next_step(chain: list[list[int]], after: int) -> int | None:
     return next((i for i in range(after + 1, len(chain)) if chain[i]), None)
 
@@ -82,26 +88,12 @@ def message_queue(*, notice_key: str, chain: list[list[Person]], title: str, bod
                   sign_hours: int = 4, now: datetime | None = None) -> Thread | None:
     """Start a notice's journey: message the first step's people now, the next step if nobody has signed within
     `sign_hours` working hours. Queuing the same notice again changes nothing. None when nobody is to be told."""
-    now = now or clock.now()
-    ids = _chain_ids(chain)
-    first = _next_step(ids, -1)
-    if first is None:
+    made = messages_queue(items=[Queued(notice_key, chain, title, body, link)], sign_hours=sign_hours, now=now)
+    if made:
+        return made[0]
+    if _next_step(_chain_ids(chain), -1) is None:
         return None
-    thread, created = Thread.objects.get_or_create(notice_key=notice_key, defaults={
-        "title": title[:200], "body": body, "link": link, "chain": ids, "step": first, "sign_hours": sign_hours,
-        "created_at": now,
-        "next_step_at": add_working_hours(now, sign_hours) if _next_step(ids, first) is not None else None,
-    })
-    if not created:
-        return thread
-    people = list(Person.objects.filter(pk__in=ids[first]).select_related("user"))
-    _deliveries_for(thread, people, first, now)
-    _event(thread, now, f"发送给{step_name(first)}", people)
-    thread.save(update_fields=["events"])
-    record(actor=None, actor_name="system", event="message.queue", obj=thread,
-           changes={"notice": notice_key, "people": [p.pk for p in people]})
-    _enqueue_run()
-    return thread
+    return Thread.objects.filter(notice_key=notice_key).first()
 
 
 @dataclass(frozen=True)
@@ -165,8 +157,7 @@ def unit_notify(*, unit: Unit, key: str, title: str, body: str, link: str, climb
     commit; the same key twice changes nothing. Returns the channels of the first message(s)."""
     chain = notice_chain(unit_id=unit.pk)
     if not climb:
-        first = next((i for i, people in enumerate(chain) if people), None)
-        chain = chain[:first + 1] if first is not None else []
+        chain = _first_step_only(chain)
     new = not Thread.objects.filter(notice_key=key).exists()
     thread = message_queue(notice_key=key, chain=chain, title=title, body=body, link=link, sign_hours=sign_hours,
                            now=now)
@@ -199,10 +190,7 @@ def units_notify(*, notices: Sequence[UnitNotice], sign_hours: int = 4, now: dat
     chains = notice_chains(unit_ids={n.unit.pk for n in notices})
     items = []
     for notice in notices:
-        chain = chains[notice.unit.pk]
-        if not notice.climb:
-            first = next((i for i, people in enumerate(chain) if people), None)
-            chain = chain[:first + 1] if first is not None else []
+        chain = chains[notice.unit.pk] if notice.climb else _first_step_only(chains[notice.unit.pk])
         items.append(Queued(notice_key=notice.key, chain=chain, title=notice.title, body=notice.body,
                             link=notice.link))
     if settings.GONGJIAN_WEBHOOK_URL:
