@@ -66,6 +66,36 @@ def insert_rows(model: type[models.Model], rows: Iterable[Mapping[str, object]],
         return count
 
 
+def update_rows(model: type[models.Model], fields: list[str], rows: list[tuple]) -> None:
+    """UPDATE `fields` of each (pk, *values) row in one executemany: `bulk_update` builds a CASE per row and field in
+    Python, which cost more than the writes themselves (a daily run rewords hundreds of rows)."""
+    if not rows:
+        return
+    meta = model._meta
+    columns = [meta.get_field(name) for name in fields]
+    quote = connection.ops.quote_name
+    # Table and column names come from the model's own metadata, quoted; values are always parameters.
+    sql = (f"UPDATE {quote(meta.db_table)} SET {', '.join(f'{quote(f.column)} = %s' for f in columns)} "  # noqa: S608
+           f"WHERE {quote(meta.pk.column)} = %s")
+    prepared = [[f.get_db_prep_save(value, connection) for f, value in zip(columns, values, strict=True)] + [pk]
+                for pk, *values in rows]
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            cursor.executemany(sql, prepared)
+            return
+        # PostgreSQL: one statement per thousand rows, joining a VALUES list (a daily run at province scale rewords
+        # tens of thousands of red and yellow cards, and a statement per row was a fifth of the run).
+        names = [quote(f.column) for f in columns]
+        casts = [f"%s::{f.db_type(connection)}" for f in columns] + [f"%s::{meta.pk.db_type(connection)}"]
+        for start in range(0, len(prepared), 1000):
+            batch = prepared[start:start + 1000]
+            values = ", ".join(["(" + ", ".join(casts) + ")"] * len(batch))
+            cursor.execute(
+                f"UPDATE {quote(meta.db_table)} AS t SET {', '.join(f'{n} = v.{n}' for n in names)} "  # noqa: S608
+                f"FROM (VALUES {values}) AS v({', '.join(names)}, pk) WHERE t.{quote(meta.pk.column)} = v.pk",
+                [value for row in batch for value in row])
+
+
 def _copy(cursor, sql: str, rows: Iterable[list[object]]) -> int:
     """Stream every row through one COPY. executemany sends one INSERT per row, which the server plans and runs
     one by one: it made the 10,000-row ledger import three times slower on PostgreSQL than on SQLite."""

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from datetime import time as clock_time
 from typing import NamedTuple
 
-from django.db import connection, models, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from huey import crontab
@@ -19,6 +19,7 @@ from huey.contrib.djhuey import db_periodic_task
 
 from gongjian import clock
 from gongjian.audit.services import record
+from gongjian.bulk import update_rows
 from gongjian.campaigns.models import Campaign, Milestone, Task
 from gongjian.dispatch import periods
 from gongjian.dispatch.models import ProgressReport, ReportingPeriod
@@ -287,36 +288,6 @@ def _span_plan(rows: list[_Row], on: date, following: date | None, new: tuple[st
     return merged
 
 
-def _update_rows(model: type[models.Model], fields: list[str], rows: list[tuple]) -> None:
-    """UPDATE `fields` of each (pk, *values) row in one executemany: `bulk_update` builds a CASE per row and field in
-    Python, which cost more than the writes themselves (a daily run rewords hundreds of rows)."""
-    if not rows:
-        return
-    meta = model._meta
-    columns = [meta.get_field(name) for name in fields]
-    quote = connection.ops.quote_name
-    # Table and column names come from the model's own metadata, quoted; values are always parameters.
-    sql = (f"UPDATE {quote(meta.db_table)} SET {', '.join(f'{quote(f.column)} = %s' for f in columns)} "  # noqa: S608
-           f"WHERE {quote(meta.pk.column)} = %s")
-    prepared = [[f.get_db_prep_save(value, connection) for f, value in zip(columns, values, strict=True)] + [pk]
-                for pk, *values in rows]
-    with connection.cursor() as cursor:
-        if connection.vendor != "postgresql":
-            cursor.executemany(sql, prepared)
-            return
-        # PostgreSQL: one statement per thousand rows, joining a VALUES list (a daily run at province scale rewords
-        # tens of thousands of red and yellow cards, and a statement per row was a fifth of the run).
-        names = [quote(f.column) for f in columns]
-        casts = [f"%s::{f.db_type(connection)}" for f in columns] + [f"%s::{meta.pk.db_type(connection)}"]
-        for start in range(0, len(prepared), 1000):
-            batch = prepared[start:start + 1000]
-            values = ", ".join(["(" + ", ".join(casts) + ")"] * len(batch))
-            cursor.execute(
-                f"UPDATE {quote(meta.db_table)} AS t SET {', '.join(f'{n} = v.{n}' for n in names)} "  # noqa: S608
-                f"FROM (VALUES {values}) AS v({', '.join(names)}, pk) WHERE t.{quote(meta.pk.column)} = v.pk",
-                [value for row in batch for value in row])
-
-
 def _write_cards(on: date, computed: dict[int, tuple[str, list, bool]]) -> dict[str, int]:
     """Make the stored spans say `computed` (task → colour, findings, override) from `on` until the next run day,
     writing only what differs: the unchanged majority gets nothing, a task whose only change is the wording gets its
@@ -360,8 +331,8 @@ def _write_cards(on: date, computed: dict[int, tuple[str, list, bool]]) -> dict[
     # "one row per task and first day" on the way.
     for chunk in _chunks(deleted):
         Card.objects.filter(pk__in=chunk).delete()
-    _update_rows(Card, ["valid_until", "color", "findings", "overridden"], changed)
-    _update_rows(Card, ["findings"], reworded)
+    update_rows(Card, ["valid_until", "color", "findings", "overridden"], changed)
+    update_rows(Card, ["findings"], reworded)
     Card.objects.bulk_create(created, batch_size=2000)
     return {"created": len(created), "changed": len(changed), "reworded": len(reworded), "deleted": len(deleted)}
 
@@ -421,7 +392,7 @@ def supervise(*, on: date, actor: User | None = None) -> dict:
         # duplicate card, no notice issued twice) instead of failing on the cards' unique keys.
         SupervisionRun.objects.select_for_update().get_or_create(date=on, defaults={"seconds": 0})
         card_rows = _write_cards(on, computed)
-        _update_rows(EscalationState, ["as_of", "state", "before"],
+        update_rows(EscalationState, ["as_of", "state", "before"],
                      [(s.pk, s.as_of, s.state, s.before) for s in states if s.pk])
         created = [s for s in states if not s.pk]
         # A racing worker that ran the day first may have created these rows after this one read the states.
