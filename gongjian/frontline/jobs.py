@@ -1,8 +1,8 @@
-"""Frontline's scheduled jobs. The tickets' SLA step colours every ticket whose clock runs and keeps the day's
-yellow and red cards; it is registered with supervision's rule registry (apps.py), so the daily supervision run
-performs it (also the command `ticket-sla`). Reads in chunks and writes only the tickets whose colour or rule
-changed (`sla_on`: the day it last changed), one UPDATE per colour and chunk; running a day twice gives the same
-result."""
+"""Frontline's scheduled jobs. The tickets' SLA step colours every ticket whose clock runs; it is registered with
+supervision's rule registry (apps.py), so the daily supervision run performs it (also the command `ticket-sla`).
+Reads in chunks and writes only the tickets whose colour or rule changed (`sla_on`: the day it last changed), one
+UPDATE per colour and chunk; running a day twice gives the same result. No per-day history is kept: a ticket's colour,
+its rule and the day it took them are on the ticket, and every day's totals are in the step's audit event."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from huey.contrib.djhuey import db_periodic_task
 
 from gongjian.audit.services import record
 from gongjian.frontline import sla
-from gongjian.frontline.models import Ticket, TicketCard
+from gongjian.frontline.models import Ticket
 from gongjian.frontline.routing_store import routing_train
 from gongjian.frontline.selectors import sla_params
 from gongjian.messaging.services import UnitNotice, units_notify
@@ -37,7 +37,6 @@ def ticket_sla_run(on: date, *, chunk: int = CHUNK, params: dict | None = None) 
     cal = days.calendar()
     counts = {"red": 0, "yellow": 0, "green": 0}
     with transaction.atomic():
-        TicketCard.objects.filter(on=on).delete()
         Ticket.objects.exclude(state__in=Ticket.CLOCK_STATES).exclude(sla_color="").update(sla_color="", sla_rule="")
         warned: dict[tuple[int, str], list[str]] = defaultdict(list)
         for batch in clock_ticket_pages(chunk):
@@ -75,7 +74,6 @@ def _warn(warned: dict[tuple[int, str], list[str]], on: date) -> None:
 def _write(batch: list[tuple], on: date, cal, counts: dict, params: dict,
            warned: dict[tuple[int, str], list[str]]) -> None:
     groups: dict[tuple[str, str], list[int]] = defaultdict(list)
-    cards = []
     for pk, unit_id, sign_due, reply_due, signed_at, old_color, old_rule, code in batch:
         card = sla.evaluate(sla.Facts(sign_due=sign_due, reply_due=reply_due, signed=signed_at is not None,
                                       clock_running=True), on, cal, params)
@@ -86,12 +84,8 @@ def _write(batch: list[tuple], on: date, cal, counts: dict, params: dict,
             groups[(card.color, card.rule)].append(pk)
         if card.color != "green" and card.color != old_color:
             warned[(unit_id, card.color)].append(code)
-        if card.color != "green":
-            cards.append(TicketCard(ticket_id=pk, unit_id=unit_id, on=on, color=card.color, rule=card.rule,
-                                    facts=card.facts))
     for (color, rule), ids in groups.items():
         Ticket.objects.filter(pk__in=ids).update(sla_color=color, sla_rule=rule, sla_on=on)
-    TicketCard.objects.bulk_create(cards, batch_size=1000)
 
 
 @db_periodic_task(crontab(minute="40", hour="2", day_of_week="1"))

@@ -299,22 +299,6 @@ class Visit(models.Model):
         ordering = ["ticket", "on", "id"]
 
 
-class TicketCard(models.Model):
-    """A yellow or red SLA card on a ticket for one day, written by the daily run; green days leave no row."""
-
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="cards")
-    unit = models.ForeignKey(Unit, null=True, on_delete=models.PROTECT, related_name="+")
-    on = models.DateField()
-    color = models.CharField(max_length=6)
-    rule = models.CharField(max_length=30)
-    facts = models.JSONField(default=dict)
-
-    class Meta:
-        ordering = ["-on", "ticket"]
-        constraints = [models.UniqueConstraint(fields=["ticket", "on"], name="one_ticket_card_per_day")]
-        indexes = [models.Index(fields=["on", "color"])]
-
-
 class RoutingModelRecord(models.Model):
     created_at = models.DateTimeField(default=clock.now)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
