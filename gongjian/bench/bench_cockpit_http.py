@@ -62,6 +62,6 @@ def measure(ctx: Context, user, path: str, share: float, against: str, *, cold: 
         "share_of_orm": round(target["rps"] / orm["rps"], 3) if orm["rps"] else None,
         "cold_first_request_seconds": round(cold_seconds, 3) if cold_seconds is not None else None,
         "errors": errors, "levels": levels, "met": met,
-        "note": f"{web.server_config()}, asyncio keep-alive loader on the same machine, ≤ {REQUESTS} requests or {MAX_SECONDS:.0f} s per cell; "
+        "note": f"{web.server_config()}, asyncio loader, a connection per request, on the same machine, ≤ {REQUESTS} requests or {MAX_SECONDS:.0f} s per cell; "
                 "headline figures at 16 clients, 64 in levels",
     }

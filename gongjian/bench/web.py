@@ -1,9 +1,10 @@
 """HTTP benchmarks' harness: `gongjian serve --no-worker` (gunicorn) on loopback against the bench database, a
 session for a bench account, and a bounded load generator.
 
-The load generator is asyncio over raw keep-alive HTTP/1.1 connections (one process, no third-party client): CLIENTS
-connections each send their next request as soon as the previous answer is read, until REQUESTS answers are in or
-MAX_SECONDS pass. Every answer must be 200; anything else counts as an error. It runs on the same 2 cores as the
+The load generator is asyncio over raw HTTP/1.1 (one process, no third-party client): CLIENTS clients each send their
+next request as soon as the previous answer is read, until REQUESTS answers are in or MAX_SECONDS pass; each request
+on its own connection (`Connection: close`), as behind nginx's default proxying. Every answer must be 200; anything
+else counts as an error. It runs on the same 2 cores as the
 server, so every figure includes the loader's own cost — which is why each target is a ratio to /healthz or to the
 plain ORM view measured by the same loader in the same run."""
 
@@ -106,41 +107,53 @@ def bench_session(user):
         store.delete()
 
 
-def load(port: int, path: str, *, clients: int, requests: int, max_seconds: float, cookie: str = "") -> dict:
-    return asyncio.run(_load(port, path, clients, requests, max_seconds, cookie))
+def load(port: int, path: str, *, clients: int, requests: int, max_seconds: float, cookie: str = "",
+         method: str = "GET", body=None, content_type: str = "", expect: bytes = b"") -> dict:
+    """`body(i)` gives the i-th request's body; `expect` must appear in every answer counted as served."""
+    return asyncio.run(_load(port, path, clients, requests, max_seconds, cookie, method, body, content_type, expect))
 
 
-async def _load(port: int, path: str, clients: int, requests: int, max_seconds: float, cookie: str) -> dict:
-    head = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept: application/json\r\n"
+async def _load(port: int, path: str, clients: int, requests: int, max_seconds: float, cookie: str,
+                method: str = "GET", body=None, content_type: str = "", expect: bytes = b"") -> dict:
+    # Connection: close, as nginx speaks to its upstream by default (HTTP/1.0, no keepalive): every request is accepted
+    # afresh by whichever gunicorn worker is free. Held keep-alive connections stay with the worker that accepted them,
+    # and 16 of them often sat on one of the two workers, which made every figure swing with the draw.
+    head = (f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept: application/json\r\n"
+            "Connection: close\r\n")
     if cookie:
         head += f"Cookie: {cookie}\r\n"
-    request = (head + "\r\n").encode()
+    if content_type:
+        head += f"Content-Type: {content_type}\r\n"
     latencies: list[float] = []
     errors: list[str] = []
     issued = 0
     stop_at = time.perf_counter() + max_seconds
 
+    def request_bytes(i: int) -> bytes:
+        if body is None:
+            return (head + "\r\n").encode()
+        payload = body(i)
+        return (head + f"Content-Length: {len(payload)}\r\n\r\n").encode() + payload
+
     async def client() -> None:
         nonlocal issued
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        try:
-            while issued < requests and time.perf_counter() < stop_at:
-                issued += 1
-                sent = time.perf_counter()
-                try:
-                    status, keep = await asyncio.wait_for(_exchange(reader, writer, request), timeout=30)
-                except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError) as exc:
-                    errors.append(repr(exc)[:120])
-                    keep, status = False, None
-                if status == 200:
-                    latencies.append(time.perf_counter() - sent)
-                elif status is not None:
-                    errors.append(f"HTTP {status}")
-                if not keep:
+        while issued < requests and time.perf_counter() < stop_at:
+            i, issued = issued, issued + 1
+            sent = time.perf_counter()
+            writer = None
+            try:
+                reader, writer = await asyncio.open_connection("127.0.0.1", port)
+                status, answer = await asyncio.wait_for(_exchange(reader, writer, request_bytes(i)), timeout=30)
+            except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError) as exc:
+                errors.append(repr(exc)[:120])
+                continue
+            finally:
+                if writer is not None:
                     writer.close()
-                    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        finally:
-            writer.close()
+            if status == 200 and expect in answer:
+                latencies.append(time.perf_counter() - sent)
+            else:
+                errors.append(f"HTTP {status}: {answer[:160].decode(errors='replace')}")
 
     started = time.perf_counter()
     await asyncio.gather(*(client() for _ in range(clients)))
@@ -148,14 +161,14 @@ async def _load(port: int, path: str, clients: int, requests: int, max_seconds: 
     return summarize(latencies, errors, seconds, clients)
 
 
-async def _exchange(reader, writer, request: bytes) -> tuple[int, bool]:
+async def _exchange(reader, writer, request: bytes) -> tuple[int, bytes]:
     writer.write(request)
     await writer.drain()
     status_line = await reader.readline()
     if not status_line:
         raise ConnectionResetError("server closed the connection")
     status = int(status_line.split()[1])
-    length, chunked, keep = 0, False, True
+    length, chunked = None, False
     while (line := await reader.readline()) not in (b"\r\n", b"\n", b""):
         name, _, value = line.decode("latin-1").partition(":")
         name, value = name.strip().lower(), value.strip().lower()
@@ -163,15 +176,15 @@ async def _exchange(reader, writer, request: bytes) -> tuple[int, bool]:
             length = int(value)
         elif name == "transfer-encoding" and "chunked" in value:
             chunked = True
-        elif name == "connection" and value == "close":
-            keep = False
     if chunked:
+        parts = []
         while (size := int((await reader.readline()).split(b";")[0], 16)) > 0:
-            await reader.readexactly(size + 2)
+            parts.append((await reader.readexactly(size + 2))[:-2])
         await reader.readline()
-    elif length:
-        await reader.readexactly(length)
-    return status, keep
+        return status, b"".join(parts)
+    if length is not None:
+        return status, await reader.readexactly(length)
+    return status, await reader.read()
 
 
 def percentile(ordered: list[float], share: float) -> float | None:
