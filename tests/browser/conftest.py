@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -57,9 +58,44 @@ def open_page(browser, request):
         page.context.close()
 
 
+def track(page):
+    """Count the page's requests in flight, for settle(); returns the page."""
+    state = page.__dict__.setdefault("_gongjian_requests", {"open": 0, "last": time.monotonic()})
+
+    def started(_request):
+        state["open"] += 1
+        state["last"] = time.monotonic()
+
+    def ended(_request):
+        state["open"] -= 1
+        state["last"] = time.monotonic()
+
+    page.on("request", started)
+    page.on("requestfinished", ended)
+    page.on("requestfailed", ended)
+    return page
+
+
+def settle(page, quiet: float = 0.1, timeout: float = 30.0) -> None:
+    """The page has loaded and no request (a chart's data, an htmx fragment) has been in flight for `quiet` seconds.
+    Playwright's networkidle waits for 500 ms of silence on every page; the page crawls load hundreds of pages, and
+    that wait was most of their time. Untracked pages fall back to networkidle."""
+    page.wait_for_load_state("load")
+    state = page.__dict__.get("_gongjian_requests")
+    if state is None:
+        page.wait_for_load_state("networkidle")
+        return
+    deadline = time.monotonic() + timeout
+    while state["open"] > 0 or time.monotonic() - state["last"] < quiet:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{page.url}: {state['open']} requests still in flight after {timeout:.0f} s")
+        page.wait_for_timeout(20)
+
+
 def login(page, base_url: str, username: str, password: str) -> None:
     page.goto(f"{base_url}/login/")
     page.fill("#username", username)
     page.fill("#password", password)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+    settle(page)
