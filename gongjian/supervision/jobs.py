@@ -11,8 +11,8 @@ from datetime import date, datetime, timedelta
 from datetime import time as clock_time
 from typing import NamedTuple
 
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
+from django.db.models import Case, JSONField, Q, When
 from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
@@ -168,15 +168,27 @@ def _notice(row: dict, escalation: ladder.Escalation, on: date, principals: list
         leader_id = principals[0][0]
         reason += f"（报{'、'.join(name for _, name in principals)}）"
     return Notice(kind=escalation.kind, task_id=row["id"], unit_id=row["lead_unit_id"], leader_id=leader_id,
-                  rule="escalation", reason=f"{row['title']}：{reason}", issued_on=on,
-                  key=f"t{row['id']}:{escalation.key}")
+                  rule="escalation", reason=f"{row['title']}：{reason}", issued_on=on, key=_notice_key(row, escalation))
 
 
-def _new_notices(candidates: list[Notice]) -> list[Notice]:
+def _notice_key(row: dict, escalation: ladder.Escalation) -> str:
+    return f"t{row['id']}:{escalation.key}"
+
+
+def _unissued(keys: list[str]) -> set[str]:
+    """Of these notice keys, the ones no notice has yet."""
     existing: set[str] = set()
-    for chunk in _chunks([n.key for n in candidates]):
-        existing.update(Notice.objects.filter(key__in=chunk).values_list("key", flat=True))
-    return [n for n in candidates if n.key not in existing]
+    if connection.vendor == "postgresql":
+        # One array parameter: a thousand-item IN list is quoted and parsed item by item on the client, and a province
+        # day asks about some fifty thousand keys.
+        table, column = connection.ops.quote_name(Notice._meta.db_table), connection.ops.quote_name("key")
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {column} FROM {table} WHERE {column} = ANY(%s)", [keys])  # noqa: S608
+            existing.update(key for (key,) in cursor.fetchall())
+    else:
+        for chunk in _chunks(keys):
+            existing.update(Notice.objects.filter(key__in=chunk).values_list("key", flat=True))
+    return set(keys) - existing
 
 
 def _leaders_in_charge(blockers: list[Blocker]) -> dict[int, tuple[int, str]]:
@@ -310,6 +322,8 @@ def _write_cards(on: date, computed: dict[int, tuple[str, list, bool]]) -> dict[
                 and existing[0].valid_from < on):
             # The daily case: the task's open row began before today.
             row = existing[0]
+            if (row.color, row.findings, row.overridden) == new:  # most cards: nothing at all changed
+                continue
             if card_signature(row.color, row.findings, row.overridden) == card_signature(*new):
                 if row.findings != new[1]:
                     reworded.append((row.pk, new[1]))
@@ -351,14 +365,18 @@ def supervise(*, on: date, actor: User | None = None) -> dict:
     kind_rules = {kind: rules_by_campaign({row["campaign_id"] for row, _ in facts if kind_of.get(row["id"]) == kind},
                                           kind) for kind in kinds}
     evaluators = {kind: registry.evaluators(kind) for kind in kinds}
+    # `before` is only read back when this day is run again (as_of == on); decoding it for every task cost a second.
     escalation_states = {task_id: (pk, as_of, state, before) for pk, task_id, as_of, state, before in
                          EscalationState.objects.filter(task__in=open_tasks(on)).values_list(
-                             "pk", "task_id", "as_of", "state", "before")}
+                             "pk", "task_id", "as_of", "state",
+                             Case(When(as_of=on, then="before"), default=None, output_field=JSONField()))}
     general = effective_rules(Rule.objects.filter(campaign__isnull=True, task_kind="").values("code", "enabled", "params"))
     principals = principal_leaders()
     computed: dict[int, tuple[str, list, bool]] = {}
     states: list[EscalationState] = []
-    candidates: list[Notice] = []
+    # The ladder names every rung a red or yellow card has reached, every day; most were issued on an earlier day, so
+    # a Notice is built only for a key that no notice has yet.
+    candidates: list[tuple[str, dict, ladder.Escalation]] = []
     colors = {"red": 0, "yellow": 0, "green": 0}
     rule_counts: dict[str, int] = defaultdict(int)
     for row, task_facts in facts:
@@ -378,7 +396,7 @@ def supervise(*, on: date, actor: User | None = None) -> dict:
         base = (previous[3] if previous[1] == on else previous[2]) if previous else {}
         if "escalation" in campaign_rules:
             state, due = ladder.step(base, color, on, campaign_rules["escalation"], calendar)
-            candidates.extend(_notice(row, e, on, principals) for e in due)
+            candidates.extend((_notice_key(row, e), row, e) for e in due)
         else:
             state = base
         # Only a state that moved is written: a re-run of `on` finds its own row (as_of == on) and starts again from
@@ -399,7 +417,10 @@ def supervise(*, on: date, actor: User | None = None) -> dict:
         for chunk in _chunks([s.task_id for s in created]):
             EscalationState.objects.filter(task_id__in=chunk).delete()
         EscalationState.objects.bulk_create(created, batch_size=2000)
-        notices = _new_notices(candidates + _escalate_blockers(on, general.get("blocker", BLOCKER_DEFAULTS)))
+        blocker_notices = _escalate_blockers(on, general.get("blocker", BLOCKER_DEFAULTS))
+        unissued = _unissued([key for key, _, _ in candidates] + [n.key for n in blocker_notices])
+        notices = [_notice(row, e, on, principals) for key, row, e in candidates if key in unissued]
+        notices += [n for n in blocker_notices if n.key in unissued]
         Notice.objects.bulk_create(notices, batch_size=1000)
         issued = list(Notice.objects.filter(key__in=[n.key for n in notices]).select_related("unit"))
         sent_at = None if on == clock.today() else timezone.make_aware(datetime.combine(on, MORNING))
