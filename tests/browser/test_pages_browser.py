@@ -27,10 +27,11 @@ WRAPS = """() => {
   const out = [];
   const shortWord = /^[\\u4e00-\\u9fff]{2,4}$/;
   const date = /^(\\d{4}-\\d{1,2}-\\d{1,2}( \\d{1,2}:\\d{2}(:\\d{2})?)?|\\d{4}年\\d{1,2}月\\d{1,2}日|\\d{1,2}月\\d{1,2}日( ?\\d{1,2}:\\d{2})?|\\d{1,2}-\\d{1,2})$/;
-  for (const el of document.querySelectorAll('td, th, button, .btn, .badge, .badge-card')) {
+  for (const el of document.querySelectorAll('td, th, dd, button, .btn, .badge, .badge-card')) {
     if (!el.offsetParent) continue;
-    for (const node of el.childNodes) {
-      if (node.nodeType !== Node.TEXT_NODE) continue;
+    // Every text inside the cell, also in a span or link within it (a phone's card view lays cells out narrower).
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       const text = node.textContent.trim();
       if (!(shortWord.test(text) || date.test(text))) continue;
       const range = document.createRange();

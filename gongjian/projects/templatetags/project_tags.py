@@ -41,6 +41,6 @@ def points_phrase(points):
 def card_badge(color, text=""):
     """A card colour always with its word beside it (colour-blind readers, black-and-white print)."""
     if color not in CARD_WORDS:
-        return format_html('<span class="text-muted">{}</span>', text or "未亮牌")
+        return format_html('<span class="text-muted{}">{}</span>', "" if text else " text-nowrap", text or "未亮牌")
     word = CARD_WORDS[color]
     return format_html('<span class="badge-card card-{}">{}{}</span>', color, word, f" · {text}" if text else "")
