@@ -14,6 +14,7 @@ from gongjian.assessment import periods, registry, scoring
 from gongjian.assessment.models import Adjustment, Indicator, ManualEvaluation, Ranking, Scheme, Score, ScoreItem
 from gongjian.assessment.periods import Period
 from gongjian.audit.services import record
+from gongjian.bulk import insert_rows
 from gongjian.campaigns.models import Campaign
 from gongjian.errors import Conflict, UserError
 from gongjian.org.models import Unit
@@ -178,11 +179,11 @@ def _store(actor: User | None, scheme: Scheme, period: Period, added: list[Indic
         lines[adjustment.unit_id].append(scoring.adjustment_line(adjustment))
     scores = _scores(ranking, scheme, units, lines, cards, uncompleted)
     Score.objects.bulk_create(scores, batch_size=1000)
-    ScoreItem.objects.bulk_create(
-        (ScoreItem(score_id=score.pk, kind=line.kind, indicator=line.indicator, points=line.points,
-                   reason=line.reason, source_type=line.source_type, source_id=line.source_id)
-         for score in scores for line in lines.get(score.unit_id, ())),
-        batch_size=2000)
+    # A province month holds over a hundred thousand lines: plain rows (COPY on PostgreSQL), not model instances.
+    insert_rows(ScoreItem, ({"score_id": score.pk, "kind": line.kind, "indicator": line.indicator,
+                             "points": line.points, "reason": line.reason, "source_type": line.source_type,
+                             "source_id": line.source_id}
+                            for score in scores for line in lines.get(score.unit_id, ())))
     ranking.seconds = round(time.perf_counter() - started, 3)
     Ranking.objects.filter(pk=ranking.pk).update(seconds=ranking.seconds)
     ranking.refresh_from_db()

@@ -200,8 +200,9 @@ class YearNumbers:
 def year_numbers(projects, on: date) -> YearNumbers:
     """Two queries for any number of projects: `projects` is a Project queryset (used as a subquery)."""
     numbers = YearNumbers()
-    for pid, month, investment, gov in ProjectPlan.objects.filter(
-            project__in=projects, year=on.year).values_list("project_id", "month", "investment", "gov_funds"):
+    # No ordering: the default one joins the project's task, campaign and focus area just to sort.
+    for pid, month, investment, gov in ProjectPlan.objects.filter(project__in=projects, year=on.year).order_by(
+            ).values_list("project_id", "month", "investment", "gov_funds"):
         numbers.plan[pid][month], numbers.gov_plan[pid][month] = investment, gov
     figures = (ProjectFigures.objects.filter(project__in=projects, year=on.year, month__lte=on.month,
                                              report__state=ProgressReport.State.APPROVED)
