@@ -82,13 +82,9 @@ def _run(args: argparse.Namespace, log) -> dict:
             call_command("flush", interactive=False, verbosity=0)
 
     generation = ensure_data(scale, args.seed, log, fresh=args.fresh, owned=args.owned, reset=reset)
-    if connection.vendor == "postgresql":
-        started = time.perf_counter()
-        vacuum()
-        log(f"VACUUM ANALYZE of the bench tables: {time.perf_counter() - started:.1f} s")
     ctx = registry.Context(scale=scale, seed=args.seed, today=clock.today(), sample=args.sample,
                            generation=generation, log=log)
-    results = registry.run_selected(ctx, modules)
+    results = registry.run_selected(ctx, modules, tidy=vacuum if connection.vendor == "postgresql" else None)
     return {"generation": generation, "database": database_info(), "results": results}
 
 

@@ -184,7 +184,7 @@ def generate(scale: Scale, seed: int, log: Log) -> dict:
 
 
 def vacuum() -> None:
-    """Before the timings on PostgreSQL: VACUUM ANALYZE the bench's tables. Every benchmark rolls back what it wrote,
+    """Before each benchmark on PostgreSQL: VACUUM ANALYZE the bench's tables. Every benchmark rolls back what it wrote,
     which leaves dead rows behind; a live server's autovacuum clears them, but on a server where autovacuum is off
     they pile up, and each run on the same data was slower than the last (357,000 dead rows under 97,000 cards after
     a few province runs, and plans that scanned them all). Must run outside a transaction."""

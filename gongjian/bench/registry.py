@@ -88,9 +88,15 @@ def select(only: list[str] | None, package: ModuleType | None = None) -> dict[st
     return {name: module for name, module in available.items() if name in only}
 
 
-def run_selected(ctx: Context, modules: dict[str, ModuleType]) -> dict[str, dict]:
+def run_selected(ctx: Context, modules: dict[str, ModuleType], *, tidy=None) -> dict[str, dict]:
+    """`tidy()`, when given, runs before each benchmark, untimed (PostgreSQL: what autovacuum would have done with
+    the rows the previous benchmark wrote and rolled back)."""
     results = {}
     for name, module in modules.items():
+        if tidy is not None:
+            started = time.perf_counter()
+            tidy()
+            ctx.log(f"tidied the database in {time.perf_counter() - started:.1f} s")
         ctx.log(f"benchmark {name} …")
         started = time.perf_counter()
         result = dict(module.run(ctx))
