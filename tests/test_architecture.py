@@ -22,7 +22,7 @@ LAYERS = {
 }
 CHECKED = ("audit", "org", "workdays", "messaging", "sso", "campaigns", "dispatch", "supervision")
 # Leaf helpers outside the apps that import no app themselves (checked below), usable everywhere.
-HELPERS = {"bulk", "clock", "env", "errors", "forms_util", "listing", "types", "validate", "xlsx", "ops.cli"}
+HELPERS = {"api", "bulk", "clock", "env", "errors", "forms_util", "listing", "types", "validate", "xlsx", "ops.cli"}
 
 
 def _imported(tree: ast.AST) -> list[tuple[int, str]]:

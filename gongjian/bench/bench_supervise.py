@@ -58,7 +58,7 @@ def floor_read(on) -> float:
     facts = load_facts(on)
     rules_by_campaign({row["campaign_id"] for row, _ in facts})
     load_project_facts(on)
-    for _ in clock_ticket_pages():
+    for _ in clock_ticket_pages(on):
         pass
     return time.perf_counter() - started
 

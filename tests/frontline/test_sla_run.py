@@ -161,3 +161,21 @@ def test_one_message_per_unit_and_colour_whatever_the_tickets(cast, assigned, ma
     assert [t.notice_key for t in threads] == [f"frontline.sla:{assigned.unit_id}:yellow:2023-03-03"]
     ticket_sla_run(date(2023, 3, 3))
     assert threads.count() == 1
+
+
+def test_a_ticket_red_for_its_reply_date_is_counted_without_being_read_and_an_extension_reopens_it(
+        cast, assigned, make_ticket):
+    from gongjian.frontline.jobs import _settled, clock_ticket_pages
+
+    services.ticket_sign(actor=cast.editor_a, ticket=assigned)  # reply by 2023-03-15
+    assert _run("2023-03-16")["red"] == 1
+    read = [row[0] for page in clock_ticket_pages(date(2023, 3, 17)) for row in page]
+    assert assigned.pk not in read
+    assert Ticket.objects.filter(_settled(date(2023, 3, 17))).count() == 1
+    summary = _run("2023-03-17")
+    assert (summary["red"], summary["tickets"]) == (1, 1)
+    # The reply date moves past the day: the ticket is read again and turns yellow (due within the yellow days).
+    Ticket.objects.filter(pk=assigned.pk).update(reply_due=date(2023, 3, 20))
+    assert assigned.pk in [row[0] for page in clock_ticket_pages(date(2023, 3, 17)) for row in page]
+    assert _run("2023-03-17")["yellow"] == 1
+    assert Ticket.objects.get(pk=assigned.pk).sla_color == "yellow"
