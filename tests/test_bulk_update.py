@@ -60,3 +60,12 @@ def test_a_failing_update_writes_nothing_and_can_be_retried(cast, campaign):
         assert set(Card.objects.filter(pk__in=[c.pk for c in cards]).values_list("color", flat=True)) == {"green"}
     update_rows(Card, ["color"], [(cards[0].pk, "yellow")])
     assert Card.objects.get(pk=cards[0].pk).color == "yellow"
+
+
+def test_existing_values_names_only_the_values_some_row_holds(cast, campaign):
+    from gongjian.bulk import existing_values
+
+    cards = _cards(campaign, cast, 3)
+    asked = [cards[0].task_id, cards[2].task_id, 10**9, -1]
+    assert existing_values(Card, "task_id", asked) == {cards[0].task_id, cards[2].task_id}
+    assert existing_values(Card, "task_id", []) == set()

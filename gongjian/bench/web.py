@@ -4,9 +4,8 @@ session for a bench account, and a bounded load generator.
 The load generator is asyncio over raw HTTP/1.1 (one process, no third-party client): CLIENTS clients each send their
 next request as soon as the previous answer is read, until REQUESTS answers are in or MAX_SECONDS pass; each request
 on its own connection (`Connection: close`), as behind nginx's default proxying. Every answer must be 200; anything
-else counts as an error. It runs on the same 2 cores as the
-server, so every figure includes the loader's own cost — which is why each target is a ratio to /healthz or to the
-plain ORM view measured by the same loader in the same run."""
+else counts as an error. It runs on the same 2 cores as the server, so every figure includes the loader's own cost —
+which is why each target is a ratio to /healthz or to the plain ORM view measured by the same loader in the same run."""
 
 from __future__ import annotations
 
@@ -114,7 +113,7 @@ def load(port: int, path: str, *, clients: int, requests: int, max_seconds: floa
 
 
 async def _load(port: int, path: str, clients: int, requests: int, max_seconds: float, cookie: str,
-                method: str = "GET", body=None, content_type: str = "", expect: bytes = b"") -> dict:
+                method: str, body, content_type: str, expect: bytes) -> dict:
     # Connection: close, as nginx speaks to its upstream by default (HTTP/1.0, no keepalive): every request is accepted
     # afresh by whichever gunicorn worker is free. Held keep-alive connections stay with the worker that accepted them,
     # and 16 of them often sat on one of the two workers, which made every figure swing with the draw.

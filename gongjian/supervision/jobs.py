@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from datetime import time as clock_time
 from typing import NamedTuple
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Case, JSONField, Q, When
 from django.utils import timezone
 from huey import crontab
@@ -19,7 +19,7 @@ from huey.contrib.djhuey import db_periodic_task
 
 from gongjian import clock
 from gongjian.audit.services import record
-from gongjian.bulk import update_rows
+from gongjian.bulk import existing_values, update_rows
 from gongjian.campaigns.models import Campaign, Milestone, Task
 from gongjian.dispatch import periods
 from gongjian.dispatch.models import ProgressReport, ReportingPeriod
@@ -173,22 +173,6 @@ def _notice(row: dict, escalation: ladder.Escalation, on: date, principals: list
 
 def _notice_key(row: dict, escalation: ladder.Escalation) -> str:
     return f"t{row['id']}:{escalation.key}"
-
-
-def _unissued(keys: list[str]) -> set[str]:
-    """Of these notice keys, the ones no notice has yet."""
-    existing: set[str] = set()
-    if connection.vendor == "postgresql":
-        # One array parameter: a thousand-item IN list is quoted and parsed item by item on the client, and a province
-        # day asks about some fifty thousand keys.
-        table, column = connection.ops.quote_name(Notice._meta.db_table), connection.ops.quote_name("key")
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT {column} FROM {table} WHERE {column} = ANY(%s)", [keys])  # noqa: S608
-            existing.update(key for (key,) in cursor.fetchall())
-    else:
-        for chunk in _chunks(keys):
-            existing.update(Notice.objects.filter(key__in=chunk).values_list("key", flat=True))
-    return set(keys) - existing
 
 
 def _leaders_in_charge(blockers: list[Blocker]) -> dict[int, tuple[int, str]]:
@@ -411,16 +395,16 @@ def supervise(*, on: date, actor: User | None = None) -> dict:
         SupervisionRun.objects.select_for_update().get_or_create(date=on, defaults={"seconds": 0})
         card_rows = _write_cards(on, computed)
         update_rows(EscalationState, ["as_of", "state", "before"],
-                     [(s.pk, s.as_of, s.state, s.before) for s in states if s.pk])
+                    [(s.pk, s.as_of, s.state, s.before) for s in states if s.pk])
         created = [s for s in states if not s.pk]
         # A racing worker that ran the day first may have created these rows after this one read the states.
         for chunk in _chunks([s.task_id for s in created]):
             EscalationState.objects.filter(task_id__in=chunk).delete()
         EscalationState.objects.bulk_create(created, batch_size=2000)
         blocker_notices = _escalate_blockers(on, general.get("blocker", BLOCKER_DEFAULTS))
-        unissued = _unissued([key for key, _, _ in candidates] + [n.key for n in blocker_notices])
-        notices = [_notice(row, e, on, principals) for key, row, e in candidates if key in unissued]
-        notices += [n for n in blocker_notices if n.key in unissued]
+        already = existing_values(Notice, "key", [key for key, _, _ in candidates] + [n.key for n in blocker_notices])
+        notices = [_notice(row, e, on, principals) for key, row, e in candidates if key not in already]
+        notices += [n for n in blocker_notices if n.key not in already]
         Notice.objects.bulk_create(notices, batch_size=1000)
         issued = list(Notice.objects.filter(key__in=[n.key for n in notices]).select_related("unit"))
         sent_at = None if on == clock.today() else timezone.make_aware(datetime.combine(on, MORNING))
