@@ -10,7 +10,7 @@ by its sign deadline is yellow too.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Protocol
 
 URGENT_SIGN_DAYS = 1
@@ -92,6 +92,16 @@ class Card:
     @property
     def label(self) -> str:
         return RULE_LABELS[self.rule]
+
+
+def green_from(on: date, cal: Calendar, params: dict | None = None) -> date:
+    """The earliest reply date that leaves a signed ticket green on `on`; every later one does too (`evaluate`'s
+    yellow test, `on >= add(due, -yellow_days)`, only moves later with the due date). Found by asking `evaluate`, so
+    the rule stays in one place; a holiday puts it at most a few weeks after `on`."""
+    due = on
+    while evaluate(Facts(sign_due=None, reply_due=due, signed=True, clock_running=True), on, cal, params).color != "green":
+        due += timedelta(days=1)
+    return due
 
 
 def evaluate(facts: Facts, on: date, cal: Calendar, params: dict | None = None) -> Card | None:

@@ -1,8 +1,10 @@
 """SLA clocks in working days (docs/rules.md §6), across the 2023 Spring Festival and its make-up working days."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gongjian.frontline import sla
 from gongjian.workdays.calendar import WorkdayCalendar
@@ -89,3 +91,21 @@ def test_unsigned_after_the_sign_deadline_is_yellow():
 
 def test_no_card_when_no_clock_runs():
     assert sla.evaluate(_facts(date(2023, 2, 15), running=False), date(2023, 3, 1), CAL) is None
+
+
+def test_green_from_is_the_first_reply_date_still_green_on_the_day():
+    # Monday 2023-03-06 is yellow from Friday 03-03 on: seen on Saturday 03-04, the first green reply date is Tuesday.
+    assert sla.green_from(date(2023, 3, 4), CAL) == date(2023, 3, 7)
+    # Across the Spring Festival (01-21..01-27 off) one working day before 01-28 is 01-20.
+    assert sla.green_from(date(2023, 1, 20), CAL) == date(2023, 1, 29)
+    assert sla.green_from(date(2023, 3, 4), CAL, {**sla.DEFAULTS, "yellow_days": 3}) == date(2023, 3, 9)
+
+
+@settings(max_examples=200, deadline=None)
+@given(on=st.dates(min_value=date(2023, 1, 1), max_value=date(2024, 12, 1)), yellow_days=st.integers(0, 4),
+       ahead=st.integers(-10, 60))
+def test_a_signed_ticket_is_green_exactly_from_green_from(on, yellow_days, ahead):
+    params = {**sla.DEFAULTS, "yellow_days": yellow_days}
+    due = on + timedelta(days=ahead)
+    card = sla.evaluate(_facts(due), on, CAL, params)
+    assert (card.color == "green") == (due >= sla.green_from(on, CAL, params))

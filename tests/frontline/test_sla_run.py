@@ -10,7 +10,7 @@ from django.core.management import call_command
 from gongjian.audit.models import AuditEvent
 from gongjian.demo.ticket_texts import DEPARTMENTS, DUTY_LISTS, TOWNS, generate_tickets
 from gongjian.frontline import services
-from gongjian.frontline.jobs import ticket_sla_run
+from gongjian.frontline.jobs import clock_ticket_pages, ticket_sla_run
 from gongjian.frontline.models import Open311Key, Ticket
 from gongjian.org.models import Unit
 from gongjian.supervision.jobs import supervise
@@ -43,6 +43,26 @@ def test_colours_follow_the_reply_deadline_and_rerunning_changes_nothing(cast, a
 
 def test_an_unsigned_ticket_goes_yellow_after_its_sign_deadline(assigned):
     ticket_sla_run(date(2023, 3, 3))
+    assert Ticket.objects.get(pk=assigned.pk).sla_rule == "ticket_sign_late"
+
+
+def test_a_green_ticket_that_stays_green_is_counted_not_read(cast, assigned):
+    services.ticket_sign(actor=cast.editor_a, ticket=assigned)
+    assert ticket_sla_run(date(2023, 3, 9))["green"] == 1
+    assert [row[0] for page in clock_ticket_pages(date(2023, 3, 10)) for row in page] == []
+    assert ticket_sla_run(date(2023, 3, 10))["green"] == 1
+    # Reply by Wednesday 03-15: yellow from Tuesday 03-14, so on 03-14 it is read again and changes.
+    assert [row[0] for page in clock_ticket_pages(date(2023, 3, 14)) for row in page] == [assigned.pk]
+    assert ticket_sla_run(date(2023, 3, 14))["yellow"] == 1
+    Ticket.objects.filter(pk=assigned.pk).update(reply_due=date(2023, 3, 31))  # as an approved extension does
+    assert ticket_sla_run(date(2023, 3, 16))["green"] == 1
+    assert [row[0] for page in clock_ticket_pages(date(2023, 3, 17)) for row in page] == []
+
+
+def test_a_green_unsigned_ticket_turns_yellow_after_its_sign_date(assigned):
+    assert ticket_sla_run(date(2023, 3, 2))["green"] == 1
+    summary = ticket_sla_run(date(2023, 3, 3))
+    assert (summary["yellow"], summary["green"]) == (1, 0)
     assert Ticket.objects.get(pk=assigned.pk).sla_rule == "ticket_sign_late"
 
 
