@@ -12,14 +12,14 @@ from datetime import time as clock_time
 from typing import NamedTuple
 
 from django.db import transaction
-from django.db.models import Case, JSONField, Q, When
+from django.db.models import Case, Q, TextField, When
 from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
 from gongjian import clock
 from gongjian.audit.services import record
-from gongjian.bulk import existing_values, update_rows
+from gongjian.bulk import existing_values, json_text, shared_json, update_rows
 from gongjian.campaigns.models import Campaign, Milestone, Task
 from gongjian.dispatch import periods
 from gongjian.dispatch.models import ProgressReport, ReportingPeriod
@@ -294,8 +294,11 @@ def _write_cards(on: date, computed: dict[int, tuple[str, list, bool]]) -> dict[
     if following is not None:
         around = around.filter(valid_from__lte=following)
     rows: dict[int, list[_Row]] = defaultdict(list)
-    for values in around.order_by("task_id", "valid_from").values_list(*_Row._fields):
-        rows[values[1]].append(_Row(*values))
+    decode = shared_json()
+    for pk, task_id, valid_from, valid_until, color, findings, overridden in around.order_by(
+            "task_id", "valid_from").values_list("pk", "task_id", "valid_from", "valid_until", "color",
+                                                 json_text("findings"), "overridden"):
+        rows[task_id].append(_Row(pk, task_id, valid_from, valid_until, color, decode(findings), overridden))
     deleted: list[int] = []
     reworded: list[tuple] = []
     changed: list[tuple] = []
@@ -350,10 +353,11 @@ def supervise(*, on: date, actor: User | None = None) -> dict:
                                           kind) for kind in kinds}
     evaluators = {kind: registry.evaluators(kind) for kind in kinds}
     # `before` is only read back when this day is run again (as_of == on); decoding it for every task cost a second.
-    escalation_states = {task_id: (pk, as_of, state, before) for pk, task_id, as_of, state, before in
+    decode = shared_json()  # the states are shared objects: ladder.step copies before it changes one
+    escalation_states = {task_id: (pk, as_of, decode(state), decode(before)) for pk, task_id, as_of, state, before in
                          EscalationState.objects.filter(task__in=open_tasks(on)).values_list(
-                             "pk", "task_id", "as_of", "state",
-                             Case(When(as_of=on, then="before"), default=None, output_field=JSONField()))}
+                             "pk", "task_id", "as_of", json_text("state"),
+                             Case(When(as_of=on, then=json_text("before")), default=None, output_field=TextField()))}
     general = effective_rules(Rule.objects.filter(campaign__isnull=True, task_kind="").values("code", "enabled", "params"))
     principals = principal_leaders()
     computed: dict[int, tuple[str, list, bool]] = {}
