@@ -45,7 +45,8 @@ def free_port() -> int:
 def server_config() -> str:
     """What every HTTP benchmark runs: `gongjian serve`'s defaults on this machine, in words for the results."""
     workers, threads = serve.DEFAULT_WEB_WORKERS, serve.DEFAULT_THREADS
-    return f"gongjian serve --no-worker: {workers} gunicorn worker{'s' if workers > 1 else ''} × {threads} threads"
+    kind = "sync" if threads == 1 else f"gthread × {threads} threads"
+    return f"gongjian serve --no-worker: {workers} gunicorn worker{'s' if workers > 1 else ''} ({kind})"
 
 
 @contextmanager

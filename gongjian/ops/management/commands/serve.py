@@ -1,3 +1,4 @@
+import os
 import signal
 import subprocess
 import sys
@@ -6,10 +7,22 @@ import threading
 from django.core.management.base import BaseCommand
 
 STOP_GRACE_SECONDS = 10
-# Sized for the 2-core county server: one gunicorn process per core, each with a few threads so that a request waiting
-# on the database does not hold its process. The HTTP benchmarks run exactly this (gongjian/bench/web.py).
-DEFAULT_WEB_WORKERS = 2
-DEFAULT_THREADS = 4
+
+
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+# One single-threaded (sync) gunicorn process per core and one more, so that a request waiting on the database or an
+# identity provider does not idle a core. Measured on the 2-core county server with 16 clients (README, benchmarks),
+# 2 processes × 4 threads (gthread) served as many requests but with twice the p99: a gthread process accepts
+# connections ahead of its free threads, so some requests queue behind a busy process while the other is idle.
+# Sync workers need a buffering proxy in front (nginx, docs/deploy.md).
+DEFAULT_WEB_WORKERS = _cores() + 1
+DEFAULT_THREADS = 1
+# A sync worker is restarted when one request runs longer than this (gunicorn's default is 30 s); the slowest pages
+# (a province's monthly bulletin, a large export) take a few seconds.
+REQUEST_TIMEOUT_SECONDS = 120
 
 
 class Command(BaseCommand):
@@ -19,7 +32,7 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--web-workers", type=int, default=DEFAULT_WEB_WORKERS,
-                            help=f"gunicorn 进程数（默认 {DEFAULT_WEB_WORKERS}，每个 CPU 核一个）")
+                            help=f"gunicorn 进程数（默认 {DEFAULT_WEB_WORKERS}：CPU 核数加一）")
         parser.add_argument("--threads", type=int, default=DEFAULT_THREADS,
                             help=f"每个进程的线程数（默认 {DEFAULT_THREADS}）")
         parser.add_argument("--no-worker", action="store_true", help="只启动网页服务")
@@ -29,6 +42,7 @@ class Command(BaseCommand):
             sys.executable, "-m", "gunicorn", "gongjian.wsgi:application",
             "--bind", f"{options['host']}:{options['port']}",
             "--workers", str(options["web_workers"]), "--threads", str(options["threads"]),
+            "--timeout", str(REQUEST_TIMEOUT_SECONDS),
             "--access-logfile", "-",
         ]
         # Without a handler SIGTERM (systemd, docker, a supervisor) kills this process at once and leaves gunicorn
