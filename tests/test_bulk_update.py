@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from django.db import DataError, IntegrityError, connection, transaction
 
-from gongjian.bulk import update_rows
+from gongjian.bulk import json_text, shared_json, update_rows
 from gongjian.supervision.models import Card
 
 pytestmark = pytest.mark.django_db
@@ -69,3 +69,15 @@ def test_existing_values_names_only_the_values_some_row_holds(cast, campaign):
     asked = [cards[0].task_id, cards[2].task_id, 10**9, -1]
     assert existing_values(Card, "task_id", asked) == {cards[0].task_id, cards[2].task_id}
     assert existing_values(Card, "task_id", []) == set()
+
+
+def test_json_text_and_shared_json_read_back_what_was_stored(cast, campaign):
+    cards = _cards(campaign, cast, 3)
+    stored = [{"rule": "overdue", "message": "已逾期3个工作日\t“引号”", "facts": {"days": 3, "share": 1.5, "none": None}}]
+    update_rows(Card, ["findings"], [(cards[0].pk, stored), (cards[1].pk, stored)])
+    decode = shared_json()
+    read = {pk: decode(text) for pk, text in Card.objects.filter(pk__in=[c.pk for c in cards]).values_list(
+        "pk", json_text("findings"))}
+    assert read == {cards[0].pk: stored, cards[1].pk: stored, cards[2].pk: []}
+    assert read[cards[0].pk] is read[cards[1].pk]  # one decoding per distinct text
+    assert decode(None) is None
