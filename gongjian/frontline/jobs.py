@@ -39,7 +39,8 @@ def ticket_sla_run(on: date, *, chunk: int = CHUNK, params: dict | None = None) 
     params = params or sla_params()
     counts = {"red": 0, "yellow": 0, "green": 0}
     with transaction.atomic():
-        Ticket.objects.exclude(state__in=Ticket.CLOCK_STATES).exclude(sla_color="").update(sla_color="", sla_rule="")
+        # "> ''" rather than "<> ''": a range the colour's index answers, where "<>" read all two million tickets.
+        Ticket.objects.exclude(state__in=Ticket.CLOCK_STATES).filter(sla_color__gt="").update(sla_color="", sla_rule="")
         warned: dict[tuple[int, str], list[str]] = defaultdict(list)
         settled, steady = _settled(on), _steady(on, cal, params)
         unchanged = Ticket.objects.filter(settled | steady, state__in=Ticket.CLOCK_STATES).aggregate(
@@ -70,15 +71,14 @@ def _steady(on: date, cal, params: dict) -> Q:
 
 def clock_ticket_pages(on: date, chunk: int = CHUNK, *, params: dict | None = None) -> Iterator[list[tuple]]:
     """What the step reads: every ticket whose clock runs and whose card on `on` is not already known to stay as it
-    is (settled red, steady green), a page at a time. Keyset pages rather than a streaming cursor: SQLite must not
-    write to a table while a cursor reads it."""
+    is (settled red, steady green), by id, a page at a time for the writes. Read in one query through the state
+    index: keyset pages in id order walked the primary key through all two million tickets for the few thousand
+    that change on a day. Read whole, so no cursor stays open while the pages are written (SQLite forbids it)."""
     unchanged = _settled(on) | _steady(on, days.calendar(), params or sla_params())
-    rows = (Ticket.objects.filter(state__in=Ticket.CLOCK_STATES).exclude(unchanged).order_by("id")
-            .values_list("id", "unit_id", "sign_due", "reply_due", "signed_at", "sla_color", "sla_rule", "code"))
-    last = 0
-    while batch := list(rows.filter(id__gt=last)[:chunk]):
-        yield batch
-        last = batch[-1][0]
+    rows = sorted(Ticket.objects.filter(state__in=Ticket.CLOCK_STATES).exclude(unchanged).order_by().values_list(
+        "id", "unit_id", "sign_due", "reply_due", "signed_at", "sla_color", "sla_rule", "code"))
+    for start in range(0, len(rows), chunk):
+        yield rows[start:start + chunk]
 
 
 def _warn(warned: dict[tuple[int, str], list[str]], on: date) -> None:

@@ -66,6 +66,14 @@ def test_a_green_unsigned_ticket_turns_yellow_after_its_sign_date(assigned):
     assert Ticket.objects.get(pk=assigned.pk).sla_rule == "ticket_sign_late"
 
 
+def test_pages_of_one_ticket_colour_every_ticket_in_id_order(cast, assigned, make_ticket):
+    second = services.ticket_assign(actor=cast.office, ticket=make_ticket(), unit=cast.unit_a)
+    assert [[row[0] for row in page] for page in clock_ticket_pages(date(2023, 3, 3), chunk=1)] == [
+        [assigned.pk], [second.pk]]
+    assert ticket_sla_run(date(2023, 3, 3), chunk=1)["yellow"] == 2
+    assert set(Ticket.objects.values_list("sla_rule", flat=True)) == {"ticket_sign_late"}
+
+
 def test_a_replied_ticket_loses_its_colour(cast, replied):
     Ticket.objects.filter(pk=replied.pk).update(sla_color="red")
     assert ticket_sla_run(date(2023, 3, 20))["tickets"] == 0
