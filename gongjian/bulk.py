@@ -70,6 +70,12 @@ def insert_rows(model: type[models.Model], rows: Iterable[Mapping[str, object]],
         return count
 
 
+def insert_objects(model: type[models.Model], objects: Iterable[models.Model]) -> int:
+    """insert_rows for unsaved instances built in memory: every concrete field's value as the instance holds it."""
+    names = [f.attname for f in model._meta.concrete_fields if not (f.primary_key and isinstance(f, models.AutoField))]
+    return insert_rows(model, ({name: getattr(obj, name) for name in names} for obj in objects))
+
+
 def update_rows(model: type[models.Model], fields: list[str], rows: list[tuple]) -> None:
     """UPDATE `fields` of each (pk, *values) row: `bulk_update` builds a CASE per row and field in Python, which cost
     more than the writes themselves (a daily run rewords hundreds of rows, tens of thousands at province scale)."""

@@ -15,6 +15,7 @@ from django.db import connection, models, transaction
 from gongjian import clock
 from gongjian.audit.context import current_ip
 from gongjian.audit.models import AuditEvent, AuditHead
+from gongjian.bulk import insert_objects
 from gongjian.types import User
 
 GENESIS = "0" * 64
@@ -109,7 +110,7 @@ def record_many(*, actor: User | AnonymousUser | None, event: str, objects: Sequ
             row.hash = row.compute_hash()
             seq, digest = row.seq, row.hash
             rows.append(row)
-        AuditEvent.objects.bulk_create(rows, batch_size=500)
+        insert_objects(AuditEvent, rows)
         _move_head(seq, digest)
         last_at = at.isoformat()
         transaction.on_commit(lambda: _anchor(seq, digest, last_at))

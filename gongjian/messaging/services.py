@@ -16,6 +16,7 @@ from django.db.models import Q
 
 from gongjian import clock
 from gongjian.audit.services import record, record_many
+from gongjian.bulk import insert_objects
 from gongjian.errors import UserError
 from gongjian.messaging import registry
 from gongjian.messaging.channels import CHANNELS, Message, Permanent, Retry, channels_for
@@ -141,7 +142,7 @@ def messages_queue(*, items: Sequence[Queued], sign_hours: int = 4, now: datetim
     deliveries = [Delivery(key=f"{thread.notice_key}:{person.pk}:{channel[person.pk]}", thread=thread,
                            person=person, channel=channel[person.pk], step=thread.step, created_at=now)
                   for thread, told in zip(threads, firsts, strict=True) for person in told]
-    Delivery.objects.bulk_create(deliveries, batch_size=500)
+    insert_objects(Delivery, deliveries)
     record_many(actor=None, actor_name="system", event="message.queue", objects=threads,
                 changes=[{"notice": t.notice_key, "people": [p.pk for p in told]} for t, told in zip(
                     threads, firsts, strict=True)])

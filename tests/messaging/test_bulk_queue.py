@@ -5,6 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from gongjian import clock
 from gongjian.audit.models import AuditEvent
 from gongjian.audit.services import audit_verify
 from gongjian.messaging import services
@@ -39,8 +40,11 @@ def test_notice_chains_agree_with_the_chain_of_each_unit(people):
 
 def test_bulk_queue_writes_what_one_by_one_writes(people):
     chain = notice_chain(unit_id=people.unit_a.pk)
-    one = services.message_queue(notice_key="n:1", chain=chain, title="督办", body="已逾期", link="/notices/1/")
-    [bulk] = services.messages_queue(items=[services.Queued("n:2", chain, "督办", "已逾期", "/notices/1/")])
+    # One moment for both: within working hours the next step is due exactly four hours after the queueing.
+    now = clock.now()
+    one = services.message_queue(notice_key="n:1", chain=chain, title="督办", body="已逾期", link="/notices/1/",
+                                 now=now)
+    [bulk] = services.messages_queue(items=[services.Queued("n:2", chain, "督办", "已逾期", "/notices/1/")], now=now)
     bulk = Thread.objects.get(pk=bulk.pk)
     assert _shape(bulk) == _shape(Thread.objects.get(pk=one.pk))
     assert Delivery.objects.filter(thread=bulk).count() >= 1
