@@ -34,6 +34,7 @@ every run measures the same data. Raise an exception to fail loudly: the whole b
 
 from __future__ import annotations
 
+import gc
 import importlib
 import pkgutil
 import time
@@ -90,9 +91,12 @@ def select(only: list[str] | None, package: ModuleType | None = None) -> dict[st
 
 def run_selected(ctx: Context, modules: dict[str, ModuleType], *, tidy=None) -> dict[str, dict]:
     """`tidy()`, when given, runs before each benchmark, untimed (PostgreSQL: what autovacuum would have done with
-    the rows the previous benchmark wrote and rolled back)."""
+    the rows the previous benchmark wrote and rolled back), after a full collection of Python's garbage."""
     results = {}
     for name, module in modules.items():
+        # What the previous benchmark left for Python's cycle collector (the prefetch reference's model instances and
+        # their caches) is collected now, untimed, so the next benchmark starts as a fresh request or job would.
+        gc.collect()
         if tidy is not None:
             started = time.perf_counter()
             tidy()
