@@ -14,7 +14,8 @@ def test_serve_defaults_are_the_benchmarked_ones():
     options = serve.Command().create_parser("gongjian", "serve").parse_args([])
     assert (options.web_workers, options.threads) == (serve.DEFAULT_WEB_WORKERS, serve.DEFAULT_THREADS)
     assert f"{serve.DEFAULT_WEB_WORKERS} gunicorn workers (sync)" in web.server_config()
-    assert serve.DEFAULT_WEB_WORKERS == serve._cores() + 1 and serve.DEFAULT_THREADS == 1
+    workers, threads = serve.DEFAULT_WEB_WORKERS, serve.DEFAULT_THREADS
+    assert workers == serve._cores() + 1 and threads == 1
 
 
 def test_no_benchmark_starts_gunicorn_with_counts_of_its_own():
