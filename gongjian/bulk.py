@@ -18,7 +18,7 @@ from django.utils import timezone
 def insert_rows(model: type[models.Model], rows: Iterable[Mapping[str, object]], *, batch_size: int = 2000) -> int:
     """INSERT `rows` (attname → value; missing fields take their defaults, auto_now fields the current time).
     `batch_size` bounds the rows held for one executemany; PostgreSQL's COPY streams them all."""
-    fields = [f for f in model._meta.concrete_fields if not (f.primary_key and isinstance(f, models.AutoField))]
+    fields = _insertable_fields(model)
     now = timezone.now()
     defaults = {}
     for f in fields:
@@ -72,8 +72,13 @@ def insert_rows(model: type[models.Model], rows: Iterable[Mapping[str, object]],
 
 def insert_objects(model: type[models.Model], objects: Iterable[models.Model]) -> int:
     """insert_rows for unsaved instances built in memory: every concrete field's value as the instance holds it."""
-    names = [f.attname for f in model._meta.concrete_fields if not (f.primary_key and isinstance(f, models.AutoField))]
+    names = [f.attname for f in _insertable_fields(model)]
     return insert_rows(model, ({name: getattr(obj, name) for name in names} for obj in objects))
+
+
+def _insertable_fields(model: type[models.Model]) -> list[models.Field]:
+    """Every concrete field but an automatic primary key, which the database numbers."""
+    return [f for f in model._meta.concrete_fields if not (f.primary_key and isinstance(f, models.AutoField))]
 
 
 def update_rows(model: type[models.Model], fields: list[str], rows: list[tuple]) -> None:

@@ -16,7 +16,7 @@ from django.db.models import Q
 
 from gongjian import clock
 from gongjian.audit.services import record, record_many
-from gongjian.bulk import insert_objects
+from gongjian.bulk import existing_values, insert_objects
 from gongjian.errors import UserError
 from gongjian.messaging import registry
 from gongjian.messaging.channels import CHANNELS, Message, Permanent, Retry, channels_for
@@ -120,9 +120,7 @@ def messages_queue(*, items: Sequence[Queued], sign_hours: int = 4, now: datetim
         if first is not None and item.notice_key not in wanted:
             wanted[item.notice_key] = (item, ids, first)
     keys = list(wanted)
-    existing = {key for start in range(0, len(keys), 500)
-                for key in Thread.objects.filter(notice_key__in=keys[start:start + 500])
-                .values_list("notice_key", flat=True)}
+    existing = existing_values(Thread, "notice_key", keys)
     fresh = [wanted[key] for key in keys if key not in existing]
     if not fresh:
         return []
